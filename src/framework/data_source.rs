@@ -1,0 +1,90 @@
+//! The data-source interface for authors, and the engine that runs it.
+//!
+//! Owns [`DataSource`] (one file per data source, on a typed model) and [`DynDataSource`]
+//! (the value-level face the RPC layer calls). Terraform reads a data source only once its
+//! configuration is wholly known, so `read` always sees known values.
+//!
+//! Must not: see protobuf or msgpack.
+
+use async_trait::async_trait;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::cty::{self, Value};
+use super::diagnostics::{Diagnostic, Diagnostics};
+use super::resource::{Ctx, ValidateRequest};
+use super::schema::Schema;
+
+#[async_trait]
+pub trait DataSource<D: Send + Sync>: Send + Sync + 'static {
+    type Model: Serialize + DeserializeOwned + Send + Sync;
+
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+    fn validate(&self, _req: ValidateRequest<'_, Self::Model>) -> Diagnostics {
+        Diagnostics::new()
+    }
+    /// Fill the computed attributes of `config`.
+    async fn read(&self, ctx: &Ctx<'_, D>, config: Self::Model)
+    -> Result<Self::Model, Diagnostics>;
+}
+
+#[async_trait]
+pub trait DynDataSource<D: Send + Sync>: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+    fn validate(&self, config: &Value) -> Diagnostics;
+    async fn read(&self, ctx: &Ctx<'_, D>, config: &Value) -> (Value, Diagnostics);
+}
+
+fn model_error(type_name: &str, e: cty::CtyError) -> Diagnostics {
+    Diagnostic::error(
+        format!("Provider bug in {type_name}: value does not fit the schema"),
+        format!("{e}. Please report this to the provider's maintainers."),
+    )
+    .into()
+}
+
+#[async_trait]
+impl<D: Send + Sync, S: DataSource<D>> DynDataSource<D> for S {
+    fn type_name(&self) -> &'static str {
+        DataSource::type_name(self)
+    }
+    fn schema(&self) -> Schema {
+        DataSource::schema(self)
+    }
+    fn validate(&self, config: &Value) -> Diagnostics {
+        match cty::serde::from_value::<S::Model>(config) {
+            Ok(model) => {
+                let unknown = |name: &str| config.attr(name).is_unknown();
+                DataSource::validate(
+                    self,
+                    ValidateRequest {
+                        config: &model,
+                        unknown: &unknown,
+                    },
+                )
+            }
+            Err(e) => model_error(DataSource::type_name(self), e),
+        }
+    }
+    async fn read(&self, ctx: &Ctx<'_, D>, config: &Value) -> (Value, Diagnostics) {
+        let tn = DataSource::type_name(self);
+        let model = match cty::serde::from_value::<S::Model>(config) {
+            Ok(m) => m,
+            Err(e) => return (Value::Null, model_error(tn, e)),
+        };
+        let read = DataSource::read(self, ctx, model);
+        let result = tokio::select! {
+            r = read => r,
+            _ = ctx.cancel.cancelled() => Err(Diagnostic::error(format!("Cancelled reading {tn}"), "Terraform asked the provider to stop.").into()),
+        };
+        match result {
+            Ok(m) => match cty::serde::to_value(&m, &DataSource::schema(self).value_type()) {
+                Ok(v) => (v, Diagnostics::new()),
+                Err(e) => (Value::Null, model_error(tn, e)),
+            },
+            Err(d) => (Value::Null, d),
+        }
+    }
+}

@@ -1,0 +1,440 @@
+//! The plan engine: Terraform's planning rules, written once for every resource.
+//!
+//! Owns the value-level rules that `PlanResourceChange` and `ApplyResourceChange` must obey:
+//! - write-only attributes are null in every plan and state;
+//! - optional + computed attributes left null in configuration take their default;
+//! - computed attributes left null in configuration become unknown on create, on change and
+//!   on replacement; `stable` ones keep their prior value on an in-place update;
+//! - changes to `requires_replace` attributes are reported as replacement paths;
+//! - unknowns a resource could not see (its model reads them as `None`) are restored;
+//! - an apply result must keep every known planned value (the apply checker).
+//!
+//! Must not: call any API or hold resource-specific logic; resources shape plans only through
+//! their `modify_plan` hook, and this module re-applies the rules afterwards.
+
+use std::collections::BTreeMap;
+
+use super::cty::Value;
+use super::diagnostics::{AttrPath, Diagnostic, Diagnostics};
+use super::schema::{AttrType, Block, Nesting, Replace};
+
+/// Set every write-only attribute (at any depth) to null.
+pub fn null_write_only(block: &Block, v: &mut Value) {
+    let Some(obj) = v.as_object_mut() else { return };
+    for a in &block.attributes {
+        if a.write_only {
+            obj.insert(a.name.clone(), Value::Null);
+        }
+    }
+    for nb in &block.blocks {
+        if let Some(child) = obj.get_mut(&nb.name) {
+            for_each_block_object(nb.nesting, child, |o| null_write_only(&nb.block, o));
+        }
+    }
+}
+
+fn for_each_block_object(nesting: Nesting, v: &mut Value, mut f: impl FnMut(&mut Value)) {
+    match (nesting, v) {
+        (Nesting::Single | Nesting::Group, o @ Value::Object(_)) => f(o),
+        (_, Value::List(xs) | Value::Set(xs)) => xs.iter_mut().for_each(f),
+        (_, Value::Map(m)) => m.values_mut().for_each(f),
+        _ => {}
+    }
+}
+
+/// True when any write-only attribute is set in `config`; returns the paths that are.
+pub fn write_only_paths_set(block: &Block, config: &Value) -> Vec<AttrPath> {
+    block
+        .attributes
+        .iter()
+        .filter(|a| a.write_only && !config.attr(&a.name).is_null())
+        .map(|a| AttrPath::attr(&a.name))
+        .collect()
+}
+
+/// The first planning pass, before the resource's own hook: defaults, write-only nulling and
+/// computed-unknown marking. `prior` is null on create.
+pub fn propose(block: &Block, prior: &Value, proposed: &Value, config: &Value) -> Value {
+    let mut planned = proposed.clone();
+    null_write_only(block, &mut planned);
+    if let Some(obj) = planned.as_object_mut() {
+        for a in &block.attributes {
+            if let Some(d) = &a.default
+                && config.attr(&a.name).is_null()
+            {
+                obj.insert(a.name.clone(), d.clone());
+            }
+        }
+    }
+    let mut prior_known = prior.clone();
+    null_write_only(block, &mut prior_known);
+    let changing = prior.is_null() || planned != prior_known;
+    if changing {
+        mark_computed_unknown(block, prior, config, &mut planned, false);
+    }
+    planned
+}
+
+/// Set computed attributes that the configuration leaves null to unknown. With `replacing`,
+/// even `stable` ones: the replacement object will have new values.
+fn mark_computed_unknown(
+    block: &Block,
+    prior: &Value,
+    config: &Value,
+    planned: &mut Value,
+    replacing: bool,
+) {
+    let Some(obj) = planned.as_object_mut() else {
+        return;
+    };
+    for a in &block.attributes {
+        if !a.computed || !config.attr(&a.name).is_null() || a.default.is_some() {
+            continue;
+        }
+        let keep_prior = a.stable && !replacing && !prior.attr(&a.name).is_null();
+        let v = if keep_prior {
+            prior.attr(&a.name).clone()
+        } else {
+            Value::Unknown
+        };
+        obj.insert(a.name.clone(), v);
+    }
+    for nb in &block.blocks {
+        if matches!(nb.nesting, Nesting::Single | Nesting::Group)
+            && let Some(child) = obj.get_mut(&nb.name)
+            && !child.is_null()
+        {
+            mark_computed_unknown(
+                &nb.block,
+                prior.attr(&nb.name),
+                config.attr(&nb.name),
+                child,
+                replacing,
+            );
+        }
+    }
+}
+
+/// The second pass, after the resource's hook: restore unknowns the hook could not see,
+/// re-null write-only values, work out replacement paths and, when replacing, make computed
+/// values unknown. Returns the planned value and the paths that force replacement.
+pub fn finish(
+    block: &Block,
+    prior: &Value,
+    config: &Value,
+    before_hook: &Value,
+    mut planned: Value,
+) -> (Value, Vec<AttrPath>) {
+    restore_unknowns(before_hook, &mut planned);
+    null_write_only(block, &mut planned);
+    if prior.is_null() || planned.is_null() {
+        return (planned, Vec::new());
+    }
+    let replace: Vec<AttrPath> = block
+        .attributes
+        .iter()
+        .filter(|a| {
+            let (before, after) = (prior.attr(&a.name), planned.attr(&a.name));
+            !a.write_only
+                && before != after
+                && match a.replace {
+                    Replace::Never => false,
+                    Replace::OnChange => true,
+                    Replace::OnChangeOfSetValue => !before.is_null(),
+                }
+        })
+        .map(|a| AttrPath::attr(&a.name))
+        .collect();
+    if !replace.is_empty() {
+        mark_computed_unknown(block, prior, config, &mut planned, true);
+    }
+    (planned, replace)
+}
+
+/// Where `before` was unknown and `after` is null, put the unknown back.
+fn restore_unknowns(before: &Value, after: &mut Value) {
+    match (before, after) {
+        (Value::Unknown, a @ Value::Null) => *a = Value::Unknown,
+        (Value::Object(b), Value::Object(a)) | (Value::Map(b), Value::Map(a)) => {
+            for (k, bv) in b {
+                if let Some(av) = a.get_mut(k) {
+                    restore_unknowns(bv, av);
+                }
+            }
+        }
+        (Value::List(b), Value::List(a))
+        | (Value::Set(b), Value::Set(a))
+        | (Value::Tuple(b), Value::Tuple(a))
+            if b.len() == a.len() =>
+        {
+            for (bv, av) in b.iter().zip(a.iter_mut()) {
+                restore_unknowns(bv, av);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The apply checker: the diagnostics Terraform would turn into "Provider produced
+/// inconsistent result after apply", raised by us first with a clear explanation.
+pub fn check_apply_result(
+    block: &Block,
+    type_name: &str,
+    planned: &Value,
+    new: &Value,
+) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    if planned.is_null() {
+        if !new.is_null() {
+            diags.push(provider_bug(
+                type_name,
+                AttrPath::root(),
+                "a deleted object must have no state",
+            ));
+        }
+        return diags;
+    }
+    if new.is_null() {
+        diags.push(provider_bug(
+            type_name,
+            AttrPath::root(),
+            "the object vanished during apply",
+        ));
+        return diags;
+    }
+    compare(
+        block,
+        type_name,
+        planned,
+        new,
+        &AttrPath::root(),
+        &mut diags,
+    );
+    diags
+}
+
+fn compare(
+    block: &Block,
+    type_name: &str,
+    planned: &Value,
+    new: &Value,
+    at: &AttrPath,
+    diags: &mut Diagnostics,
+) {
+    for a in &block.attributes {
+        let path = at.clone().then_attr(&a.name);
+        let (p, n) = (planned.attr(&a.name), new.attr(&a.name));
+        if a.write_only && !n.is_null() {
+            diags.push(provider_bug(
+                type_name,
+                path,
+                "a write-only attribute was stored in state",
+            ));
+        } else if !n.is_wholly_known() {
+            diags.push(provider_bug(
+                type_name,
+                path,
+                "the value is still unknown after apply",
+            ));
+        } else if let AttrType::Nested(..) = a.ty {
+            if p.is_wholly_known() && p != n {
+                diags.push(provider_bug(
+                    type_name,
+                    path,
+                    "the value differs from the planned one",
+                ));
+            }
+        } else if !p.is_unknown() && p != n {
+            diags.push(provider_bug(
+                type_name,
+                path,
+                "the value differs from the planned one",
+            ));
+        }
+    }
+    for nb in &block.blocks {
+        let path = at.clone().then_attr(&nb.name);
+        let (p, n) = (planned.attr(&nb.name), new.attr(&nb.name));
+        match nb.nesting {
+            Nesting::Single | Nesting::Group if !p.is_null() && !n.is_null() => {
+                compare(&nb.block, type_name, p, n, &path, diags)
+            }
+            _ if p.is_wholly_known() && p != n => diags.push(provider_bug(
+                type_name,
+                path,
+                "the block differs from the planned one",
+            )),
+            _ => {}
+        }
+    }
+}
+
+fn provider_bug(type_name: &str, path: AttrPath, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("Provider bug in {type_name}: inconsistent result after apply"),
+        format!(
+            "At `{path}`: {what}. Terraform would reject this result. Please report it to the provider's maintainers with the output of a run with TF_LOG=debug."
+        ),
+    )
+    .at(path)
+}
+
+/// Convenience for tests and resources: an object value from pairs.
+pub fn object(pairs: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
+    Value::Object(
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect::<BTreeMap<_, _>>(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::schema::{Attribute, timeouts_block};
+
+    fn block() -> Block {
+        Block::new("t")
+            .attribute(Attribute::string("id").computed().stable())
+            .attribute(Attribute::string("name").required())
+            .attribute(Attribute::string("zone").optional().requires_replace())
+            .attribute(
+                Attribute::number("version")
+                    .optional()
+                    .requires_replace_once_set(),
+            )
+            .attribute(Attribute::string("secret_wo").optional().write_only())
+            .attribute(Attribute::string("etag").computed())
+            .attribute(
+                Attribute::bool("enabled")
+                    .optional()
+                    .computed()
+                    .default(Value::Bool(true)),
+            )
+            .block(timeouts_block())
+    }
+
+    fn s(x: &str) -> Value {
+        Value::string(x)
+    }
+
+    /// A value of the test block's type, as Terraform would send it (every key present).
+    fn obj(pairs: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
+        object(pairs).conform(&block().value_type()).unwrap()
+    }
+
+    #[test]
+    fn create_marks_computed_unknown_nulls_write_only_and_applies_defaults() {
+        let b = block();
+        let config = obj([("name", s("a")), ("secret_wo", s("Hunter22"))]);
+        let proposed = config.clone();
+        let planned = propose(&b, &Value::Null, &proposed, &config);
+        assert_eq!(planned.attr("id"), &Value::Unknown);
+        assert_eq!(planned.attr("etag"), &Value::Unknown);
+        assert_eq!(planned.attr("secret_wo"), &Value::Null);
+        assert_eq!(planned.attr("enabled"), &Value::Bool(true));
+        assert_eq!(planned.attr("name"), &s("a"));
+    }
+
+    #[test]
+    fn an_unchanged_object_plans_exactly_its_prior_state() {
+        let b = block();
+        let prior = obj([
+            ("id", s("1")),
+            ("name", s("a")),
+            ("etag", s("e1")),
+            ("enabled", Value::Bool(true)),
+        ]);
+        let config = obj([("name", s("a")), ("secret_wo", s("Hunter22"))]);
+        // Terraform's proposed value: config, with prior values for computed nulls.
+        let proposed = obj([
+            ("id", s("1")),
+            ("name", s("a")),
+            ("etag", s("e1")),
+            ("secret_wo", s("Hunter22")),
+            ("enabled", Value::Bool(true)),
+        ]);
+        let planned = propose(&b, &prior, &proposed, &config);
+        let (planned, replace) = finish(&b, &prior, &config, &planned, planned.clone());
+        assert_eq!(planned, prior);
+        assert!(replace.is_empty());
+    }
+
+    #[test]
+    fn an_update_keeps_stable_values_and_recomputes_the_rest() {
+        let b = block();
+        let prior = obj([("id", s("1")), ("name", s("a")), ("etag", s("e1"))]);
+        let config = obj([("name", s("b"))]);
+        let proposed = obj([("id", s("1")), ("name", s("b")), ("etag", s("e1"))]);
+        let planned = propose(&b, &prior, &proposed, &config);
+        assert_eq!(planned.attr("id"), &s("1"));
+        assert_eq!(planned.attr("etag"), &Value::Unknown);
+    }
+
+    #[test]
+    fn requires_replace_reports_the_path_and_unknowns_even_stable_values() {
+        let b = block();
+        let prior = obj([("id", s("1")), ("name", s("a")), ("zone", s("x"))]);
+        let config = obj([("name", s("a")), ("zone", s("y"))]);
+        let proposed = obj([("id", s("1")), ("name", s("a")), ("zone", s("y"))]);
+        let first = propose(&b, &prior, &proposed, &config);
+        let (planned, replace) = finish(&b, &prior, &config, &first, first.clone());
+        assert_eq!(replace, vec![AttrPath::attr("zone")]);
+        assert_eq!(planned.attr("id"), &Value::Unknown);
+    }
+
+    #[test]
+    fn setting_a_replace_once_set_attribute_for_the_first_time_updates_in_place() {
+        let b = block();
+        let prior = obj([("id", s("1")), ("name", s("a"))]);
+        let config = obj([("name", s("a")), ("version", Value::Number(1.into()))]);
+        let proposed = obj([
+            ("id", s("1")),
+            ("name", s("a")),
+            ("version", Value::Number(1.into())),
+        ]);
+        let first = propose(&b, &prior, &proposed, &config);
+        let (planned, replace) = finish(&b, &prior, &config, &first, first.clone());
+        assert!(replace.is_empty());
+        assert_eq!(planned.attr("id"), &s("1"));
+        // Once recorded, a change replaces.
+        let prior = planned;
+        let config = obj([("name", s("a")), ("version", Value::Number(2.into()))]);
+        let proposed = obj([
+            ("id", s("1")),
+            ("name", s("a")),
+            ("version", Value::Number(2.into())),
+        ]);
+        let first = propose(&b, &prior, &proposed, &config);
+        let (_, replace) = finish(&b, &prior, &config, &first, first.clone());
+        assert_eq!(replace, vec![AttrPath::attr("version")]);
+    }
+
+    #[test]
+    fn unknowns_hidden_from_the_hook_are_restored() {
+        let b = block();
+        let before = obj([("name", Value::Unknown), ("id", Value::Unknown)]);
+        let after = obj([("name", Value::Null), ("id", s("set-by-hook"))]);
+        let (planned, _) = finish(&b, &Value::Null, &before, &before, after);
+        assert_eq!(planned.attr("name"), &Value::Unknown);
+        assert_eq!(planned.attr("id"), &s("set-by-hook"));
+    }
+
+    #[test]
+    fn the_apply_checker_names_the_inconsistent_attribute() {
+        let b = block();
+        let planned = obj([("id", Value::Unknown), ("name", s("a"))]);
+        let ok = obj([("id", s("1")), ("name", s("a"))]);
+        assert!(check_apply_result(&b, "t", &planned, &ok).is_empty());
+        let bad = obj([("id", s("1")), ("name", s("b")), ("secret_wo", s("x"))]);
+        let diags = check_apply_result(&b, "t", &planned, &bad);
+        let paths: Vec<String> = diags
+            .iter()
+            .map(|d| d.path.as_ref().unwrap().to_string())
+            .collect();
+        assert_eq!(paths, ["name", "secret_wo"]);
+        let unknown = obj([("id", Value::Unknown), ("name", s("a"))]);
+        assert!(check_apply_result(&b, "t", &planned, &unknown).has_errors());
+    }
+}

@@ -1,0 +1,582 @@
+//! The managed-resource interface for authors, and the engine that runs it.
+//!
+//! Owns [`Resource`], the trait one resource file implements on its own typed model, and
+//! [`DynResource`], the value-level face the RPC layer calls. The blanket implementation in
+//! between is where every resource gets the same behaviour: models in and out of cty values,
+//! the plan rules of [`plan`](super::plan), write-only checks for old Terraform, operation
+//! timeouts from the `timeouts` block, cancellation, and the apply checker.
+//!
+//! Must not: see protobuf or msgpack (that is `tfplugin`), or know any Vonage detail.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio_util::sync::CancellationToken;
+
+use super::cty::{self, Value};
+use super::diagnostics::{AttrPath, Diagnostic, Diagnostics};
+use super::plan;
+use super::schema::{IdentitySchema, Schema};
+
+/// What every operation gets: the configured provider and the stop signal.
+pub struct Ctx<'a, D> {
+    /// `None` when the provider configuration is not yet known (during some plans).
+    pub data: Option<&'a D>,
+    /// Fired when Terraform asks the provider to stop (Ctrl-C).
+    pub cancel: CancellationToken,
+}
+
+impl<'a, D> Ctx<'a, D> {
+    /// The configured provider, or a diagnostic saying why there is none.
+    pub fn configured(&self) -> Result<&'a D, Diagnostics> {
+        self.data.ok_or_else(|| {
+            Diagnostic::error(
+                "Provider not configured",
+                "The provider's configuration is not known yet (it may depend on values known only after apply). Make the provider's arguments known at plan time.",
+            )
+            .into()
+        })
+    }
+}
+
+/// The `timeouts` block as resource models hold it (see `schema::timeouts_block`). The
+/// engine reads it; models only carry it so that state keeps what the configuration said.
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct Timeouts {
+    pub create: Option<String>,
+    pub read: Option<String>,
+    pub update: Option<String>,
+    pub delete: Option<String>,
+}
+
+/// A failed create or update, with the object as it now exists when part of it happened.
+pub struct ApplyFailure<M> {
+    pub diags: Diagnostics,
+    pub partial: Option<M>,
+}
+
+impl<M> From<Diagnostics> for ApplyFailure<M> {
+    fn from(diags: Diagnostics) -> Self {
+        ApplyFailure {
+            diags,
+            partial: None,
+        }
+    }
+}
+
+impl<M> From<Diagnostic> for ApplyFailure<M> {
+    fn from(d: Diagnostic) -> Self {
+        ApplyFailure {
+            diags: d.into(),
+            partial: None,
+        }
+    }
+}
+
+pub struct ValidateRequest<'a, M> {
+    /// The configuration; values not yet known read as `None`.
+    pub config: &'a M,
+    /// Paths whose configured value is not known yet (so checks on them must wait).
+    pub unknown: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+pub struct PlanRequest<'a, M> {
+    /// `None` on create.
+    pub prior: Option<&'a M>,
+    /// What the engine planned so far; return it changed or as it is.
+    pub planned: M,
+    pub config: &'a M,
+    /// True when a top-level attribute of the plan or the configuration is still unknown.
+    pub unknown: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+pub struct CreateRequest<M> {
+    pub planned: M,
+    /// The configuration, which alone carries write-only values.
+    pub config: M,
+}
+
+pub struct UpdateRequest<M> {
+    pub prior: M,
+    pub planned: M,
+    pub config: M,
+}
+
+/// One managed resource type, written against its own model struct.
+#[async_trait]
+pub trait Resource<D: Send + Sync>: Send + Sync + 'static {
+    type Model: Serialize + DeserializeOwned + Send + Sync;
+
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        None
+    }
+    /// The identity of an object in state (Terraform 1.12+), when the resource has one.
+    fn identity(&self, _state: &Self::Model) -> Option<Value> {
+        None
+    }
+
+    /// Checks that need no API: formats, conflicts, strength rules.
+    fn validate(&self, _req: ValidateRequest<'_, Self::Model>) -> Diagnostics {
+        Diagnostics::new()
+    }
+    /// Resource-specific planning on top of the engine's rules (defaults known only at run time,
+    /// checks that need the API). Returns the planned model.
+    async fn modify_plan(
+        &self,
+        _ctx: &Ctx<'_, D>,
+        req: PlanRequest<'_, Self::Model>,
+    ) -> Result<Self::Model, Diagnostics> {
+        Ok(req.planned)
+    }
+
+    async fn create(
+        &self,
+        ctx: &Ctx<'_, D>,
+        req: CreateRequest<Self::Model>,
+    ) -> Result<Self::Model, ApplyFailure<Self::Model>>;
+    /// The object as it is now, or `None` when it is gone.
+    async fn read(
+        &self,
+        ctx: &Ctx<'_, D>,
+        state: Self::Model,
+    ) -> Result<Option<Self::Model>, Diagnostics>;
+    async fn update(
+        &self,
+        ctx: &Ctx<'_, D>,
+        req: UpdateRequest<Self::Model>,
+    ) -> Result<Self::Model, ApplyFailure<Self::Model>>;
+    async fn delete(&self, ctx: &Ctx<'_, D>, state: Self::Model) -> Result<(), Diagnostics>;
+    /// A partial model from an import id; `read` fills in the rest.
+    async fn import(&self, ctx: &Ctx<'_, D>, id: &str) -> Result<Self::Model, Diagnostics>;
+    /// A partial model from an identity (import blocks with `identity = {...}`).
+    async fn import_identity(
+        &self,
+        _ctx: &Ctx<'_, D>,
+        _identity: &Value,
+    ) -> Result<Self::Model, Diagnostics> {
+        Err(Diagnostic::error(
+            "Import by identity is not supported",
+            format!("Import `{}` by its import ID instead.", self.type_name()),
+        )
+        .into())
+    }
+}
+
+/// A planned change, as the RPC layer needs it.
+pub struct Planned {
+    pub planned: Value,
+    pub requires_replace: Vec<AttrPath>,
+    pub diags: Diagnostics,
+}
+
+/// The value-level face of a resource. Implemented for every [`Resource`].
+#[async_trait]
+pub trait DynResource<D: Send + Sync>: Send + Sync {
+    fn type_name(&self) -> &'static str;
+    fn schema(&self) -> Schema;
+    fn identity_schema(&self) -> Option<IdentitySchema>;
+    fn identity_of(&self, state: &Value) -> Option<Value>;
+    fn validate(&self, config: &Value, write_only_allowed: bool) -> Diagnostics;
+    async fn read(&self, ctx: &Ctx<'_, D>, state: &Value) -> (Value, Diagnostics);
+    async fn plan(
+        &self,
+        ctx: &Ctx<'_, D>,
+        prior: &Value,
+        proposed: &Value,
+        config: &Value,
+    ) -> Planned;
+    async fn apply(
+        &self,
+        ctx: &Ctx<'_, D>,
+        prior: &Value,
+        planned: &Value,
+        config: &Value,
+    ) -> (Value, Diagnostics);
+    async fn import(
+        &self,
+        ctx: &Ctx<'_, D>,
+        id: &str,
+        identity: Option<&Value>,
+    ) -> (Value, Diagnostics);
+}
+
+fn model_error(type_name: &str, e: cty::CtyError) -> Diagnostics {
+    Diagnostic::error(
+        format!("Provider bug in {type_name}: value does not fit the schema"),
+        format!("{e}. Please report this to the provider's maintainers."),
+    )
+    .into()
+}
+
+fn timeout_for(schema: &Schema, value: &Value, op: &str) -> Result<Option<Duration>, Diagnostics> {
+    if schema.block.blocks.iter().all(|b| b.name != "timeouts") {
+        return Ok(None);
+    }
+    match value.attr("timeouts").attr(op) {
+        Value::String(s) => parse_duration(s).map(Some).ok_or_else(|| {
+            Diagnostic::error(
+                "Invalid timeout",
+                format!("`{s}` is not a duration. Use a number followed by a unit, such as `90s`, `5m` or `1h30m`."),
+            )
+            .at(AttrPath::attr("timeouts").then_attr(op))
+            .into()
+        }),
+        _ => Ok(None),
+    }
+}
+
+/// Parse Go-style durations as Terraform users write them: `30s`, `5m`, `1h30m`, `250ms`.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let mut total = 0f64;
+    let mut rest = s.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+        let n: f64 = rest[..num_len].parse().ok()?;
+        rest = &rest[num_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let secs = match &rest[..unit_len] {
+            "ms" => 0.001,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return None,
+        };
+        total += n * secs;
+        rest = &rest[unit_len..];
+    }
+    Some(Duration::from_secs_f64(total))
+}
+
+async fn with_limits<T>(
+    ctx_cancel: &CancellationToken,
+    limit: Option<Duration>,
+    what: String,
+    fut: impl std::future::Future<Output = T>,
+) -> Result<T, Diagnostics> {
+    let timed = async {
+        match limit {
+            Some(d) => tokio::time::timeout(d, fut).await.map_err(|_| {
+                Diagnostics::from(Diagnostic::error(
+                    format!("Timed out {what}"),
+                    format!("The operation did not finish within {d:?}. Raise the matching value in the resource's `timeouts` block, or check the Vonage API's status and retry."),
+                ))
+            }),
+            None => Ok(fut.await),
+        }
+    };
+    tokio::select! {
+        r = timed => r,
+        _ = ctx_cancel.cancelled() => Err(Diagnostic::error(
+            format!("Cancelled {what}"),
+            "Terraform asked the provider to stop. The remote object may be partly changed; run `terraform plan` to see where it stands.",
+        ).into()),
+    }
+}
+
+#[async_trait]
+impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
+    fn type_name(&self) -> &'static str {
+        Resource::type_name(self)
+    }
+    fn schema(&self) -> Schema {
+        Resource::schema(self)
+    }
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Resource::identity_schema(self)
+    }
+    fn identity_of(&self, state: &Value) -> Option<Value> {
+        if state.is_null() {
+            return None;
+        }
+        let model: R::Model = cty::serde::from_value(state).ok()?;
+        let ty = Resource::identity_schema(self)?.value_type();
+        Resource::identity(self, &model)?.conform(&ty).ok()
+    }
+
+    fn validate(&self, config: &Value, write_only_allowed: bool) -> Diagnostics {
+        let schema = Resource::schema(self);
+        let mut diags = Diagnostics::new();
+        if !write_only_allowed {
+            for path in plan::write_only_paths_set(&schema.block, config) {
+                let name = path.to_string();
+                let fallback = schema
+                    .block
+                    .attribute_named(&name)
+                    .map(|a| a.write_only_fallback.clone())
+                    .unwrap_or_default();
+                let alternative = if fallback.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " With an older Terraform, set `{fallback}` instead (it is kept in state, marked sensitive)."
+                    )
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "Write-only attribute needs Terraform 1.11 or later",
+                        format!("`{name}` is write-only, and this Terraform does not support write-only attributes, so it would store the value in plan and state. Upgrade Terraform to 1.11 or later.{alternative}"),
+                    )
+                    .at(path),
+                );
+            }
+        }
+        if let Err(e) = timeout_for(&schema, config, "create")
+            .and(timeout_for(&schema, config, "read"))
+            .and(timeout_for(&schema, config, "update"))
+            .and(timeout_for(&schema, config, "delete"))
+        {
+            diags.extend(e);
+        }
+        match cty::serde::from_value::<R::Model>(config) {
+            Ok(model) => {
+                let unknown = |name: &str| config.attr(name).is_unknown();
+                diags.extend(Resource::validate(
+                    self,
+                    ValidateRequest {
+                        config: &model,
+                        unknown: &unknown,
+                    },
+                ));
+            }
+            Err(e) => diags.extend(model_error(Resource::type_name(self), e)),
+        }
+        diags
+    }
+
+    async fn read(&self, ctx: &Ctx<'_, D>, state: &Value) -> (Value, Diagnostics) {
+        let tn = Resource::type_name(self);
+        let schema = Resource::schema(self);
+        if state.is_null() {
+            return (Value::Null, Diagnostics::new());
+        }
+        let model: R::Model = match cty::serde::from_value(state) {
+            Ok(m) => m,
+            Err(e) => return (state.clone(), model_error(tn, e)),
+        };
+        let limit = match timeout_for(&schema, state, "read") {
+            Ok(l) => l,
+            Err(d) => return (state.clone(), d),
+        };
+        let result = with_limits(
+            &ctx.cancel,
+            limit,
+            format!("reading {tn}"),
+            Resource::read(self, ctx, model),
+        )
+        .await;
+        match result.and_then(|r| r) {
+            Ok(None) => (Value::Null, Diagnostics::new()),
+            Ok(Some(m)) => match cty::serde::to_value(&m, &schema.value_type()) {
+                Ok(mut v) => {
+                    plan::null_write_only(&schema.block, &mut v);
+                    (v, Diagnostics::new())
+                }
+                Err(e) => (state.clone(), model_error(tn, e)),
+            },
+            Err(d) => (state.clone(), d),
+        }
+    }
+
+    async fn plan(
+        &self,
+        ctx: &Ctx<'_, D>,
+        prior: &Value,
+        proposed: &Value,
+        config: &Value,
+    ) -> Planned {
+        let tn = Resource::type_name(self);
+        let schema = Resource::schema(self);
+        if proposed.is_null() {
+            return Planned {
+                planned: Value::Null,
+                requires_replace: Vec::new(),
+                diags: Diagnostics::new(),
+            };
+        }
+        let first = plan::propose(&schema.block, prior, proposed, config);
+        let fail = |diags: Diagnostics| Planned {
+            planned: first.clone(),
+            requires_replace: Vec::new(),
+            diags,
+        };
+        let (prior_m, planned_m, config_m) = match (
+            (!prior.is_null())
+                .then(|| cty::serde::from_value::<R::Model>(prior))
+                .transpose(),
+            cty::serde::from_value::<R::Model>(&first),
+            cty::serde::from_value::<R::Model>(config),
+        ) {
+            (Ok(p), Ok(pl), Ok(c)) => (p, pl, c),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return fail(model_error(tn, e)),
+        };
+        let unknown = |name: &str| first.attr(name).is_unknown() || config.attr(name).is_unknown();
+        let req = PlanRequest {
+            prior: prior_m.as_ref(),
+            planned: planned_m,
+            config: &config_m,
+            unknown: &unknown,
+        };
+        let hooked = match Resource::modify_plan(self, ctx, req).await {
+            Ok(m) => m,
+            Err(d) => return fail(d),
+        };
+        let hooked = match cty::serde::to_value(&hooked, &schema.value_type()) {
+            Ok(v) => v,
+            Err(e) => return fail(model_error(tn, e)),
+        };
+        let (planned, requires_replace) =
+            plan::finish(&schema.block, prior, config, &first, hooked);
+        Planned {
+            planned,
+            requires_replace,
+            diags: Diagnostics::new(),
+        }
+    }
+
+    async fn apply(
+        &self,
+        ctx: &Ctx<'_, D>,
+        prior: &Value,
+        planned: &Value,
+        config: &Value,
+    ) -> (Value, Diagnostics) {
+        let tn = Resource::type_name(self);
+        let schema = Resource::schema(self);
+        let ty = schema.value_type();
+        let decode =
+            |v: &Value| cty::serde::from_value::<R::Model>(v).map_err(|e| model_error(tn, e));
+        let encode = |m: &R::Model| -> Result<Value, Diagnostics> {
+            let mut v = cty::serde::to_value(m, &ty).map_err(|e| model_error(tn, e))?;
+            plan::null_write_only(&schema.block, &mut v);
+            Ok(v)
+        };
+        // The state to keep when nothing could be done.
+        let unchanged = if prior.is_null() {
+            Value::Null
+        } else {
+            prior.clone()
+        };
+
+        if planned.is_null() {
+            let op = "delete";
+            let state = match decode(prior) {
+                Ok(m) => m,
+                Err(d) => return (unchanged, d),
+            };
+            let limit = match timeout_for(&schema, prior, op) {
+                Ok(l) => l,
+                Err(d) => return (unchanged, d),
+            };
+            let r = with_limits(
+                &ctx.cancel,
+                limit,
+                format!("deleting {tn}"),
+                Resource::delete(self, ctx, state),
+            )
+            .await;
+            return match r.and_then(|r| r) {
+                Ok(()) => (Value::Null, Diagnostics::new()),
+                Err(d) => (unchanged, d),
+            };
+        }
+
+        let (op, verb) = if prior.is_null() {
+            ("create", "creating")
+        } else {
+            ("update", "updating")
+        };
+        let limit = match timeout_for(&schema, planned, op) {
+            Ok(l) => l,
+            Err(d) => return (unchanged, d),
+        };
+        let (planned_m, config_m) = match (decode(planned), decode(config)) {
+            (Ok(p), Ok(c)) => (p, c),
+            (Err(d), _) | (_, Err(d)) => return (unchanged, d),
+        };
+        let what = format!("{verb} {tn}");
+        let result = if prior.is_null() {
+            let req = CreateRequest {
+                planned: planned_m,
+                config: config_m,
+            };
+            with_limits(&ctx.cancel, limit, what, Resource::create(self, ctx, req)).await
+        } else {
+            let prior_m = match decode(prior) {
+                Ok(m) => m,
+                Err(d) => return (unchanged, d),
+            };
+            let req = UpdateRequest {
+                prior: prior_m,
+                planned: planned_m,
+                config: config_m,
+            };
+            with_limits(&ctx.cancel, limit, what, Resource::update(self, ctx, req)).await
+        };
+        match result {
+            Ok(Ok(m)) => match encode(&m) {
+                Ok(new) => {
+                    let diags = plan::check_apply_result(&schema.block, tn, planned, &new);
+                    (new, diags)
+                }
+                Err(d) => (unchanged, d),
+            },
+            Ok(Err(failure)) => {
+                let state = match failure.partial.as_ref().map(&encode) {
+                    Some(Ok(v)) => v,
+                    _ => unchanged,
+                };
+                (state, failure.diags)
+            }
+            Err(d) => (unchanged, d),
+        }
+    }
+
+    async fn import(
+        &self,
+        ctx: &Ctx<'_, D>,
+        id: &str,
+        identity: Option<&Value>,
+    ) -> (Value, Diagnostics) {
+        let tn = Resource::type_name(self);
+        let schema = Resource::schema(self);
+        let model = match identity {
+            Some(ident) if id.is_empty() => Resource::import_identity(self, ctx, ident).await,
+            _ => Resource::import(self, ctx, id).await,
+        };
+        match model {
+            Ok(m) => match cty::serde::to_value(&m, &schema.value_type()) {
+                Ok(mut v) => {
+                    plan::null_write_only(&schema.block, &mut v);
+                    (v, Diagnostics::new())
+                }
+                Err(e) => (Value::Null, model_error(tn, e)),
+            },
+            Err(d) => (Value::Null, d),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse_like_terraform_users_write_them() {
+        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
+        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
+        assert_eq!(parse_duration("1.5m"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("ten minutes"), None);
+        assert_eq!(parse_duration("10"), None);
+        assert_eq!(parse_duration(""), None);
+    }
+}
