@@ -12,3 +12,6 @@
 //! shares only `wire` (the API's request and response bodies) with `vonage`.
 
 pub mod framework;
+pub mod logging;
+pub mod plugin;
+pub mod tfplugin;

@@ -1,0 +1,198 @@
+//! The accept loop: a unix socket, TLS per connection, and the tonic server on top.
+//!
+//! Each accepted connection is TLS-handshaken in its own task (a slow or hostile client must
+//! not hold up others) and handed to tonic through a channel. A refused handshake is logged
+//! and dropped. The socket file is removed when the server stops.
+//!
+//! Must not: decide policy (which certificate to pin, when to stop); `plugin::run` does.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{UnixListener, UnixStream};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_util::sync::CancellationToken;
+use tonic::transport::server::Connected;
+
+use super::side_services::{Broker, Controller, Stdio};
+use crate::framework::provider::Provider;
+use crate::logging;
+use crate::tfplugin::{ProviderService, goplugin, proto};
+
+/// Largest message either side may send: Terraform's client allows up to 2 GiB;
+/// Go providers accept 256 MiB, and so do we.
+const MAX_MESSAGE: usize = 256 << 20;
+
+/// A connection, with or without TLS.
+pub enum PluginStream {
+    Plain(UnixStream),
+    Tls(Box<TlsStream<UnixStream>>),
+}
+
+impl Connected for PluginStream {
+    type ConnectInfo = ();
+    fn connect_info(&self) -> Self::ConnectInfo {}
+}
+
+impl AsyncRead for PluginStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            PluginStream::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            PluginStream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for PluginStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            PluginStream::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            PluginStream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
+    }
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            PluginStream::Plain(s) => Pin::new(s).poll_flush(cx),
+            PluginStream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            PluginStream::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            PluginStream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            PluginStream::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            PluginStream::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
+        }
+    }
+    fn is_write_vectored(&self) -> bool {
+        match self {
+            PluginStream::Plain(s) => s.is_write_vectored(),
+            PluginStream::Tls(s) => s.is_write_vectored(),
+        }
+    }
+}
+
+/// A bound socket whose file is removed when dropped.
+pub struct PluginSocket {
+    pub path: PathBuf,
+    listener: UnixListener,
+}
+
+impl PluginSocket {
+    /// Bind `plugin<random>` in `dir` (go-plugin's naming), like `os.CreateTemp(dir, "plugin*")`.
+    pub fn bind_in(dir: &Path) -> io::Result<PluginSocket> {
+        for _ in 0..16 {
+            let path = dir.join(format!("plugin{}", rand::random::<u32>()));
+            match UnixListener::bind(&path) {
+                Ok(listener) => return Ok(PluginSocket { path, listener }),
+                Err(e) if e.kind() == io::ErrorKind::AddrInUse => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(io::Error::new(
+            io::ErrorKind::AddrInUse,
+            "no free socket name",
+        ))
+    }
+}
+
+impl Drop for PluginSocket {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Serve the provider and the side services on `socket` until `shutdown` fires.
+pub async fn serve<P: Provider>(
+    socket: PluginSocket,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    provider: P,
+    shutdown: CancellationToken,
+) -> Result<(), tonic::transport::Error> {
+    let (tx, rx) = tokio::sync::mpsc::channel::<io::Result<PluginStream>>(16);
+    let acceptor = tls.map(TlsAcceptor::from);
+    let accept_shutdown = shutdown.clone();
+    let accept_loop = async move {
+        loop {
+            let stream = tokio::select! {
+                r = socket.listener.accept() => match r {
+                    Ok((s, _)) => s,
+                    Err(e) => {
+                        logging::warn("accept failed", &[("error", &e.to_string())]);
+                        continue;
+                    }
+                },
+                _ = accept_shutdown.cancelled() => break,
+            };
+            let tx = tx.clone();
+            match acceptor.clone() {
+                None => {
+                    let _ = tx.send(Ok(PluginStream::Plain(stream))).await;
+                }
+                Some(acceptor) => {
+                    tokio::spawn(async move {
+                        match acceptor.accept(stream).await {
+                            Ok(s) => {
+                                logging::trace(
+                                    "TLS connection accepted with the pinned client certificate",
+                                    &[],
+                                );
+                                let _ = tx.send(Ok(PluginStream::Tls(Box::new(s)))).await;
+                            }
+                            Err(e) => logging::warn(
+                                "refused a TLS connection",
+                                &[("error", &e.to_string())],
+                            ),
+                        }
+                    });
+                }
+            }
+        }
+        drop(socket);
+    };
+    tokio::spawn(accept_loop);
+
+    let (health_reporter, health) = tonic_health::server::health_reporter();
+    health_reporter
+        .set_service_status("plugin", tonic_health::ServingStatus::Serving)
+        .await;
+
+    let provider_service =
+        proto::provider_server::ProviderServer::new(ProviderService::new(provider))
+            .max_decoding_message_size(MAX_MESSAGE)
+            .max_encoding_message_size(MAX_MESSAGE);
+    tonic::transport::Server::builder()
+        .add_service(health)
+        .add_service(goplugin::grpc_controller_server::GrpcControllerServer::new(
+            Controller {
+                shutdown: shutdown.clone(),
+            },
+        ))
+        .add_service(goplugin::grpc_stdio_server::GrpcStdioServer::new(Stdio))
+        .add_service(goplugin::grpc_broker_server::GrpcBrokerServer::new(Broker))
+        .add_service(provider_service)
+        .serve_with_incoming_shutdown(ReceiverStream::new(rx), shutdown.cancelled_owned())
+        .await
+}

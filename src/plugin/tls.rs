@@ -1,0 +1,158 @@
+//! AutoMTLS as go-plugin does it, with the two traps for rustls handled.
+//!
+//! Owns the per-start server certificate (P-256, self-signed, CA:TRUE, SAN `localhost`, EKU
+//! server and client, as Go's `x509.Verify` in the plugin client wants) and a client
+//! verifier that accepts exactly one certificate: the bytes of `PLUGIN_CLIENT_CERT`.
+//!
+//! Why a custom verifier: Terraform's client certificate is ECDSA P-521 and marked CA:TRUE.
+//! webpki rejects a CA used as an end entity, and *ring* cannot verify P-521 (the Go client
+//! would then send no certificate at all). So we pin the exact DER, verify handshake
+//! signatures with aws-lc-rs (which has P-521), send no CA hints, and require the certificate.
+//!
+//! Must not: fall back to accepting any client, or serve TLS without ALPN `h2` (grpc-go 1.67+,
+//! in Terraform 1.15, refuses servers without it).
+
+use std::sync::Arc;
+
+use rustls::client::danger::HandshakeSignatureValid;
+use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, SignatureScheme};
+
+/// A freshly generated server identity.
+pub struct ServerIdentity {
+    pub cert_der: CertificateDer<'static>,
+    key_der: PrivateKeyDer<'static>,
+}
+
+/// Why TLS could not be set up; the process reports it on stderr and exits.
+#[derive(Debug)]
+pub struct TlsSetupError(pub String);
+
+impl std::fmt::Display for TlsSetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub fn generate_server_identity() -> Result<ServerIdentity, TlsSetupError> {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DistinguishedName as Dn, DnType,
+        ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
+    };
+    let err = |e: rcgen::Error| {
+        TlsSetupError(format!(
+            "could not create the plugin's TLS certificate: {e}"
+        ))
+    };
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(err)?;
+    let mut params = CertificateParams::new(vec!["localhost".to_string()]).map_err(err)?;
+    let mut dn = Dn::new();
+    dn.push(DnType::CommonName, "localhost");
+    dn.push(DnType::OrganizationName, "terraform-provider-vonage");
+    params.distinguished_name = dn;
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+        KeyUsagePurpose::KeyAgreement,
+        KeyUsagePurpose::KeyCertSign,
+    ];
+    params.extended_key_usages = vec![
+        ExtendedKeyUsagePurpose::ServerAuth,
+        ExtendedKeyUsagePurpose::ClientAuth,
+    ];
+    let now = time::OffsetDateTime::now_utc();
+    params.not_before = now - time::Duration::seconds(30);
+    params.not_after = now + time::Duration::days(365);
+    let cert = params.self_signed(&key).map_err(err)?;
+    Ok(ServerIdentity {
+        cert_der: cert.der().clone(),
+        key_der: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+    })
+}
+
+/// Accepts only the one client certificate Terraform gave us in `PLUGIN_CLIENT_CERT`.
+#[derive(Debug)]
+pub struct PinnedClientCert {
+    pinned: CertificateDer<'static>,
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl PinnedClientCert {
+    pub fn from_pem(pem: &str, provider: &CryptoProvider) -> Result<Self, TlsSetupError> {
+        let pinned = CertificateDer::from_pem_slice(pem.as_bytes()).map_err(|e| {
+            TlsSetupError(format!("PLUGIN_CLIENT_CERT is not a PEM certificate: {e}"))
+        })?;
+        Ok(PinnedClientCert {
+            pinned,
+            algorithms: provider.signature_verification_algorithms,
+        })
+    }
+}
+
+impl ClientCertVerifier for PinnedClientCert {
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        // No hints: Go's client then skips its acceptable-CA check and sends its certificate.
+        &[]
+    }
+
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        if end_entity.as_ref() == self.pinned.as_ref() {
+            Ok(ClientCertVerified::assertion())
+        } else {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::ApplicationVerificationFailure,
+            ))
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}
+
+/// The server TLS configuration for one start: our certificate, the pinned client, ALPN h2.
+pub fn server_config(
+    identity: &ServerIdentity,
+    client_cert_pem: &str,
+) -> Result<Arc<rustls::ServerConfig>, TlsSetupError> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let verifier = PinnedClientCert::from_pem(client_cert_pem, &provider)?;
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| TlsSetupError(e.to_string()))?
+        .with_client_cert_verifier(Arc::new(verifier))
+        .with_single_cert(
+            vec![identity.cert_der.clone()],
+            identity.key_der.clone_key(),
+        )
+        .map_err(|e| TlsSetupError(format!("could not use the plugin's TLS certificate: {e}")))?;
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    Ok(Arc::new(config))
+}

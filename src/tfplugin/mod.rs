@@ -1,0 +1,25 @@
+//! The thin tonic service for Terraform's plugin protocol 6 (tfplugin6 6.10).
+//!
+//! Owns the generated protobuf code ([`proto`] and go-plugin's [`goplugin`]), the pure
+//! conversions between protobuf and framework types ([`convert`]), and [`ProviderService`],
+//! which implements every RPC by converting in, calling the framework, and converting out.
+//!
+//! Must not: hold planning logic or resource knowledge. If an RPC handler does more than look
+//! a type up, convert, call and convert back, the logic belongs in `framework`.
+
+pub mod convert;
+mod service;
+
+pub use service::ProviderService;
+
+/// Generated from `proto/tfplugin6.proto`.
+#[allow(clippy::all, missing_docs)]
+pub mod proto {
+    tonic::include_proto!("tfplugin6");
+}
+
+/// Generated from go-plugin's controller, stdio and broker protos in `proto/plugin/`.
+#[allow(clippy::all, missing_docs)]
+pub mod goplugin {
+    tonic::include_proto!("plugin");
+}
