@@ -14,4 +14,6 @@
 pub mod framework;
 pub mod logging;
 pub mod plugin;
+pub mod sandbox;
 pub mod tfplugin;
+pub mod wire;

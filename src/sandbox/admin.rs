@@ -1,0 +1,360 @@
+//! The admin surface under `/_sandbox/` — a loopback test tool, no auth.
+//!
+//! | Method and path | Does |
+//! | --- | --- |
+//! | `GET /_sandbox/health` | `{"status":"ok"}` |
+//! | `POST /_sandbox/reset` | back to the seeded world; clears faults, call log, rate windows |
+//! | `GET /_sandbox/state` | dump of accounts, subaccounts, secrets (ids and `created_at`; values redacted), settings, balances, transfers, numbers |
+//! | `GET /_sandbox/calls` / `DELETE` | the call log (method, path, query without credentials, status, fault, time, duration) / clear it |
+//! | `GET /_sandbox/faults` / `POST` / `DELETE` | list / add one (see `faults` for the JSON) / clear all |
+//! | `PATCH /_sandbox/accounts/{key}` | set any of `balance`, `credit_limit` (≤ 0, as the API shows it), `auto_reload`, `top_up_amount`, `suspended` |
+//! | `POST /_sandbox/accounts/{key}/numbers` | `{"number":"447700900000","country":"GB"}`: the account now owns that number |
+//! | `POST /_sandbox/primary-accounts` | `{"api_key","api_secret","name","balance","credit_limit"}`: another primary (for cross-account tests) |
+//!
+//! Admin errors are `{"error": "…"}` with 400 or 404. Changes made here are
+//! persisted like API changes.
+//! Must not: be reachable through the fault or call-log machinery, or show a
+//! secret value.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::faults::{Fault, FaultSpec};
+use super::money::Money;
+use super::problem::ApiError;
+use super::rules;
+use super::state::SandboxState;
+use super::timestamps::{millis_z, now_ms, seconds_z};
+use super::world::{Account, NumberRecord, StoredSettings, World};
+
+/// Every admin path starts with this.
+pub const PREFIX: &str = "/_sandbox/";
+
+pub fn router() -> Router<SandboxState> {
+    Router::new()
+        .route("/_sandbox/health", get(health))
+        .route("/_sandbox/reset", post(reset))
+        .route("/_sandbox/state", get(dump))
+        .route("/_sandbox/calls", get(calls).delete(clear_calls))
+        .route(
+            "/_sandbox/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route("/_sandbox/accounts/{api_key}", patch(adjust_account))
+        .route("/_sandbox/accounts/{api_key}/numbers", post(add_number))
+        .route("/_sandbox/primary-accounts", post(add_primary))
+}
+
+/// An admin error: `{"error": "…"}`.
+pub struct AdminError(StatusCode, String);
+
+impl IntoResponse for AdminError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "error": self.1 }))).into_response()
+    }
+}
+
+impl From<ApiError> for AdminError {
+    fn from(e: ApiError) -> AdminError {
+        let message = match *e.body {
+            super::problem::ErrorBody::Problem(p) => p.detail,
+            super::problem::ErrorBody::Legacy(l) => l.error_code_label,
+        };
+        AdminError(e.status, message)
+    }
+}
+
+fn bad_request(message: impl Into<String>) -> AdminError {
+    AdminError(StatusCode::BAD_REQUEST, message.into())
+}
+
+fn no_account(api_key: &str) -> AdminError {
+    AdminError(StatusCode::NOT_FOUND, format!("no account '{api_key}'"))
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+async fn reset(State(state): State<SandboxState>) -> Result<Json<Value>, AdminError> {
+    state.reset().await?;
+    Ok(Json(json!({ "status": "reset" })))
+}
+
+#[derive(Serialize)]
+struct SecretView {
+    id: String,
+    created_at: String,
+    value: &'static str,
+}
+
+#[derive(Serialize)]
+struct AccountView<'a> {
+    api_key: &'a str,
+    name: Option<&'a str>,
+    primary_account_api_key: Option<&'a str>,
+    use_primary_account_balance: bool,
+    balance: serde_json::Number,
+    credit_limit: serde_json::Number,
+    suspended: bool,
+    created_at: String,
+    auto_reload: bool,
+    top_up_amount: serde_json::Number,
+    settings: &'a StoredSettings,
+    secrets: Vec<SecretView>,
+}
+
+fn account_view(a: &Account) -> AccountView<'_> {
+    AccountView {
+        api_key: &a.api_key,
+        name: a.name.as_deref(),
+        primary_account_api_key: a.primary.as_deref(),
+        use_primary_account_balance: a.use_primary_account_balance,
+        balance: a.balance.to_json_fixed(8),
+        credit_limit: a.credit_limit.to_json_fixed(8),
+        suspended: a.suspended,
+        created_at: millis_z(a.created_at_ms),
+        auto_reload: a.auto_reload,
+        top_up_amount: a.top_up_amount.to_json_minimal(),
+        settings: &a.settings,
+        secrets: a
+            .secrets
+            .iter()
+            .map(|s| SecretView {
+                id: s.id.clone(),
+                created_at: seconds_z(s.created_at_ms),
+                value: "[redacted]",
+            })
+            .collect(),
+    }
+}
+
+fn dump_world(world: &World) -> Value {
+    let (primaries, subs): (Vec<&Account>, Vec<&Account>) =
+        world.accounts.values().partition(|a| a.is_primary());
+    let transfers: Vec<Value> = world
+        .transfers
+        .iter()
+        .map(|t| {
+            json!({
+                "id": t.id, "kind": t.kind, "primary": t.primary, "from": t.from, "to": t.to,
+                "amount": t.amount.to_json_minimal(), "reference": t.reference,
+                "created_at": millis_z(t.created_at_ms),
+            })
+        })
+        .collect();
+    json!({
+        "accounts": primaries.into_iter().map(account_view).collect::<Vec<_>>(),
+        "subaccounts": subs.into_iter().map(account_view).collect::<Vec<_>>(),
+        "transfers": transfers,
+        "numbers": world.numbers,
+    })
+}
+
+async fn dump(State(state): State<SandboxState>) -> Json<Value> {
+    Json(state.read(dump_world))
+}
+
+async fn calls(State(state): State<SandboxState>) -> Json<Value> {
+    Json(json!({ "calls": state.calls().records() }))
+}
+
+async fn clear_calls(State(state): State<SandboxState>) -> StatusCode {
+    state.calls().clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn list_faults(State(state): State<SandboxState>) -> Json<Value> {
+    Json(json!({ "faults": state.faults().list() }))
+}
+
+async fn add_fault(
+    State(state): State<SandboxState>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Fault>), AdminError> {
+    let spec: FaultSpec =
+        serde_json::from_slice(&body).map_err(|e| bad_request(format!("invalid fault: {e}")))?;
+    let fault = state.faults().add(spec).map_err(bad_request)?;
+    Ok((StatusCode::CREATED, Json(fault)))
+}
+
+async fn clear_faults(State(state): State<SandboxState>) -> StatusCode {
+    state.faults().clear();
+    StatusCode::NO_CONTENT
+}
+
+/// A JSON number field as money.
+fn money(value: &Value, field: &str) -> Result<Money, AdminError> {
+    value
+        .as_number()
+        .and_then(|n| Money::parse(&n.to_string()))
+        .ok_or_else(|| bad_request(format!("\"{field}\" must be a JSON number")))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountAdjustment {
+    balance: Option<Value>,
+    credit_limit: Option<Value>,
+    auto_reload: Option<bool>,
+    top_up_amount: Option<Value>,
+    suspended: Option<bool>,
+}
+
+async fn adjust_account(
+    State(state): State<SandboxState>,
+    Path(api_key): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, AdminError> {
+    let adjustment: AccountAdjustment =
+        serde_json::from_slice(&body).map_err(|e| bad_request(format!("invalid body: {e}")))?;
+    let balance = adjustment
+        .balance
+        .map(|v| money(&v, "balance"))
+        .transpose()?;
+    let credit_limit = adjustment
+        .credit_limit
+        .map(|v| money(&v, "credit_limit"))
+        .transpose()?;
+    if credit_limit.is_some_and(Money::is_positive) {
+        return Err(bad_request("\"credit_limit\" must be zero or negative"));
+    }
+    let top_up = adjustment
+        .top_up_amount
+        .map(|v| money(&v, "top_up_amount"))
+        .transpose()?;
+    if top_up.is_some_and(|m| !m.is_positive()) {
+        return Err(bad_request("\"top_up_amount\" must be positive"));
+    }
+    let exists = state.read(|w| w.account(&api_key).is_some());
+    if !exists {
+        return Err(no_account(&api_key));
+    }
+    let view = state
+        .change(|world| {
+            let Some(account) = world.account_mut(&api_key) else {
+                return Ok(Value::Null);
+            };
+            if let Some(b) = balance {
+                account.balance = b;
+            }
+            if let Some(c) = credit_limit {
+                account.credit_limit = c;
+            }
+            if let Some(r) = adjustment.auto_reload {
+                account.auto_reload = r;
+            }
+            if let Some(t) = top_up {
+                account.top_up_amount = t;
+            }
+            if let Some(s) = adjustment.suspended {
+                account.suspended = s;
+            }
+            Ok(serde_json::to_value(account_view(account)).unwrap_or(Value::Null))
+        })
+        .await?;
+    Ok(Json(view))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NumberSeed {
+    number: Value,
+    country: Value,
+}
+
+async fn add_number(
+    State(state): State<SandboxState>,
+    Path(api_key): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<NumberRecord>), AdminError> {
+    let seed: NumberSeed =
+        serde_json::from_slice(&body).map_err(|e| bad_request(format!("invalid body: {e}")))?;
+    let number = rules::normalize_number(&seed.number)
+        .ok_or_else(|| bad_request("\"number\" must be digits (E.164)"))?;
+    let country = rules::country_code(&seed.country)
+        .ok_or_else(|| bad_request("\"country\" must be a two-letter code"))?;
+    if !state.read(|w| w.account(&api_key).is_some()) {
+        return Err(no_account(&api_key));
+    }
+    let record = NumberRecord {
+        number,
+        country,
+        owner: api_key,
+    };
+    let stored = record.clone();
+    state
+        .change(move |world| {
+            world
+                .numbers
+                .retain(|n| !(n.number == stored.number && n.country == stored.country));
+            world.numbers.push(stored);
+            Ok(())
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(record)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PrimarySeed {
+    api_key: String,
+    api_secret: String,
+    name: Option<String>,
+    balance: Option<Value>,
+    credit_limit: Option<Value>,
+}
+
+async fn add_primary(
+    State(state): State<SandboxState>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Value>), AdminError> {
+    let seed: PrimarySeed =
+        serde_json::from_slice(&body).map_err(|e| bad_request(format!("invalid body: {e}")))?;
+    if seed.api_key.is_empty() || seed.api_key.contains(['/', '?', '#', ':']) {
+        return Err(bad_request(
+            "\"api_key\" must be a non-empty path-safe string",
+        ));
+    }
+    if !rules::secret_is_strong(&seed.api_secret) {
+        return Err(bad_request(
+            "\"api_secret\" must be 8-25 characters with a lower-case letter, an upper-case letter and a digit",
+        ));
+    }
+    let balance = seed.balance.map(|v| money(&v, "balance")).transpose()?;
+    let credit = seed
+        .credit_limit
+        .map(|v| money(&v, "credit_limit"))
+        .transpose()?;
+    if credit.is_some_and(Money::is_positive) {
+        return Err(bad_request("\"credit_limit\" must be zero or negative"));
+    }
+    if state.read(|w| w.account(&seed.api_key).is_some()) {
+        return Err(AdminError(
+            StatusCode::CONFLICT,
+            format!("account '{}' already exists", seed.api_key),
+        ));
+    }
+    let account = Account::new_primary(
+        &seed.api_key,
+        &seed.api_secret,
+        seed.name.as_deref().unwrap_or("Sandbox primary account"),
+        balance.unwrap_or(Money::ZERO),
+        credit.unwrap_or(Money::ZERO),
+        now_ms(),
+    );
+    let view = serde_json::to_value(account_view(&account)).unwrap_or(Value::Null);
+    state
+        .change(move |world| {
+            world.accounts.insert(account.api_key.clone(), account);
+            Ok(())
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}

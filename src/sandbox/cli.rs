@@ -1,0 +1,206 @@
+//! The `vonage-sandbox` command line: parse arguments, build the state (load
+//! or create the state file), bind, optionally set up TLS, print the one
+//! ready line on stdout, serve.
+//!
+//! Owns: the argument contract and the startup sequence.
+//! Must not: print anything but the ready line on stdout (logs and errors go
+//! to stderr), or print a secret.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use super::money::Money;
+use super::persistence::StateFile;
+use super::rules;
+use super::state::{
+    DEFAULT_API_KEY, DEFAULT_API_SECRET, DEFAULT_PRIMARY_NAME, SandboxOptions, SandboxState,
+};
+use super::world::SeedAccount;
+use super::{app, server, tls};
+
+const AFTER_HELP: &str = "\
+Serves both Vonage hosts on one port: rest-host paths (/account/...) and
+api-host paths (/accounts/...). When ready it prints exactly one line to
+stdout:  vonage-sandbox listening on http://HOST:PORT  (https with --tls).
+
+Seeded primary account (and the state after POST /_sandbox/reset):
+  api key abcd1234, secret SandboxSecret1 (override with --api-key/--api-secret),
+  balance 100 EUR, prepaid unless --credit-limit is given.
+
+Admin API (no auth; loopback test tool):
+  GET    /_sandbox/health                  {\"status\":\"ok\"}
+  POST   /_sandbox/reset                   back to the seeded state; clears faults, calls, rate windows
+  GET    /_sandbox/state                   accounts, subaccounts, secrets (values redacted), settings,
+                                           balances, transfers, numbers
+  GET    /_sandbox/calls                   call log: method, path, query (credentials removed), status,
+                                           fault, time, duration_ms
+  DELETE /_sandbox/calls                   clear the call log
+  GET    /_sandbox/faults                  installed faults
+  POST   /_sandbox/faults                  add a fault:
+         {\"route\": \"[METHOD ]/path/with/*/segments[$]\" (prefix match; absent = all),
+          \"kind\": \"status\"|\"latency\"|\"drop\", \"status\": 429|500|503|..., \"retry_after\": SECS,
+          \"latency_ms\": N, \"count\": N | \"ratio\": 0.0-1.0 (neither = until cleared),
+          \"after_handler\": true (apply the real change, then fail/delay the response)}
+  DELETE /_sandbox/faults                  clear all faults
+  PATCH  /_sandbox/accounts/{key}          {\"balance\", \"credit_limit\" (<= 0), \"auto_reload\",
+                                           \"top_up_amount\", \"suspended\"}
+  POST   /_sandbox/accounts/{key}/numbers  {\"number\":\"447700900000\",\"country\":\"GB\"}
+  POST   /_sandbox/primary-accounts        {\"api_key\",\"api_secret\",\"name\",\"balance\",\"credit_limit\"}
+
+Sandbox choices where Vonage is undocumented: a suspended account's own
+credentials get 403 (its primary can still manage it); settings answer
+http-forward-method once set; a refused callback URL is a 400 problem with
+invalid_parameters naming the field; top-up without trx is a 400 problem.";
+
+/// vonage-sandbox: a local emulator of Vonage's Account and Subaccounts APIs.
+#[derive(Parser, Debug)]
+#[command(name = "vonage-sandbox", version, after_help = AFTER_HELP)]
+pub struct Args {
+    /// Address to listen on (`127.0.0.1:0` picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// State file: every change is written (atomically, fsynced) before it is
+    /// acknowledged, and reloaded at start. Holds secrets; created 0600.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
+    /// API key of the seeded primary account.
+    #[arg(long, value_name = "KEY", default_value = DEFAULT_API_KEY, requires = "api_secret")]
+    pub api_key: String,
+
+    /// API secret of the seeded primary account (8-25 chars, lower, upper, digit).
+    #[arg(long, value_name = "SECRET", default_value = DEFAULT_API_SECRET, hide_default_value = false)]
+    pub api_secret: String,
+
+    /// Starting balance of the primary account, in EUR.
+    #[arg(long, value_name = "EUR", default_value = "100")]
+    pub balance: String,
+
+    /// Credit line of the primary (a positive amount; shown as a negative
+    /// credit_limit). Without it the primary is prepaid.
+    #[arg(long, value_name = "EUR")]
+    pub credit_limit: Option<String>,
+
+    /// Requests per second allowed per API key; beyond it 429 with
+    /// Retry-After and X-RateLimit-* headers. Unlimited when absent.
+    #[arg(long, value_name = "PER_SECOND", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_limit: Option<u32>,
+
+    /// GET callback URLs before saving settings; refuse unless 200.
+    #[arg(long)]
+    pub check_callbacks: bool,
+
+    /// Serve HTTPS with a fresh self-signed certificate (127.0.0.1, localhost).
+    #[arg(long, requires = "tls_cert_out")]
+    pub tls: bool,
+
+    /// Where to write the certificate PEM (with --tls).
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    pub tls_cert_out: Option<PathBuf>,
+}
+
+/// Startup failure, printed on stderr.
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("vonage-sandbox: {message}");
+    ExitCode::FAILURE
+}
+
+fn options(args: &Args) -> Result<SandboxOptions, String> {
+    if !rules::secret_is_strong(&args.api_secret) {
+        return Err(
+            "--api-secret must be 8-25 characters with at least one lower-case letter, \
+                    one upper-case letter and one digit"
+                .to_string(),
+        );
+    }
+    if args.api_key.is_empty() || args.api_key.contains(['/', '?', '#', ':']) {
+        return Err("--api-key must be a non-empty string without '/', '?', '#' or ':'".into());
+    }
+    let balance = Money::parse(&args.balance)
+        .ok_or_else(|| format!("--balance: not an amount: {:?}", args.balance))?;
+    let credit = match &args.credit_limit {
+        None => Money::ZERO,
+        Some(text) => match Money::parse(text) {
+            Some(m) if !m.is_negative() => m,
+            _ => return Err(format!("--credit-limit: not a positive amount: {text:?}")),
+        },
+    };
+    Ok(SandboxOptions {
+        seed: SeedAccount {
+            api_key: args.api_key.clone(),
+            api_secret: args.api_secret.clone(),
+            name: DEFAULT_PRIMARY_NAME.to_string(),
+            balance,
+            credit,
+        },
+        rate_limit: args.rate_limit,
+        check_callbacks: args.check_callbacks,
+    })
+}
+
+/// Entry point of the `vonage-sandbox` binary.
+pub fn main() -> ExitCode {
+    let args = Args::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
+    };
+    runtime.block_on(run(args))
+}
+
+/// Builds everything, prints the ready line and serves until killed.
+pub async fn run(args: Args) -> ExitCode {
+    let options = match options(&args) {
+        Ok(options) => options,
+        Err(message) => return fail(message),
+    };
+    let state = match &args.state {
+        None => SandboxState::new(options),
+        Some(path) => match SandboxState::with_state_file(options, StateFile::new(path)) {
+            Ok(state) => state,
+            Err(e) => return fail(e),
+        },
+    };
+    let tls = if args.tls {
+        let generated = match tls::self_signed() {
+            Ok(generated) => generated,
+            Err(e) => return fail(e),
+        };
+        if let Some(path) = &args.tls_cert_out
+            && let Err(e) = tls::write_cert(path, &generated.cert_pem)
+        {
+            return fail(e);
+        }
+        Some(generated.acceptor)
+    } else {
+        None
+    };
+    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+        Ok(listener) => listener,
+        Err(e) => return fail(format!("cannot listen on {}: {e}", args.listen)),
+    };
+    let address = match listener.local_addr() {
+        Ok(address) => address,
+        Err(e) => return fail(format!("cannot read the bound address: {e}")),
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "vonage-sandbox listening on {scheme}://{address}")
+        .and_then(|_| stdout.flush())
+        .is_err()
+    {
+        return fail("cannot write the ready line to stdout");
+    }
+    drop(stdout);
+    server::serve(listener, app(state), tls).await;
+    ExitCode::SUCCESS
+}

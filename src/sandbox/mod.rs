@@ -1,0 +1,61 @@
+//! `vonage-sandbox`: an in-process emulator of Vonage's Account and
+//! Subaccounts APIs, faithful to `shared/reference/vonage-account-api.md`.
+//!
+//! Owns: [`app`], the whole HTTP surface as one `axum::Router` — testable
+//! in-process with `tower::ServiceExt::oneshot` and served on a socket by
+//! the `vonage-sandbox` binary (`cli` → `server`).
+//!
+//! Request path: `paths::normalize` (trailing slash) → `call_log::record` →
+//! `faults::inject` → `routes` (API) or `admin` (`/_sandbox/…`).
+//!
+//! Map of the modules:
+//! * `routes/` — one file per API route group; `auth` (credentials, access),
+//!   `rules` (business rules), `render` (records → wire bodies), `problem`
+//!   (every error body), `body` (request decoding), `callback_check`.
+//! * `state` (the shared handle and its locking), `world` (the data model),
+//!   `money`, `timestamps`, `identifiers`, `persistence` (state file).
+//! * `admin`, `faults`, `call_log`, `rate_limit` — test tooling.
+//! * `cli`, `server`, `tls` — the binary's startup and sockets.
+//!
+//! Must not: share code with the client except `crate::wire`.
+
+pub mod admin;
+pub mod auth;
+pub mod body;
+pub mod call_log;
+pub mod callback_check;
+pub mod cli;
+pub mod faults;
+pub mod identifiers;
+pub mod money;
+pub mod paths;
+pub mod persistence;
+pub mod problem;
+pub mod rate_limit;
+pub mod render;
+mod routes;
+pub mod rules;
+pub mod server;
+pub mod state;
+pub mod timestamps;
+pub mod tls;
+pub mod world;
+
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+
+pub use faults::ConnectionDrop;
+pub use state::{SandboxOptions, SandboxState};
+
+/// The sandbox's HTTP surface: API routes, admin routes and middleware.
+pub fn app(state: SandboxState) -> Router {
+    let inner = routes::router()
+        .merge(admin::router())
+        .fallback(routes::not_found)
+        .with_state(state.clone());
+    Router::new()
+        .fallback_service(inner)
+        .layer(from_fn_with_state(state.clone(), faults::inject))
+        .layer(from_fn_with_state(state, call_log::record))
+        .layer(from_fn(paths::normalize))
+}

@@ -1,0 +1,252 @@
+//! `SandboxState`: the one shared handle every route receives.
+//!
+//! Owns: the live `World` and its write discipline, plus the runtime-only
+//! books (faults, call log, rate windows) and the startup options.
+//!
+//! Locking, and why:
+//! * The world sits behind a `std::sync::Mutex`. Every critical section is a
+//!   short in-memory read or change that never awaits, which is the case the
+//!   tokio docs recommend a blocking mutex for; it keeps handlers simple and
+//!   there is no lock held across I/O.
+//! * A change runs on a clone of the world and replaces it only when it
+//!   succeeds, so a rule that fails half-way leaves nothing behind.
+//! * Every successful change bumps a version and, with `--state`, takes a
+//!   snapshot while still under the lock. Snapshots are therefore ordered:
+//!   snapshot N contains every change up to N. Writing happens after the
+//!   lock is released, under a separate async mutex that remembers the last
+//!   version on disk; a writer whose version is already covered by a newer
+//!   write skips its own. The handler awaits the write before answering, so
+//!   an acknowledged change is always durable. The write runs in its own task
+//!   so that a client hanging up cannot abort it half-way.
+//!
+//! Must not: contain API rules (routes and `rules`) or HTTP types beyond
+//! `ApiError`.
+
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+use super::call_log::CallLog;
+use super::faults::FaultBook;
+use super::money::Money;
+use super::persistence::{PersistError, StateFile};
+use super::problem::{ApiError, internal_error};
+use super::rate_limit::RateWindows;
+use super::timestamps::now_ms;
+use super::world::{SeedAccount, World};
+
+/// Documented defaults (also shown by `vonage-sandbox --help`).
+pub const DEFAULT_API_KEY: &str = "abcd1234";
+pub const DEFAULT_API_SECRET: &str = "SandboxSecret1";
+pub const DEFAULT_PRIMARY_NAME: &str = "Sandbox primary account";
+pub const DEFAULT_BALANCE_EUR: i64 = 100;
+
+/// How a sandbox starts.
+#[derive(Clone)]
+pub struct SandboxOptions {
+    pub seed: SeedAccount,
+    /// Requests per second per API key; `None` = unlimited.
+    pub rate_limit: Option<u32>,
+    /// GET callback URLs before saving settings and refuse unless 200.
+    pub check_callbacks: bool,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> SandboxOptions {
+        SandboxOptions {
+            seed: SeedAccount {
+                api_key: DEFAULT_API_KEY.to_string(),
+                api_secret: DEFAULT_API_SECRET.to_string(),
+                name: DEFAULT_PRIMARY_NAME.to_string(),
+                balance: Money::from_euros(DEFAULT_BALANCE_EUR),
+                credit: Money::ZERO,
+            },
+            rate_limit: None,
+            check_callbacks: false,
+        }
+    }
+}
+
+/// Cheap to clone; all clones share one sandbox.
+#[derive(Clone)]
+pub struct SandboxState {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    options: SandboxOptions,
+    seed_world: World,
+    world: Mutex<Versioned>,
+    store: Option<Store>,
+    faults: Mutex<FaultBook>,
+    calls: Mutex<CallLog>,
+    rate_windows: Option<Mutex<RateWindows>>,
+    callback_client: OnceLock<Option<reqwest::Client>>,
+}
+
+struct Versioned {
+    world: World,
+    version: u64,
+}
+
+struct Store {
+    file: StateFile,
+    /// Highest version known to be on disk.
+    written: tokio::sync::Mutex<u64>,
+}
+
+/// Locks a std mutex, recovering the data if a previous holder panicked.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl SandboxState {
+    /// An in-memory sandbox holding the seeded world.
+    pub fn new(options: SandboxOptions) -> SandboxState {
+        let seed_world = World::seeded(&options.seed, now_ms());
+        SandboxState::build(options, seed_world.clone(), seed_world, None)
+    }
+
+    /// A sandbox backed by `file`: loads it when it exists (a corrupt file is
+    /// an error and stays untouched), otherwise writes the seeded world.
+    pub fn with_state_file(
+        options: SandboxOptions,
+        file: StateFile,
+    ) -> Result<SandboxState, PersistError> {
+        let seed_world = World::seeded(&options.seed, now_ms());
+        let world = match file.load()? {
+            Some(world) => world,
+            None => {
+                file.write(&StateFile::encode(&seed_world))?;
+                seed_world.clone()
+            }
+        };
+        Ok(SandboxState::build(options, seed_world, world, Some(file)))
+    }
+
+    fn build(
+        options: SandboxOptions,
+        seed_world: World,
+        world: World,
+        file: Option<StateFile>,
+    ) -> SandboxState {
+        let rate_windows = options.rate_limit.map(|l| Mutex::new(RateWindows::new(l)));
+        SandboxState {
+            shared: Arc::new(Shared {
+                options,
+                seed_world,
+                world: Mutex::new(Versioned { world, version: 0 }),
+                store: file.map(|file| Store {
+                    file,
+                    written: tokio::sync::Mutex::new(0),
+                }),
+                faults: Mutex::new(FaultBook::default()),
+                calls: Mutex::new(CallLog::default()),
+                rate_windows,
+                callback_client: OnceLock::new(),
+            }),
+        }
+    }
+
+    pub fn options(&self) -> &SandboxOptions {
+        &self.shared.options
+    }
+
+    pub fn faults(&self) -> MutexGuard<'_, FaultBook> {
+        lock(&self.shared.faults)
+    }
+
+    pub fn calls(&self) -> MutexGuard<'_, CallLog> {
+        lock(&self.shared.calls)
+    }
+
+    /// The per-key rate windows, when `--rate-limit` is on.
+    pub fn rate_windows(&self) -> Option<MutexGuard<'_, RateWindows>> {
+        self.shared.rate_windows.as_ref().map(lock)
+    }
+
+    /// The HTTP client used for `--check-callbacks` (built on first use).
+    pub fn callback_client(&self) -> Option<&reqwest::Client> {
+        self.shared
+            .callback_client
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .timeout(std::time::Duration::from_secs(3))
+                    .redirect(reqwest::redirect::Policy::none())
+                    .user_agent("vonage-sandbox callback check")
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// Runs `f` on the current world.
+    pub fn read<T>(&self, f: impl FnOnce(&World) -> T) -> T {
+        f(&lock(&self.shared.world).world)
+    }
+
+    /// Applies `apply` to the world; on success the change is durable (with
+    /// `--state`) before this returns. On `Err` nothing changes.
+    pub async fn change<T>(
+        &self,
+        apply: impl FnOnce(&mut World) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let (value, snapshot) = {
+            let mut current = lock(&self.shared.world);
+            let mut draft = current.world.clone();
+            let value = apply(&mut draft)?;
+            current.world = draft;
+            current.version += 1;
+            let snapshot = self
+                .shared
+                .store
+                .as_ref()
+                .map(|_| (current.version, StateFile::encode(&current.world)));
+            (value, snapshot)
+        };
+        if let Some((version, bytes)) = snapshot {
+            let state = self.clone();
+            tokio::spawn(async move { state.persist(version, bytes).await })
+                .await
+                .map_err(|e| internal_error(&format!("state file writer failed: {e}")))??;
+        }
+        Ok(value)
+    }
+
+    async fn persist(&self, version: u64, bytes: Vec<u8>) -> Result<(), ApiError> {
+        let Some(store) = &self.shared.store else {
+            return Ok(());
+        };
+        let mut written = store.written.lock().await;
+        if *written >= version {
+            return Ok(());
+        }
+        let file = store.file.clone();
+        tokio::task::spawn_blocking(move || file.write(&bytes))
+            .await
+            .map_err(|e| internal_error(&format!("state file writer failed: {e}")))?
+            .map_err(|e| {
+                eprintln!("vonage-sandbox: {e}");
+                internal_error("could not write the state file")
+            })?;
+        *written = version;
+        Ok(())
+    }
+
+    /// Back to the seeded world; also clears faults, the call log and the
+    /// rate windows.
+    pub async fn reset(&self) -> Result<(), ApiError> {
+        let seed = self.shared.seed_world.clone();
+        self.change(move |world| {
+            *world = seed;
+            Ok(())
+        })
+        .await?;
+        self.faults().clear();
+        self.calls().clear();
+        if let Some(mut windows) = self.rate_windows() {
+            windows.clear();
+        }
+        Ok(())
+    }
+}

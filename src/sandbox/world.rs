@@ -1,0 +1,192 @@
+//! The sandbox's data model: accounts (primaries and their subaccounts), their
+//! secrets and settings, credit/balance transfers and owned numbers.
+//!
+//! Owns: the records and simple lookups over them, and building the seeded
+//! world. This is exactly what the state file stores.
+//! Must not: enforce API rules (see `rules` and the routes), lock anything
+//! (see `state`) or know about HTTP.
+//!
+//! Records holding secret values do not implement `Debug`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::money::Money;
+
+/// Everything an API call can read or change.
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub struct World {
+    /// All accounts by API key, primaries and subaccounts alike.
+    pub accounts: BTreeMap<String, Account>,
+    /// Credit and balance transfers, oldest first.
+    pub transfers: Vec<TransferRecord>,
+    /// Phone numbers and their owners.
+    pub numbers: Vec<NumberRecord>,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Account {
+    pub api_key: String,
+    /// Optional for primaries (the API may show `null`), required for subaccounts.
+    pub name: Option<String>,
+    /// The owning primary's key; `None` for a primary account.
+    pub primary: Option<String>,
+    /// Subaccounts only: charges hit the primary; balance shows as `null`.
+    pub use_primary_account_balance: bool,
+    pub balance: Money,
+    /// Zero or negative: how far the balance may go below zero.
+    pub credit_limit: Money,
+    pub suspended: bool,
+    pub created_at_ms: i64,
+    pub secrets: Vec<StoredSecret>,
+    pub settings: StoredSettings,
+    pub auto_reload: bool,
+    /// What a top-up adds (the amount of the payment that enabled auto-reload).
+    pub top_up_amount: Money,
+}
+
+impl Account {
+    pub fn is_primary(&self) -> bool {
+        self.primary.is_none()
+    }
+
+    /// A primary, or a subaccount with its own balance.
+    pub fn has_own_balance(&self) -> bool {
+        self.is_primary() || !self.use_primary_account_balance
+    }
+}
+
+/// An API secret. The value is kept (it is needed to authenticate) but never
+/// rendered, logged or dumped.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct StoredSecret {
+    pub id: String,
+    pub value: String,
+    pub created_at_ms: i64,
+}
+
+/// Account settings (`POST /account/settings`). `None` = unset.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredSettings {
+    pub mo_callback_url: Option<String>,
+    pub dr_callback_url: Option<String>,
+    pub http_forward_method: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferKind {
+    Credit,
+    Balance,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TransferRecord {
+    pub id: String,
+    pub kind: TransferKind,
+    /// The primary account whose family the transfer belongs to.
+    pub primary: String,
+    pub from: String,
+    pub to: String,
+    pub amount: Money,
+    pub reference: String,
+    pub created_at_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberRecord {
+    /// Digits only (E.164 without `+`).
+    pub number: String,
+    /// ISO 3166-1 alpha-2, upper case.
+    pub country: String,
+    pub owner: String,
+}
+
+/// The primary account a sandbox starts with (and returns to on reset).
+#[derive(Clone)]
+pub struct SeedAccount {
+    pub api_key: String,
+    pub api_secret: String,
+    pub name: String,
+    pub balance: Money,
+    /// Positive amount of credit; stored negated as `credit_limit`.
+    pub credit: Money,
+}
+
+impl World {
+    /// A world holding one primary account with one secret.
+    pub fn seeded(seed: &SeedAccount, now_ms: i64) -> World {
+        let mut world = World::default();
+        world.accounts.insert(
+            seed.api_key.clone(),
+            Account::new_primary(
+                &seed.api_key,
+                &seed.api_secret,
+                &seed.name,
+                seed.balance,
+                seed.credit,
+                now_ms,
+            ),
+        );
+        world
+    }
+
+    pub fn account(&self, api_key: &str) -> Option<&Account> {
+        self.accounts.get(api_key)
+    }
+
+    pub fn account_mut(&mut self, api_key: &str) -> Option<&mut Account> {
+        self.accounts.get_mut(api_key)
+    }
+
+    /// Subaccounts of `primary`, oldest first.
+    pub fn subaccounts_of(&self, primary: &str) -> Vec<&Account> {
+        let mut subs: Vec<&Account> = self
+            .accounts
+            .values()
+            .filter(|a| a.primary.as_deref() == Some(primary))
+            .collect();
+        subs.sort_by(|a, b| (a.created_at_ms, &a.api_key).cmp(&(b.created_at_ms, &b.api_key)));
+        subs
+    }
+
+    /// The key of the account whose balance pays for `api_key`'s usage.
+    pub fn balance_holder(&self, api_key: &str) -> Option<String> {
+        let account = self.account(api_key)?;
+        match (&account.primary, account.use_primary_account_balance) {
+            (Some(primary), true) => Some(primary.clone()),
+            _ => Some(account.api_key.clone()),
+        }
+    }
+}
+
+impl Account {
+    pub fn new_primary(
+        api_key: &str,
+        api_secret: &str,
+        name: &str,
+        balance: Money,
+        credit: Money,
+        now_ms: i64,
+    ) -> Account {
+        Account {
+            api_key: api_key.to_string(),
+            name: Some(name.to_string()),
+            primary: None,
+            use_primary_account_balance: false,
+            balance,
+            credit_limit: -credit.abs(),
+            suspended: false,
+            created_at_ms: now_ms,
+            secrets: vec![StoredSecret {
+                id: uuid::Uuid::new_v4().to_string(),
+                value: api_secret.to_string(),
+                created_at_ms: now_ms,
+            }],
+            settings: StoredSettings::default(),
+            auto_reload: false,
+            top_up_amount: Money::from_euros(10),
+        }
+    }
+}

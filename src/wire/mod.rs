@@ -1,0 +1,19 @@
+//! Request and response bodies of the Vonage Account and Subaccounts APIs, as
+//! they travel on the wire (see `shared/reference/vonage-account-api.md`).
+//!
+//! Owns: field names, JSON/form shapes and serde attributes — nothing else.
+//! Must not: hold logic, validation, defaults beyond serde's, or depend on the
+//! sandbox or the client. This is the only code the sandbox and the client
+//! share, so that a behavioural bug in one is not hidden by the same bug in
+//! the other.
+//!
+//! Bodies that carry secret material deliberately do not derive `Debug`, so
+//! they cannot end up in a log line or a panic message by accident.
+
+pub mod account;
+pub mod hal;
+pub mod numbers;
+pub mod problem;
+pub mod secrets;
+pub mod subaccounts;
+pub mod transfers;

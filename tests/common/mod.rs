@@ -1,0 +1,158 @@
+//! Shared test support: running the real `vonage-sandbox` binary.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+pub const KEY: &str = "abcd1234";
+pub const SECRET: &str = "SandboxSecret1";
+
+/// A sandbox process; killed (SIGKILL) when dropped.
+pub struct SandboxProcess {
+    pub child: Child,
+    pub base_url: String,
+    pub ready_line: String,
+    pub startup: Duration,
+    stdout_rest: mpsc::Receiver<String>,
+}
+
+pub fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_vonage-sandbox")
+}
+
+impl SandboxProcess {
+    /// Spawns with `--listen 127.0.0.1:0` plus `args`, waits for the ready line.
+    pub fn spawn(args: &[&str]) -> SandboxProcess {
+        Self::try_spawn(args).unwrap_or_else(|e| panic!("sandbox did not start: {e}"))
+    }
+
+    pub fn try_spawn(args: &[&str]) -> Result<SandboxProcess, String> {
+        let started = Instant::now();
+        let mut child = Command::new(binary())
+            .arg("--listen")
+            .arg("127.0.0.1:0")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let stdout = child.stdout.take().unwrap();
+        let (line_tx, line_rx) = mpsc::channel();
+        let (rest_tx, rest_rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            let _ = line_tx.send(line);
+            let mut rest = String::new();
+            let _ = reader.read_to_string(&mut rest);
+            let _ = rest_tx.send(rest);
+        });
+        let line = match line_rx.recv_timeout(Duration::from_secs(10)) {
+            Ok(line) if !line.is_empty() => line,
+            _ => {
+                let _ = child.kill();
+                let mut err = String::new();
+                if let Some(mut stderr) = child.stderr.take() {
+                    let _ = stderr.read_to_string(&mut err);
+                }
+                let status = child.wait().ok();
+                return Err(format!("no ready line (exit {status:?}); stderr: {err}"));
+            }
+        };
+        let startup = started.elapsed();
+        let base_url = line
+            .trim_end()
+            .strip_prefix("vonage-sandbox listening on ")
+            .ok_or_else(|| format!("unexpected ready line {line:?}"))?
+            .to_string();
+        Ok(SandboxProcess {
+            child,
+            base_url,
+            ready_line: line,
+            startup,
+            stdout_rest: rest_rx,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// SIGKILL and wait; returns whatever else was printed on stdout.
+    pub fn kill(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.stdout_rest
+            .recv_timeout(Duration::from_secs(5))
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A fresh private directory under the system temp dir.
+pub fn temp_dir(label: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("vsb-{label}-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs the binary to completion (for refusals and --help).
+pub fn run_to_exit(args: &[&str]) -> std::process::Output {
+    Command::new(binary())
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+pub fn file_mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// A plain reqwest client for tests (no retries, short timeout).
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// POSTs an admin JSON body and asserts success.
+pub async fn admin_post(
+    sandbox: &SandboxProcess,
+    path: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    admin_send(sandbox, reqwest::Method::POST, path, body).await
+}
+
+/// Sends an admin JSON body and asserts success.
+pub async fn admin_send(
+    sandbox: &SandboxProcess,
+    method: reqwest::Method,
+    path: &str,
+    body: serde_json::Value,
+) -> serde_json::Value {
+    let response = http()
+        .request(method, sandbox.url(path))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let value: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
+    assert!(status.is_success(), "{path}: {status} {value}");
+    value
+}
