@@ -16,4 +16,5 @@ pub mod logging;
 pub mod plugin;
 pub mod sandbox;
 pub mod tfplugin;
+pub mod vonage;
 pub mod wire;

@@ -17,7 +17,9 @@
 //!   version on disk; a writer whose version is already covered by a newer
 //!   write skips its own. The handler awaits the write before answering, so
 //!   an acknowledged change is always durable. The write runs in its own task
-//!   so that a client hanging up cannot abort it half-way.
+//!   so that a client hanging up cannot abort it half-way. If the write
+//!   fails the caller gets a 500 (the change stays in memory and reaches the
+//!   file with the next successful write).
 //!
 //! Must not: contain API rules (routes and `rules`) or HTTP types beyond
 //! `ApiError`.

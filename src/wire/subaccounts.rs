@@ -19,12 +19,20 @@ pub struct SubaccountBody {
     pub created_at: String,
 }
 
-/// The create response: the subaccount plus its API secret. No `Debug`: it
-/// holds a secret.
+/// The create response: the subaccount's fields plus its API secret. (Not
+/// `#[serde(flatten)]`: flattening breaks `arbitrary_precision` numbers.)
+/// No `Debug`: it holds a secret.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct CreatedSubaccountBody {
-    #[serde(flatten)]
-    pub subaccount: SubaccountBody,
+    pub api_key: String,
+    pub primary_account_api_key: String,
+    pub use_primary_account_balance: bool,
+    pub name: String,
+    pub balance: Option<serde_json::Number>,
+    pub credit_limit: Option<serde_json::Number>,
+    pub suspended: bool,
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, with real milliseconds.
+    pub created_at: String,
     pub secret: String,
 }
 

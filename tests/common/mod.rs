@@ -156,3 +156,58 @@ pub async fn admin_send(
     assert!(status.is_success(), "{path}: {status} {value}");
     value
 }
+
+/// A client for `sandbox` with fast retries (20–200 ms backoff), a 2 s
+/// timeout and no practical client-side rate limit.
+pub fn client_config(
+    sandbox: &SandboxProcess,
+    key: &str,
+    secret: &str,
+) -> tfvonage::vonage::ClientConfig {
+    let mut config =
+        tfvonage::vonage::ClientConfig::new(key, tfvonage::vonage::Secret::from(secret));
+    config.rest_url = sandbox.base_url.clone();
+    config.api_url = sandbox.base_url.clone();
+    config.timeout = Duration::from_secs(2);
+    config.max_retries = 3;
+    config.retry_base_delay = Duration::from_millis(20);
+    config.retry_max_delay = Duration::from_millis(200);
+    config.rate_limit_per_second = 1000.0;
+    config
+}
+
+pub fn client(sandbox: &SandboxProcess) -> tfvonage::vonage::Client {
+    tfvonage::vonage::Client::new(client_config(sandbox, KEY, SECRET)).unwrap()
+}
+
+pub fn client_as(sandbox: &SandboxProcess, key: &str, secret: &str) -> tfvonage::vonage::Client {
+    tfvonage::vonage::Client::new(client_config(sandbox, key, secret)).unwrap()
+}
+
+/// GETs an admin path as JSON.
+pub async fn admin_get(sandbox: &SandboxProcess, path: &str) -> serde_json::Value {
+    http()
+        .get(sandbox.url(path))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Installs a fault.
+pub async fn fault(sandbox: &SandboxProcess, spec: serde_json::Value) {
+    admin_post(sandbox, "/_sandbox/faults", spec).await;
+}
+
+/// The call log entries for `method` whose path starts with `prefix`.
+pub async fn calls(sandbox: &SandboxProcess, method: &str, prefix: &str) -> Vec<serde_json::Value> {
+    admin_get(sandbox, "/_sandbox/calls").await["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["method"] == method && c["path"].as_str().unwrap().starts_with(prefix))
+        .cloned()
+        .collect()
+}

@@ -139,7 +139,14 @@ pub async fn create(
         })
         .await?;
     Ok(Json(CreatedSubaccountBody {
-        subaccount: created,
+        api_key: created.api_key,
+        primary_account_api_key: created.primary_account_api_key,
+        use_primary_account_balance: created.use_primary_account_balance,
+        name: created.name,
+        balance: created.balance,
+        credit_limit: created.credit_limit,
+        suspended: created.suspended,
+        created_at: created.created_at,
         secret,
     }))
 }

@@ -1,0 +1,780 @@
+//! `Client` and `ClientConfig`: configuration, the HTTP machinery shared by
+//! every operation, and the two execution disciplines.
+//!
+//! * [`Client::idempotent`] — reads, the settings POST, the subaccount PATCH,
+//!   DELETE and number transfer: retried on 429 (after `Retry-After`), 5xx,
+//!   timeouts and transport errors, with backoff and full jitter. A caller
+//!   may say which failure, seen after an ambiguous attempt, means "already
+//!   done" (DELETE: 404 invalid-id).
+//! * [`Client::create_reconciled`] — creates: retried blindly only when the
+//!   request provably did not reach the server (connect failure, 429). After
+//!   an ambiguous attempt the operation's probe looks for the object; only a
+//!   provably absent object is created again, otherwise the caller gets
+//!   `Error::UnknownOutcome` saying what was tried and what was seen.
+//!
+//! Every attempt first takes a slot from the rate limiter; every wait and
+//! every request observes the client's cancellation token.
+//! Credentials go only into the (sensitive) `Authorization` header.
+//! Must not: know endpoint paths or bodies (the operation modules do), log,
+//! or put a secret into an error.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, Url};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio_util::sync::CancellationToken;
+
+use super::auth::basic_header;
+use super::errors::{ApiFailure, Error, ErrorContext, describe_transport};
+use super::rate_limit::RateLimiter;
+use super::retry::{RetryPolicy, parse_retry_after};
+use super::secret::Secret;
+
+pub const DEFAULT_REST_URL: &str = "https://rest.nexmo.com";
+pub const DEFAULT_API_URL: &str = "https://api.nexmo.com";
+
+/// How to reach and pace Vonage. `Debug` redacts the secret.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub api_key: String,
+    pub api_secret: Secret,
+    /// Base URL of the rest host (`/account/…`).
+    pub rest_url: String,
+    /// Base URL of the api host (`/accounts/…`).
+    pub api_url: String,
+    /// Per attempt, including reading the body.
+    pub timeout: Duration,
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// Client-side pacing per API key (Vonage's default limit is 30/s).
+    pub rate_limit_per_second: f64,
+    pub user_agent: String,
+    /// Backoff before retry n is uniform in `[0, min(max, base·2^n)]`.
+    pub retry_base_delay: Duration,
+    pub retry_max_delay: Duration,
+    /// Longest `Retry-After` honoured.
+    pub max_retry_after: Duration,
+    /// An extra trusted root certificate (PEM), e.g. the sandbox's `--tls`
+    /// certificate.
+    pub extra_root_certificate_pem: Option<String>,
+}
+
+impl ClientConfig {
+    /// Defaults: Vonage's hosts, 30 s timeout, 4 retries, 30 requests/s.
+    pub fn new(api_key: impl Into<String>, api_secret: Secret) -> ClientConfig {
+        ClientConfig {
+            api_key: api_key.into(),
+            api_secret,
+            rest_url: DEFAULT_REST_URL.to_string(),
+            api_url: DEFAULT_API_URL.to_string(),
+            timeout: Duration::from_secs(30),
+            max_retries: 4,
+            rate_limit_per_second: 30.0,
+            user_agent: user_agent(None),
+            retry_base_delay: Duration::from_millis(250),
+            retry_max_delay: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(30),
+            extra_root_certificate_pem: None,
+        }
+    }
+}
+
+/// `terraform-provider-vonage/<version>[ terraform/<tf version>][ <TF_APPEND_USER_AGENT>]`.
+pub fn user_agent(terraform_version: Option<&str>) -> String {
+    let mut agent = format!("terraform-provider-vonage/{}", env!("CARGO_PKG_VERSION"));
+    if let Some(version) = terraform_version.map(str::trim).filter(|v| !v.is_empty()) {
+        agent.push_str(" terraform/");
+        agent.push_str(version);
+    }
+    if let Ok(extra) = std::env::var("TF_APPEND_USER_AGENT") {
+        let extra = extra.trim();
+        if !extra.is_empty() {
+            agent.push(' ');
+            agent.push_str(extra);
+        }
+    }
+    agent
+}
+
+/// A Vonage API client. Cheap to clone; clones share connections, the rate
+/// limiter and (unless replaced with [`Client::with_cancel`]) the
+/// cancellation token.
+#[derive(Clone)]
+pub struct Client {
+    shared: Arc<Shared>,
+    cancel: CancellationToken,
+}
+
+struct Shared {
+    api_key: String,
+    /// Kept only to scrub it from server-provided error text.
+    api_secret: Secret,
+    authorization: HeaderValue,
+    http: reqwest::Client,
+    rest_url: Url,
+    api_url: Url,
+    timeout: Duration,
+    policy: RetryPolicy,
+    limiter: RateLimiter,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("api_key", &self.shared.api_key)
+            .field("api_secret", &self.shared.api_secret)
+            .field("rest_url", &self.shared.rest_url.as_str())
+            .field("api_url", &self.shared.api_url.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+fn invalid(detail: impl Into<String>) -> Error {
+    Error::InvalidConfig {
+        detail: detail.into(),
+    }
+}
+
+fn base_url(name: &str, text: &str) -> Result<Url, Error> {
+    let url = Url::parse(text).map_err(|e| invalid(format!("{name} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid(format!("{name} must use http or https")));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(format!(
+            "{name} must not carry credentials; use api_key and api_secret"
+        )));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(format!("{name} must not have a query or fragment")));
+    }
+    if url.cannot_be_a_base() {
+        return Err(invalid(format!("{name} cannot be used as a base URL")));
+    }
+    Ok(url)
+}
+
+/// Which Vonage host a call goes to.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Host {
+    Rest,
+    Api,
+}
+
+/// A request body.
+#[derive(Clone)]
+pub(crate) enum Payload {
+    /// No body and no Content-Type.
+    Empty,
+    Json(Vec<u8>),
+    Form(String),
+}
+
+impl Payload {
+    pub fn json<T: Serialize>(value: &T) -> Payload {
+        Payload::Json(serde_json::to_vec(value).unwrap_or_default())
+    }
+
+    /// A form body from a serializable struct of optional strings (absent
+    /// fields are not sent).
+    pub fn form<T: Serialize>(value: &T) -> Payload {
+        let mut form = url::form_urlencoded::Serializer::new(String::new());
+        if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(value) {
+            for (name, value) in map {
+                match value {
+                    serde_json::Value::String(s) => {
+                        form.append_pair(&name, &s);
+                    }
+                    serde_json::Value::Null => {}
+                    other => {
+                        form.append_pair(&name, &other.to_string());
+                    }
+                }
+            }
+        }
+        Payload::Form(form.finish())
+    }
+}
+
+/// One API call, replayable across attempts.
+pub(crate) struct Call {
+    pub method: Method,
+    pub host: Host,
+    /// Path segments, percent-encoded when the URL is built.
+    pub segments: Vec<String>,
+    pub query: Vec<(String, String)>,
+    pub payload: Payload,
+    /// Human description for errors, e.g. "create API secret for account 'k'".
+    pub operation: String,
+}
+
+impl Call {
+    pub fn new(method: Method, host: Host, segments: &[&str], operation: String) -> Call {
+        Call {
+            method,
+            host,
+            segments: segments.iter().map(|s| s.to_string()).collect(),
+            query: Vec::new(),
+            payload: Payload::Empty,
+            operation,
+        }
+    }
+
+    pub fn with_payload(mut self, payload: Payload) -> Call {
+        self.payload = payload;
+        self
+    }
+
+    pub fn with_query(mut self, query: Vec<(String, String)>) -> Call {
+        self.query = query;
+        self
+    }
+}
+
+/// A complete HTTP response.
+pub(crate) struct RawResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+/// How one attempt failed before producing a response.
+enum AttemptFailure {
+    /// Never connected: the request did not reach the server.
+    NotSent(String),
+    /// Sent, but no complete answer within the timeout.
+    Timeout,
+    /// Sent, then the connection failed.
+    Lost(String),
+}
+
+/// Result of an idempotent call.
+pub(crate) enum Settled {
+    Response(RawResponse),
+    /// An earlier ambiguous attempt evidently did the work (e.g. a DELETE
+    /// retry answered 404 invalid-id).
+    AlreadyDone,
+}
+
+/// Result of one create attempt.
+enum CreateAttempt {
+    Response(RawResponse),
+    /// Sent, but the outcome is unknown; carries what went wrong.
+    Ambiguous(Error),
+}
+
+/// A reconciliation probe's future (boxed so that the futures of the public
+/// create methods stay `Send`).
+pub(crate) type ProbeFuture<'a, T> =
+    std::pin::Pin<Box<dyn Future<Output = Result<Probe<T>, Error>> + Send + 'a>>;
+
+/// What a reconciliation probe found after an ambiguous create.
+pub(crate) enum Probe<T> {
+    /// Exactly one object that must be the one we created.
+    Found(T),
+    /// Provably not created: safe to create again.
+    Absent,
+    /// Cannot tell (e.g. several candidates); the text says what was seen.
+    Unclear(String),
+}
+
+impl Client {
+    pub fn new(config: ClientConfig) -> Result<Client, Error> {
+        if config.api_key.is_empty() {
+            return Err(invalid("api_key is empty"));
+        }
+        if config.api_key.contains(':') || config.api_key.chars().any(char::is_control) {
+            return Err(invalid(
+                "api_key must not contain ':' or control characters",
+            ));
+        }
+        if config.api_secret.expose().is_empty() {
+            return Err(invalid("api_secret is empty"));
+        }
+        let authorization = basic_header(&config.api_key, &config.api_secret)
+            .ok_or_else(|| invalid("api_secret contains characters that cannot be sent"))?;
+        let rest_url = base_url("rest_url", &config.rest_url)?;
+        let api_url = base_url("api_url", &config.api_url)?;
+        if config.timeout.is_zero() {
+            return Err(invalid("timeout must be positive"));
+        }
+        let rate = config.rate_limit_per_second;
+        if !(rate.is_finite() && rate > 0.0) {
+            return Err(invalid("rate_limit_per_second must be a positive number"));
+        }
+        let user_agent = HeaderValue::from_str(&config.user_agent)
+            .map_err(|_| invalid("user_agent is not a valid header value"))?;
+        let mut builder = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+            .user_agent(user_agent)
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(Duration::from_secs(50));
+        if let Some(pem) = &config.extra_root_certificate_pem {
+            let not_pem = || invalid("extra_root_certificate_pem is not a PEM certificate");
+            let certificates =
+                reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(|_| not_pem())?;
+            if certificates.is_empty() {
+                return Err(not_pem());
+            }
+            builder = builder.tls_certs_merge(certificates);
+        }
+        let http = builder.build().map_err(|e| {
+            invalid(format!(
+                "cannot build the HTTP client: {}",
+                describe_transport(e)
+            ))
+        })?;
+        Ok(Client {
+            shared: Arc::new(Shared {
+                api_key: config.api_key,
+                api_secret: config.api_secret,
+                authorization,
+                http,
+                rest_url,
+                api_url,
+                timeout: config.timeout,
+                policy: RetryPolicy {
+                    max_retries: config.max_retries,
+                    base_delay: config.retry_base_delay,
+                    max_delay: config.retry_max_delay,
+                    max_retry_after: config.max_retry_after,
+                },
+                limiter: RateLimiter::new(rate),
+            }),
+            cancel: CancellationToken::new(),
+        })
+    }
+
+    /// A clone whose calls stop (with `Error::Cancelled`) when `token` fires.
+    pub fn with_cancel(&self, token: CancellationToken) -> Client {
+        Client {
+            shared: self.shared.clone(),
+            cancel: token,
+        }
+    }
+
+    /// The token this client's calls observe; cancel it to abort in-flight
+    /// requests, retries and backoff waits.
+    pub fn cancel_token(&self) -> CancellationToken {
+        self.cancel.clone()
+    }
+
+    /// The configured (primary) API key.
+    pub fn api_key(&self) -> &str {
+        &self.shared.api_key
+    }
+
+    pub(crate) fn policy(&self) -> RetryPolicy {
+        self.shared.policy
+    }
+
+    /// An error context for calls targeting `api_key`.
+    pub(crate) fn context<'a>(
+        &'a self,
+        api_key: &'a str,
+        what: String,
+        extra_secrets: &[&'a str],
+    ) -> ErrorContext<'a> {
+        let mut secrets = vec![self.shared.api_secret.expose()];
+        secrets.extend_from_slice(extra_secrets);
+        ErrorContext {
+            api_key,
+            what,
+            secrets,
+        }
+    }
+
+    fn url(&self, call: &Call) -> Url {
+        let mut url = match call.host {
+            Host::Rest => self.shared.rest_url.clone(),
+            Host::Api => self.shared.api_url.clone(),
+        };
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(&call.segments);
+        }
+        if !call.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&call.query);
+        }
+        url
+    }
+
+    /// Runs `future` unless the token fires first.
+    pub(crate) async fn cancellable<F: Future>(&self, future: F) -> Result<F::Output, Error> {
+        if self.cancel.is_cancelled() {
+            return Err(Error::Cancelled);
+        }
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => Err(Error::Cancelled),
+            output = future => Ok(output),
+        }
+    }
+
+    pub(crate) async fn sleep(&self, duration: Duration) -> Result<(), Error> {
+        self.cancellable(tokio::time::sleep(duration)).await
+    }
+
+    async fn attempt(&self, call: &Call) -> Result<Result<RawResponse, AttemptFailure>, Error> {
+        self.cancellable(self.shared.limiter.acquire()).await?;
+        let mut request = self
+            .shared
+            .http
+            .request(call.method.clone(), self.url(call))
+            .header(AUTHORIZATION, self.shared.authorization.clone())
+            .header(ACCEPT, "application/json");
+        request = match &call.payload {
+            Payload::Empty => request,
+            Payload::Json(bytes) => request
+                .header(CONTENT_TYPE, "application/json")
+                .body(bytes.clone()),
+            Payload::Form(text) => request
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(text.clone()),
+        };
+        let exchange = async {
+            let response = request.send().await.map_err(|e| {
+                if e.is_connect() {
+                    AttemptFailure::NotSent(describe_transport(e))
+                } else if e.is_timeout() {
+                    AttemptFailure::Timeout
+                } else {
+                    AttemptFailure::Lost(describe_transport(e))
+                }
+            })?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.map_err(|e| {
+                if e.is_timeout() {
+                    AttemptFailure::Timeout
+                } else {
+                    AttemptFailure::Lost(describe_transport(e))
+                }
+            })?;
+            Ok(RawResponse {
+                status,
+                headers,
+                body: body.to_vec(),
+            })
+        };
+        self.cancellable(exchange).await
+    }
+
+    fn failure(raw: &RawResponse) -> ApiFailure {
+        let retry_after = raw
+            .headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, SystemTime::now()));
+        ApiFailure::parse(raw.status, &raw.body, retry_after)
+    }
+
+    fn timeout_error(&self, call: &Call) -> Error {
+        Error::Timeout {
+            operation: call.operation.clone(),
+            after: self.shared.timeout,
+        }
+    }
+
+    fn transport_error(call: &Call, detail: String) -> Error {
+        Error::Transport {
+            operation: call.operation.clone(),
+            detail,
+        }
+    }
+
+    /// Runs a call that is safe to repeat. `done_after_ambiguous` names a
+    /// failure that, following an ambiguous attempt, means the earlier
+    /// attempt already did the work.
+    pub(crate) async fn idempotent(
+        &self,
+        call: &Call,
+        ctx: &ErrorContext<'_>,
+        done_after_ambiguous: Option<fn(&ApiFailure) -> bool>,
+    ) -> Result<Settled, Error> {
+        let policy = self.policy();
+        let mut retry = 0;
+        let mut ambiguous_before = false;
+        loop {
+            let (last_error, wait) = match self.attempt(call).await? {
+                Ok(raw) if (200..300).contains(&raw.status) => return Ok(Settled::Response(raw)),
+                Ok(raw) => {
+                    let failure = Self::failure(&raw);
+                    if raw.status == 429 {
+                        let wait = policy.throttle_wait(failure.retry_after, retry);
+                        (failure.into_error(ctx), wait)
+                    } else if raw.status >= 500 {
+                        ambiguous_before = true;
+                        (failure.into_error(ctx), policy.backoff(retry))
+                    } else if ambiguous_before && done_after_ambiguous.is_some_and(|f| f(&failure))
+                    {
+                        return Ok(Settled::AlreadyDone);
+                    } else {
+                        return Err(failure.into_error(ctx));
+                    }
+                }
+                Err(AttemptFailure::NotSent(detail)) => {
+                    (Self::transport_error(call, detail), policy.backoff(retry))
+                }
+                Err(AttemptFailure::Timeout) => {
+                    ambiguous_before = true;
+                    (self.timeout_error(call), policy.backoff(retry))
+                }
+                Err(AttemptFailure::Lost(detail)) => {
+                    ambiguous_before = true;
+                    (Self::transport_error(call, detail), policy.backoff(retry))
+                }
+            };
+            if retry >= policy.max_retries {
+                return Err(last_error);
+            }
+            self.sleep(wait).await?;
+            retry += 1;
+        }
+    }
+
+    /// One create attempt: repeats only what provably did not reach the
+    /// server (connect failures, 429); stops at the first ambiguous outcome.
+    async fn create_once(
+        &self,
+        call: &Call,
+        ctx: &ErrorContext<'_>,
+    ) -> Result<CreateAttempt, Error> {
+        let policy = self.policy();
+        let mut retry = 0;
+        loop {
+            let (last_error, wait) = match self.attempt(call).await? {
+                Ok(raw) if (200..300).contains(&raw.status) => {
+                    return Ok(CreateAttempt::Response(raw));
+                }
+                Ok(raw) if raw.status == 429 => {
+                    let failure = Self::failure(&raw);
+                    let wait = policy.throttle_wait(failure.retry_after, retry);
+                    (failure.into_error(ctx), wait)
+                }
+                Ok(raw) if raw.status >= 500 => {
+                    return Ok(CreateAttempt::Ambiguous(
+                        Self::failure(&raw).into_error(ctx),
+                    ));
+                }
+                Ok(raw) => return Err(Self::failure(&raw).into_error(ctx)),
+                Err(AttemptFailure::NotSent(detail)) => {
+                    (Self::transport_error(call, detail), policy.backoff(retry))
+                }
+                Err(AttemptFailure::Timeout) => {
+                    return Ok(CreateAttempt::Ambiguous(self.timeout_error(call)));
+                }
+                Err(AttemptFailure::Lost(detail)) => {
+                    return Ok(CreateAttempt::Ambiguous(Self::transport_error(
+                        call, detail,
+                    )));
+                }
+            };
+            if retry >= policy.max_retries {
+                return Err(last_error);
+            }
+            self.sleep(wait).await?;
+            retry += 1;
+        }
+    }
+
+    /// Runs a create that has no way to be reconciled: an ambiguous outcome
+    /// becomes `UnknownOutcome`, with `reason` telling the caller why.
+    pub(crate) async fn create_unreconcilable<T>(
+        &self,
+        call: &Call,
+        ctx: &ErrorContext<'_>,
+        parse: impl Fn(RawResponse) -> Result<T, Error>,
+        reason: &str,
+    ) -> Result<T, Error> {
+        match self.create_once(call, ctx).await? {
+            CreateAttempt::Response(raw) => parse(raw),
+            CreateAttempt::Ambiguous(failure) => Err(Error::UnknownOutcome {
+                operation: call.operation.clone(),
+                detail: format!("{failure}; {reason}"),
+            }),
+        }
+    }
+
+    /// Runs a create. After an ambiguous attempt, `probe` decides: adopt
+    /// what it found, create again when provably absent (within the retry
+    /// budget), or report `UnknownOutcome` saying what was seen.
+    pub(crate) async fn create_reconciled<'p, T>(
+        &self,
+        call: &Call,
+        ctx: &ErrorContext<'_>,
+        parse: impl Fn(RawResponse) -> Result<T, Error>,
+        probe: impl Fn() -> ProbeFuture<'p, T>,
+    ) -> Result<T, Error> {
+        let policy = self.policy();
+        let mut round = 0;
+        loop {
+            let failure = match self.create_once(call, ctx).await? {
+                CreateAttempt::Response(raw) => return parse(raw),
+                CreateAttempt::Ambiguous(failure) => failure,
+            };
+            let unknown = |detail: String| Error::UnknownOutcome {
+                operation: call.operation.clone(),
+                detail,
+            };
+            self.sleep(policy.backoff(round)).await?;
+            match probe().await {
+                Ok(Probe::Found(found)) => return Ok(found),
+                Ok(Probe::Absent) if round < policy.max_retries => round += 1,
+                Ok(Probe::Absent) => return Err(failure),
+                Ok(Probe::Unclear(seen)) => {
+                    return Err(unknown(format!("{failure}; afterwards {seen}")));
+                }
+                Err(Error::Cancelled) => return Err(Error::Cancelled),
+                Err(e) => {
+                    return Err(unknown(format!(
+                        "{failure}; checking whether it happened failed too: {e}"
+                    )));
+                }
+            }
+        }
+    }
+}
+
+/// Decodes a success body.
+pub(crate) fn decode<T: DeserializeOwned>(raw: &RawResponse, operation: &str) -> Result<T, Error> {
+    serde_json::from_slice(&raw.body).map_err(|e| Error::InvalidResponse {
+        operation: operation.to_string(),
+        // Only the position and class: the body may hold a secret.
+        detail: format!(
+            "the body does not match the documented shape ({:?} error at line {} column {}, HTTP {})",
+            e.classify(),
+            e.line(),
+            e.column(),
+            raw.status
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_agent_names_provider_terraform_and_extra() {
+        // Only prefixes are checked: TF_APPEND_USER_AGENT may be set.
+        let base = format!("terraform-provider-vonage/{}", env!("CARGO_PKG_VERSION"));
+        let agent = user_agent(Some("1.9.8"));
+        assert!(
+            agent.starts_with(&format!("{base} terraform/1.9.8")),
+            "{agent}"
+        );
+        let agent = user_agent(None);
+        assert!(agent.starts_with(&base));
+        assert!(!agent.contains("terraform/"));
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let config = ClientConfig::new("abcd1234", Secret::from("Sup3rSecret1"));
+        assert!(!format!("{config:?}").contains("Sup3rSecret1"));
+        let client = Client::new(config).unwrap();
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("Sup3rSecret1"), "{shown}");
+        assert!(shown.contains("abcd1234"));
+    }
+
+    #[test]
+    fn invalid_configs_are_refused() {
+        let ok = || ClientConfig::new("abcd1234", Secret::from("Sup3rSecret1"));
+        let cases: Vec<ClientConfig> = vec![
+            ClientConfig {
+                api_key: String::new(),
+                ..ok()
+            },
+            ClientConfig {
+                api_key: "a:b".into(),
+                ..ok()
+            },
+            ClientConfig {
+                api_secret: Secret::from(""),
+                ..ok()
+            },
+            ClientConfig {
+                rest_url: "ftp://x".into(),
+                ..ok()
+            },
+            ClientConfig {
+                api_url: "https://u:p@api.nexmo.com".into(),
+                ..ok()
+            },
+            ClientConfig {
+                api_url: "not a url".into(),
+                ..ok()
+            },
+            ClientConfig {
+                timeout: Duration::ZERO,
+                ..ok()
+            },
+            ClientConfig {
+                rate_limit_per_second: 0.0,
+                ..ok()
+            },
+            ClientConfig {
+                rate_limit_per_second: f64::NAN,
+                ..ok()
+            },
+            ClientConfig {
+                extra_root_certificate_pem: Some("nope".into()),
+                ..ok()
+            },
+        ];
+        for config in cases {
+            match Client::new(config) {
+                Err(Error::InvalidConfig { detail }) => assert!(!detail.contains("Sup3rSecret1")),
+                other => panic!("expected InvalidConfig, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn urls_keep_base_paths_and_encode_segments() {
+        let mut config = ClientConfig::new("abcd1234", Secret::from("Sup3rSecret1"));
+        config.api_url = "http://127.0.0.1:9/prefix/".into();
+        let client = Client::new(config).unwrap();
+        let call = Call::new(
+            Method::GET,
+            Host::Api,
+            &["accounts", "a b/c", "secrets"],
+            String::new(),
+        )
+        .with_query(vec![("start_date".into(), "2024-01-01T00:00:00Z".into())]);
+        assert_eq!(
+            client.url(&call).as_str(),
+            "http://127.0.0.1:9/prefix/accounts/a%20b%2Fc/secrets?start_date=2024-01-01T00%3A00%3A00Z"
+        );
+        let rest = Call::new(
+            Method::GET,
+            Host::Rest,
+            &["account", "get-balance"],
+            String::new(),
+        );
+        assert_eq!(
+            client.url(&rest).as_str(),
+            "https://rest.nexmo.com/account/get-balance"
+        );
+    }
+
+    #[test]
+    fn form_payload_skips_absent_fields_and_keeps_empty_ones() {
+        let form = crate::wire::account::SettingsForm {
+            mo_callback_url: Some(String::new()),
+            dr_callback_url: None,
+            http_forward_method: Some("POST_JSON".into()),
+        };
+        match Payload::form(&form) {
+            Payload::Form(text) => assert_eq!(text, "moCallBackUrl=&httpForwardMethod=POST_JSON"),
+            _ => panic!("expected a form"),
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The typed Vonage client used by the provider's resources.
+//!
+//! | File | Owns |
+//! | --- | --- |
+//! | `client.rs` | `Client`, `ClientConfig`, `user_agent()`, the request/retry/reconcile machinery |
+//! | `account.rs` | balance, top-up, settings |
+//! | `secrets.rs` | API secrets (+ create reconciliation) |
+//! | `subaccounts.rs` | subaccounts (+ create reconciliation) |
+//! | `transfers.rs` | credit, balance and number transfers (+ reconciliation by reference) |
+//! | `errors.rs` | `Error`, and parsing Vonage error bodies into it |
+//! | `retry.rs` | backoff with full jitter, `Retry-After` |
+//! | `rate_limit.rs` | client-side pacing (30/s per key by default) |
+//! | `auth.rs` | the Basic `Authorization` header (the only place credentials go) |
+//! | `secret.rs` | `Secret`, which never prints |
+//!
+//! Must not: log, print, or depend on the sandbox (only `crate::wire` is
+//! shared with it).
+
+mod account;
+mod auth;
+mod client;
+mod errors;
+mod rate_limit;
+mod retry;
+mod secret;
+mod secrets;
+mod subaccounts;
+mod transfers;
+
+pub use account::{Balance, Settings, SettingsUpdate};
+pub use client::{Client, ClientConfig, DEFAULT_API_URL, DEFAULT_REST_URL, user_agent};
+pub use errors::{Error, FieldError};
+pub use secret::Secret;
+pub use secrets::ApiSecret;
+pub use subaccounts::{
+    CreateSubaccount, ModifySubaccount, PrimaryAccount, Subaccount, SubaccountList,
+};
+pub use tokio_util::sync::CancellationToken;
+pub use transfers::{
+    NumberTransfer, NumberTransferResult, Transfer, TransferQuery, TransferRequest, query_date,
+};
+
+#[cfg(test)]
+mod tests {
+    //! The provider calls the client from tonic handlers, which need `Send`
+    //! futures: this test fails to compile if any public call is not.
+    use super::*;
+
+    fn assert_send<T: Send>(_: T) {}
+
+    #[allow(dead_code)]
+    fn every_call_is_send(client: &Client) {
+        let secret = Secret::from("x");
+        let create = CreateSubaccount {
+            name: String::new(),
+            secret: None,
+            use_primary_account_balance: None,
+        };
+        let transfer = TransferRequest {
+            from: String::new(),
+            to: String::new(),
+            amount: serde_json::Number::from(1),
+            reference: None,
+        };
+        let number = NumberTransfer {
+            from: String::new(),
+            to: String::new(),
+            number: String::new(),
+            country: String::new(),
+        };
+        let query = TransferQuery::default();
+        assert_send(client.get_balance());
+        assert_send(client.top_up(""));
+        assert_send(client.read_settings());
+        assert_send(client.update_settings(&SettingsUpdate::default()));
+        assert_send(client.list_secrets(""));
+        assert_send(client.create_secret("", &secret));
+        assert_send(client.get_secret("", ""));
+        assert_send(client.revoke_secret("", ""));
+        assert_send(client.list_subaccounts());
+        assert_send(client.create_subaccount(&create));
+        assert_send(client.get_subaccount(""));
+        assert_send(client.modify_subaccount("", &ModifySubaccount::default()));
+        assert_send(client.list_credit_transfers(&query));
+        assert_send(client.transfer_credit(&transfer));
+        assert_send(client.list_balance_transfers(&query));
+        assert_send(client.transfer_balance(&transfer));
+        assert_send(client.transfer_number(&number));
+    }
+
+    #[test]
+    fn client_is_send_sync_clone() {
+        fn check<T: Send + Sync + Clone + 'static>() {}
+        check::<Client>();
+        check::<Error>();
+    }
+}

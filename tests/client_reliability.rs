@@ -1,0 +1,600 @@
+//! The client's retry, reconciliation, pacing and cancellation behaviour,
+//! driven through the sandbox's fault injection over real HTTP.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{KEY, SECRET, SandboxProcess, calls, client, client_config, fault};
+use serde_json::json;
+use tfvonage::vonage::{
+    CancellationToken, Client, CreateSubaccount, Error, NumberTransfer, Secret, TransferQuery,
+    TransferRequest,
+};
+
+fn amount(text: &str) -> serde_json::Number {
+    serde_json::from_str(text).unwrap()
+}
+
+async fn own_balance_sub(client: &Client, name: &str) -> String {
+    client
+        .create_subaccount(&CreateSubaccount {
+            name: name.into(),
+            secret: None,
+            use_primary_account_balance: Some(false),
+        })
+        .await
+        .unwrap()
+        .0
+        .api_key
+}
+
+// ------------------------------------------------------------ idempotent calls
+
+#[tokio::test]
+async fn retry_after_is_honoured_on_429() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    fault(
+        &sandbox,
+        json!({"route": "GET /account/get-balance", "kind": "status", "status": 429, "retry_after": 1, "count": 1}),
+    )
+    .await;
+    let started = Instant::now();
+    client(&sandbox).get_balance().await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        calls(&sandbox, "GET", "/account/get-balance").await.len(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn persistent_429_ends_as_rate_limited() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    fault(
+        &sandbox,
+        json!({"route": "/accounts", "kind": "status", "status": 429, "retry_after": 0}),
+    )
+    .await;
+    let error = client(&sandbox).list_secrets(KEY).await.unwrap_err();
+    assert_eq!(
+        error,
+        Error::RateLimited {
+            retry_after: Some(Duration::ZERO)
+        }
+    );
+    // 1 attempt + 3 retries.
+    assert_eq!(calls(&sandbox, "GET", "/accounts").await.len(), 4);
+}
+
+#[tokio::test]
+async fn server_errors_and_drops_are_retried_for_reads() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    fault(
+        &sandbox,
+        json!({"route": "GET /accounts", "kind": "status", "status": 500, "count": 1}),
+    )
+    .await;
+    fault(
+        &sandbox,
+        json!({"route": "GET /accounts", "kind": "status", "status": 503, "count": 1}),
+    )
+    .await;
+    fault(
+        &sandbox,
+        json!({"route": "GET /accounts", "kind": "drop", "count": 1}),
+    )
+    .await;
+    let secrets = client(&sandbox).list_secrets(KEY).await.unwrap();
+    assert_eq!(secrets.len(), 1);
+    let statuses: Vec<_> = calls(&sandbox, "GET", "/accounts")
+        .await
+        .iter()
+        .map(|c| c["status"].clone())
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![json!(500), json!(503), json!(null), json!(200)]
+    );
+}
+
+#[tokio::test]
+async fn exhausted_retries_report_the_last_failure() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    fault(
+        &sandbox,
+        json!({"route": "/account", "kind": "status", "status": 503}),
+    )
+    .await;
+    let error = client(&sandbox).get_balance().await.unwrap_err();
+    assert!(matches!(error, Error::Api { status: 503, .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn slow_responses_time_out_and_are_retried() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    fault(
+        &sandbox,
+        json!({"route": "/account", "kind": "latency", "latency_ms": 3000, "count": 1}),
+    )
+    .await;
+    let mut config = client_config(&sandbox, KEY, SECRET);
+    config.timeout = Duration::from_millis(500);
+    let client = Client::new(config).unwrap();
+    client.read_settings().await.unwrap();
+    fault(
+        &sandbox,
+        json!({"route": "/account", "kind": "latency", "latency_ms": 3000}),
+    )
+    .await;
+    let error = client.read_settings().await.unwrap_err();
+    match &error {
+        Error::Timeout { after, .. } => assert_eq!(*after, Duration::from_millis(500)),
+        other => panic!("{other:?}"),
+    }
+    assert!(error.to_string().contains("timed out"));
+}
+
+#[tokio::test]
+async fn revoke_retried_after_an_applied_failure_counts_as_done() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let client = client(&sandbox);
+    let extra = client
+        .create_secret(KEY, &Secret::from("Extra123456"))
+        .await
+        .unwrap();
+    fault(
+        &sandbox,
+        json!({"route": "DELETE /accounts", "kind": "status", "status": 500, "count": 1, "after_handler": true}),
+    )
+    .await;
+    client.revoke_secret(KEY, &extra.id).await.unwrap();
+    let statuses: Vec<_> = calls(&sandbox, "DELETE", "/accounts")
+        .await
+        .iter()
+        .map(|c| c["status"].clone())
+        .collect();
+    assert_eq!(statuses, vec![json!(500), json!(404)]);
+    assert_eq!(client.list_secrets(KEY).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn number_transfer_after_a_lost_answer_counts_as_done() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let client = client(&sandbox);
+    let sub = own_balance_sub(&client, "numbers").await;
+    common::admin_post(
+        &sandbox,
+        &format!("/_sandbox/accounts/{KEY}/numbers"),
+        json!({"number": "447700900001", "country": "GB"}),
+    )
+    .await;
+    fault(
+        &sandbox,
+        json!({"route": "POST /accounts/*/transfer-number", "kind": "drop", "count": 1, "after_handler": true}),
+    )
+    .await;
+    let result = client
+        .transfer_number(&NumberTransfer {
+            from: KEY.into(),
+            to: sub.clone(),
+            number: "447700900001".into(),
+            country: "GB".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(result.to, sub);
+    let state = common::admin_get(&sandbox, "/_sandbox/state").await;
+    assert_eq!(state["numbers"][0]["owner"], sub.as_str());
+}
+
+// ------------------------------------------------------------ creates
+
+#[tokio::test]
+async fn lost_secret_create_is_adopted_without_duplicate() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let client = client(&sandbox);
+    for kind in [
+        json!({"kind": "status", "status": 500}),
+        json!({"kind": "drop"}),
+    ] {
+        common::http()
+            .post(sandbox.url("/_sandbox/reset"))
+            .send()
+            .await
+            .unwrap();
+        let mut spec = kind.clone();
+        spec["route"] = json!("POST /accounts/*/secrets");
+        spec["count"] = json!(1);
+        spec["after_handler"] = json!(true);
+        fault(&sandbox, spec).await;
+        let created = client
+            .create_secret(KEY, &Secret::from("Adopted12345"))
+            .await
+            .unwrap();
+        let secrets = client.list_secrets(KEY).await.unwrap();
+        assert_eq!(secrets.len(), 2, "{kind}");
+        assert!(secrets.contains(&created));
+        assert_eq!(
+            calls(&sandbox, "POST", "/accounts").await.len(),
+            1,
+            "never re-posted"
+        );
+        // The adopted secret is the one we sent.
+        common::client_as(&sandbox, KEY, "Adopted12345")
+            .get_balance()
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn secret_create_that_did_not_happen_is_sent_again() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let client = client(&sandbox);
+    fault(
+        &sandbox,
+        json!({"route": "POST /accounts/*/secrets", "kind": "status", "status": 503, "count": 1}),
+    )
+    .await;
+    let created = client
+        .create_secret(KEY, &Secret::from("Retried12345"))
+        .await
+        .unwrap();
+    assert_eq!(client.list_secrets(KEY).await.unwrap().len(), 2);
+    let posts: Vec<_> = calls(&sandbox, "POST", "/accounts")
+        .await
+        .iter()
+        .map(|c| c["status"].clone())
+        .collect();
+    assert_eq!(posts, vec![json!(503), json!(201)]);
+    assert_eq!(client.get_secret(KEY, &created.id).await.unwrap(), created);
+}
+
+#[tokio::test]
+async fn timed_out_secret_create_is_adopted() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let mut config = client_config(&sandbox, KEY, SECRET);
+    config.timeout = Duration::from_millis(400);
+    let client = Client::new(config).unwrap();
+    fault(
+        &sandbox,
+        json!({"route": "POST /accounts/*/secrets", "kind": "latency", "latency_ms": 1500, "count": 1, "after_handler": true}),
+    )
+    .await;
+    let created = client
+        .create_secret(KEY, &Secret::from("Timeout12345"))
+        .await
+        .unwrap();
+    let secrets = client.list_secrets(KEY).await.unwrap();
+    assert_eq!(secrets.len(), 2);
+    assert!(secrets.contains(&created));
+}
+
+#[tokio::test]
+async fn lost_subaccount_create_is_adopted() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let client = client(&sandbox);
+    // With the caller's secret: adopted with that secret.
+    fault(
+        &sandbox,
+        json!({"route": "POST /accounts/*/subaccounts", "kind": "status", "status": 500, "count": 1, "after_handler": true}),
+    )
+    .await;
+    let (sub, secret) = client
+        .create_subaccount(&CreateSubaccount {
+            name: "adopted".into(),
+            secret: Some(Secret::from("GivenSecret1")),
+            use_primary_account_balance: Some(false),
+        })
+        .await
+        .unwrap();
+    assert_eq!(sub.name, "adopted");
+    assert_eq!(secret.unwrap().expose(), "GivenSecret1");
+    // Generated secret: adopted, but the secret is unknowable.
+    fault(
+        &sandbox,
+        json!({"route": "POST /accounts/*/subaccounts", "kind": "drop", "count": 1, "after_handler": true}),
+    )
+    .await;
+    let (generated, secret) = client
+        .create_subaccount(&CreateSubaccount {
+            name: "generated".into(),
+            secret: None,
+            use_primary_account_balance: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(generated.name, "generated");
+    assert!(secret.is_none());
+    let list = client.list_subaccounts().await.unwrap();
+    assert_eq!(list.subaccounts.len(), 2, "no duplicates");
+    assert_eq!(calls(&sandbox, "POST", "/accounts").await.len(), 2);
+}
+
+#[tokio::test]
+async fn subaccount_create_with_two_candidates_is_an_unknown_outcome() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let client = client(&sandbox);
+    // The before-list answers slowly; meanwhile someone else creates "twin".
+    fault(
+        &sandbox,
+        json!({"route": "GET /accounts/*/subaccounts", "kind": "latency", "latency_ms": 600, "count": 1, "after_handler": true}),
+    )
+    .await;
+    let task = {
+        let client = client.clone();
+        tokio::spawn(async move {
+            client
+                .create_subaccount(&CreateSubaccount {
+                    name: "twin".into(),
+                    secret: None,
+                    use_primary_account_balance: None,
+                })
+                .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    let other = common::http()
+        .post(sandbox.url(&format!("/accounts/{KEY}/subaccounts")))
+        .basic_auth(KEY, Some(SECRET))
+        .json(&json!({"name": "twin"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(other.status().is_success());
+    // Now the client's own POST is applied but its answer lost.
+    fault(
+        &sandbox,
+        json!({"route": "POST /accounts/*/subaccounts", "kind": "status", "status": 500, "count": 1, "after_handler": true}),
+    )
+    .await;
+    let error = task.await.unwrap().unwrap_err();
+    match &error {
+        Error::UnknownOutcome { operation, detail } => {
+            assert!(operation.contains("twin"), "{operation}");
+            assert!(detail.contains("2 new subaccounts"), "{detail}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn transfer_with_reference_is_reconciled_once() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let client = client(&sandbox);
+    let sub = own_balance_sub(&client, "funded").await;
+    fault(
+        &sandbox,
+        json!({"route": "POST /accounts/*/balance-transfers", "kind": "drop", "count": 1, "after_handler": true}),
+    )
+    .await;
+    let transfer = client
+        .transfer_balance(&TransferRequest {
+            from: KEY.into(),
+            to: sub.clone(),
+            amount: amount("7.5"),
+            reference: Some("tf-run-1".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(transfer.reference.as_deref(), Some("tf-run-1"));
+    let all = client
+        .list_balance_transfers(&TransferQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1, "moved once");
+    assert_eq!(all[0].id, transfer.id);
+    assert_eq!(
+        client
+            .get_subaccount(&sub)
+            .await
+            .unwrap()
+            .balance
+            .unwrap()
+            .to_string(),
+        "7.5000"
+    );
+}
+
+#[tokio::test]
+async fn credit_transfer_that_did_not_happen_is_sent_again() {
+    let sandbox = SandboxProcess::spawn(&["--credit-limit", "50"]);
+    let client = client(&sandbox);
+    let sub = own_balance_sub(&client, "credit").await;
+    fault(
+        &sandbox,
+        json!({"route": "POST /accounts/*/credit-transfers", "kind": "status", "status": 502, "count": 1}),
+    )
+    .await;
+    client
+        .transfer_credit(&TransferRequest {
+            from: KEY.into(),
+            to: sub,
+            amount: amount("10"),
+            reference: Some("retry-me".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        client
+            .list_credit_transfers(&TransferQuery::default())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        calls(&sandbox, "POST", "/accounts/abcd1234/credit")
+            .await
+            .len(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn transfer_without_reference_is_never_repeated() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let client = client(&sandbox);
+    let sub = own_balance_sub(&client, "funded").await;
+    fault(
+        &sandbox,
+        json!({"route": "POST /accounts/*/balance-transfers", "kind": "status", "status": 500, "count": 1, "after_handler": true}),
+    )
+    .await;
+    let error = client
+        .transfer_balance(&TransferRequest {
+            from: KEY.into(),
+            to: sub.clone(),
+            amount: amount("3"),
+            reference: None,
+        })
+        .await
+        .unwrap_err();
+    match &error {
+        Error::UnknownOutcome { operation, detail } => {
+            assert!(
+                operation.contains("balance transfer of 3 EUR"),
+                "{operation}"
+            );
+            assert!(detail.contains("without a reference"), "{detail}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        calls(&sandbox, "POST", "/accounts/abcd1234/balance")
+            .await
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn top_up_with_a_lost_answer_is_an_unknown_outcome() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    common::admin_send(
+        &sandbox,
+        reqwest::Method::PATCH,
+        &format!("/_sandbox/accounts/{KEY}"),
+        json!({"auto_reload": true}),
+    )
+    .await;
+    fault(
+        &sandbox,
+        json!({"route": "POST /account/top-up", "kind": "status", "status": 500, "count": 1, "after_handler": true}),
+    )
+    .await;
+    let error = client(&sandbox).top_up("trx").await.unwrap_err();
+    assert!(matches!(error, Error::UnknownOutcome { .. }), "{error:?}");
+    assert_eq!(calls(&sandbox, "POST", "/account/top-up").await.len(), 1);
+}
+
+#[tokio::test]
+async fn unreachable_server_is_a_transport_error_even_for_creates() {
+    // Bind then drop a listener: the port is (very likely) closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut config = tfvonage::vonage::ClientConfig::new(KEY, Secret::from(SECRET));
+    config.rest_url = format!("http://127.0.0.1:{port}");
+    config.api_url = config.rest_url.clone();
+    config.retry_base_delay = Duration::from_millis(5);
+    config.retry_max_delay = Duration::from_millis(20);
+    let client = Client::new(config).unwrap();
+    let read = client.get_balance().await.unwrap_err();
+    assert!(matches!(read, Error::Transport { .. }), "{read:?}");
+    let create = client.top_up("trx").await.unwrap_err();
+    assert!(
+        matches!(create, Error::Transport { .. }),
+        "not unknown: {create:?}"
+    );
+    assert!(!create.to_string().contains(SECRET));
+}
+
+// ------------------------------------------------------------ pacing, cancellation
+
+#[tokio::test]
+async fn client_side_rate_limit_spreads_calls() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let mut config = client_config(&sandbox, KEY, SECRET);
+    config.rate_limit_per_second = 20.0;
+    let client = Client::new(config).unwrap();
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..6)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get_balance().await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    // Six evenly spaced slots at 20/s: the last starts ≥ 250 ms after the first.
+    assert!(
+        started.elapsed() >= Duration::from_millis(245),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn client_pacing_stays_under_the_sandbox_limit() {
+    let sandbox = SandboxProcess::spawn(&["--rate-limit", "10"]);
+    let mut config = client_config(&sandbox, KEY, SECRET);
+    config.rate_limit_per_second = 8.0;
+    config.max_retries = 0;
+    let client = Client::new(config).unwrap();
+    for _ in 0..12 {
+        client.get_balance().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn cancellation_interrupts_requests_and_backoff() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let token = CancellationToken::new();
+    let client = client(&sandbox).with_cancel(token.clone());
+    fault(
+        &sandbox,
+        json!({"route": "/account", "kind": "latency", "latency_ms": 5000, "count": 1}),
+    )
+    .await;
+    let cancel = token.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        cancel.cancel();
+    });
+    let started = Instant::now();
+    assert_eq!(client.get_balance().await.unwrap_err(), Error::Cancelled);
+    assert!(started.elapsed() < Duration::from_secs(1));
+
+    // During a long Retry-After wait.
+    let token = CancellationToken::new();
+    let client = common::client(&sandbox).with_cancel(token.clone());
+    fault(
+        &sandbox,
+        json!({"route": "/accounts", "kind": "status", "status": 429, "retry_after": 20, "count": 1}),
+    )
+    .await;
+    let cancel = token.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        cancel.cancel();
+    });
+    let started = Instant::now();
+    assert_eq!(
+        client.list_secrets(KEY).await.unwrap_err(),
+        Error::Cancelled
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+    // An already-cancelled client does not send at all.
+    let before = calls(&sandbox, "GET", "/").await.len();
+    assert_eq!(client.get_balance().await.unwrap_err(), Error::Cancelled);
+    assert_eq!(calls(&sandbox, "GET", "/").await.len(), before);
+}

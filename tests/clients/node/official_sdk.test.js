@@ -1,0 +1,250 @@
+// The official Vonage Node SDK packages (@vonage/accounts 1.20.0,
+// @vonage/subaccounts 1.12.1, @vonage/auth 1.15.0 — the versions that resolve
+// on Node 20, reference §12.2) against vonage-sandbox over plain HTTP.
+// Each test starts from the seeded state (POST /_sandbox/reset). Missing
+// dependencies skip locally but fail when CI=true.
+'use strict';
+
+const { describe, it, before, after, beforeEach } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const fs = require('node:fs');
+const { spawn } = require('node:child_process');
+const readline = require('node:readline');
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const KEY = 'abcd1234';
+const SECRET = 'SandboxSecret1';
+const IN_CI = (process.env.CI || '').toLowerCase() === 'true';
+
+function sandboxBinary() {
+  const configured = process.env.VONAGE_SANDBOX_BIN || 'target/debug/vonage-sandbox';
+  return path.isAbsolute(configured) ? configured : path.join(ROOT, configured);
+}
+
+let sdk = null;
+let missing = null;
+try {
+  sdk = {
+    Auth: require('@vonage/auth').Auth,
+    Accounts: require('@vonage/accounts').Accounts,
+    Secrets: require('@vonage/accounts').Secrets,
+    SubAccounts: require('@vonage/subaccounts').SubAccounts,
+  };
+} catch (error) {
+  missing = `the official SDK packages are not installed (${error.message}); run npm ci in ${__dirname}`;
+}
+if (!missing && !fs.existsSync(sandboxBinary())) {
+  missing = `${sandboxBinary()} not found; run cargo build --bin vonage-sandbox`;
+}
+if (missing && IN_CI) {
+  throw new Error(`${missing} (CI=true: not skipping)`);
+}
+
+function startSandbox(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(sandboxBinary(), ['--listen', '127.0.0.1:0', ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const lines = readline.createInterface({ input: child.stdout });
+    const timer = setTimeout(() => reject(new Error('sandbox did not start within 10 s')), 10000);
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      const match = /^vonage-sandbox listening on (http:\/\/\S+)$/.exec(line);
+      if (!match) {
+        reject(new Error(`unexpected ready line ${JSON.stringify(line)}`));
+        return;
+      }
+      resolve({ child, base: match[1] });
+    });
+  });
+}
+
+async function statusOf(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error.response, `expected an HTTP error, got ${error}`);
+    return error.response.status;
+  }
+  assert.fail('expected the call to fail');
+}
+
+describe('official Vonage Node SDK against vonage-sandbox', { skip: missing || false }, () => {
+  let sandbox;
+  let opts;
+  let accounts;
+  let secrets;
+  let subaccounts;
+
+  const admin = async (method, route, body) => {
+    const response = await fetch(sandbox.base + route, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    assert.ok(response.ok, `${method} ${route}: ${response.status}`);
+    const text = await response.text();
+    return text ? JSON.parse(text) : null;
+  };
+  const as = (key, secret) => new sdk.Auth({ apiKey: key, apiSecret: secret });
+
+  before(async () => {
+    sandbox = await startSandbox(['--credit-limit', '100']);
+    opts = { restHost: sandbox.base, apiHost: sandbox.base };
+    const auth = as(KEY, SECRET);
+    accounts = new sdk.Accounts(auth, opts);
+    secrets = new sdk.Secrets(auth, opts);
+    subaccounts = new sdk.SubAccounts(auth, opts);
+  });
+
+  after(() => {
+    if (sandbox) {
+      sandbox.child.removeAllListeners('exit');
+      sandbox.child.kill('SIGKILL');
+    }
+  });
+
+  beforeEach(async () => {
+    await admin('POST', '/_sandbox/reset');
+  });
+
+  it('reads the balance and refuses wrong credentials', async () => {
+    const balance = await accounts.getBalance();
+    assert.equal(balance.value, 100);
+    assert.equal(balance.autoReload, false);
+    const wrong = new sdk.Accounts(as(KEY, 'WrongSecret1'), opts);
+    assert.equal(await statusOf(wrong.getBalance()), 401);
+  });
+
+  it('updates, reads and unsets the callback settings', async () => {
+    const read = await accounts.updateAccountCallbacks({});
+    assert.equal(read['mo-callback-url'], '');
+    assert.equal(read['max-calls-per-second'], 30);
+    const updated = await accounts.updateAccountCallbacks({
+      moCallBackUrl: 'https://example.com/inbound',
+      drCallBackUrl: 'https://example.com/dlr',
+    });
+    assert.equal(updated['mo-callback-url'], 'https://example.com/inbound');
+    assert.equal(updated['dr-callback-url'], 'https://example.com/dlr');
+    const unset = await accounts.updateAccountCallbacks({ moCallBackUrl: '' });
+    assert.equal(unset['mo-callback-url'], '');
+    assert.equal(unset['dr-callback-url'], 'https://example.com/dlr');
+    assert.equal(await statusOf(accounts.updateAccountCallbacks({ drCallBackUrl: 'nope' })), 400);
+  });
+
+  it('tops up only with auto-reload', async () => {
+    assert.equal(await statusOf(accounts.topUpBalance('trx-1')), 401);
+    await admin('PATCH', `/_sandbox/accounts/${KEY}`, { auto_reload: true, top_up_amount: 2.5 });
+    const result = await accounts.topUpBalance('trx-1');
+    assert.equal(result['error-code'], '200');
+    assert.equal((await accounts.getBalance()).value, 102.5);
+  });
+
+  it('rotates API secrets', async () => {
+    const listed = await secrets.listSecrets(KEY);
+    assert.equal(listed._embedded.secrets.length, 1);
+    const original = listed._embedded.secrets[0];
+    assert.equal(listed._links.self.href, `/accounts/${KEY}/secrets`);
+    const created = await secrets.createSecret(KEY, 'NodeSecret123');
+    assert.match(created.id, /^[0-9a-f-]{36}$/);
+    assert.equal((await secrets.getSecret(KEY, created.id)).id, created.id);
+    assert.equal(await statusOf(secrets.createSecret(KEY, 'ThirdSecret12')), 403);
+    assert.equal(await statusOf(secrets.createSecret(KEY, 'weak')), 400);
+    const rotated = new sdk.Secrets(as(KEY, 'NodeSecret123'), opts);
+    await rotated.deleteSecret(KEY, original.id);
+    assert.equal(await statusOf(rotated.deleteSecret(KEY, created.id)), 403);
+    assert.equal(await statusOf(rotated.getSecret(KEY, original.id)), 404);
+    assert.equal(await statusOf(accounts.getBalance()), 401);
+  });
+
+  it('manages subaccounts and their secrets', async () => {
+    const primary = await subaccounts.getPrimaryAccount();
+    assert.equal(primary.apiKey, KEY);
+    assert.equal(primary.creditLimit, -100);
+    const created = await subaccounts.createSubAccount({
+      name: 'node sub',
+      secret: 'NodeSub12345',
+      usePrimaryAccountBalance: false,
+    });
+    assert.equal(created.apiKey.length, 8);
+    assert.equal(created.secret, 'NodeSub12345');
+    assert.equal(created.primaryAccountApiKey, KEY);
+    assert.equal(created.balance, 0);
+    const shared = await subaccounts.createSubAccount({ name: 'shared' });
+    assert.equal(shared.usePrimaryAccountBalance, true);
+    assert.equal(shared.balance, null);
+
+    const fetched = await subaccounts.getSubAccount(created.apiKey);
+    assert.equal(fetched.name, 'node sub');
+    const suspended = await subaccounts.updateSubAccount(created.apiKey, { suspended: true, name: 'renamed' });
+    assert.equal(suspended.suspended, true);
+    assert.equal(suspended.name, 'renamed');
+    const own = new sdk.Accounts(as(created.apiKey, 'NodeSub12345'), opts);
+    assert.equal(await statusOf(own.getBalance()), 403);
+    await subaccounts.updateSubAccount(created.apiKey, { suspended: false });
+    assert.equal((await own.getBalance()).value, 0);
+    assert.equal(
+      await statusOf(subaccounts.updateSubAccount(created.apiKey, { usePrimaryAccountBalance: true })),
+      422,
+    );
+    const all = await subaccounts.listSubAccounts();
+    assert.deepEqual(all.map((s) => s.apiKey).sort(), [created.apiKey, shared.apiKey].sort());
+    assert.equal(await statusOf(subaccounts.getSubAccount('ffffffff')), 404);
+
+    // The primary manages the subaccount's secrets with its own credentials.
+    const second = await secrets.createSecret(created.apiKey, 'SubSecond123');
+    const subSecrets = await secrets.listSecrets(created.apiKey);
+    assert.equal(subSecrets._embedded.secrets.length, 2);
+    await secrets.deleteSecret(created.apiKey, second.id);
+    // A subaccount cannot reach another account's secrets.
+    const subSecretsClient = new sdk.Secrets(as(created.apiKey, 'NodeSub12345'), opts);
+    assert.equal(await statusOf(subSecretsClient.listSecrets(KEY)), 404);
+  });
+
+  it('transfers balance, credit and numbers', async () => {
+    const sub = await subaccounts.createSubAccount({ name: 'funded', usePrimaryAccountBalance: false });
+    const balance = await subaccounts.transferBalance({
+      from: KEY,
+      to: sub.apiKey,
+      amount: 12.5,
+      reference: 'node sdk',
+    });
+    assert.equal(balance.amount, 12.5);
+    assert.equal(balance.masterAccountId, KEY);
+    const credit = await subaccounts.transferCredit({ from: KEY, to: sub.apiKey, amount: 30 });
+    assert.equal(credit.to, sub.apiKey);
+    const balances = await subaccounts.listBalanceTransfers({ startDate: '2020-01-01T00:00:00Z' });
+    assert.deepEqual(balances.map((t) => t.id), [balance.id]);
+    const credits = await subaccounts.listCreditTransfers({
+      startDate: '2020-01-01T00:00:00Z',
+      subaccount: sub.apiKey,
+    });
+    assert.deepEqual(credits.map((t) => t.id), [credit.id]);
+    const after = await subaccounts.getSubAccount(sub.apiKey);
+    assert.equal(after.balance, 12.5);
+    assert.equal(after.creditLimit, -30);
+    assert.equal(
+      await statusOf(subaccounts.transferBalance({ from: KEY, to: sub.apiKey, amount: 10000 })),
+      403,
+    );
+    assert.equal(await statusOf(subaccounts.listBalanceTransfers({ startDate: '2020-01-01T00:00:00.000Z' })), 422);
+
+    await admin('POST', `/_sandbox/accounts/${KEY}/numbers`, { number: '447700900000', country: 'GB' });
+    const moved = await subaccounts.transferNumber({
+      from: KEY,
+      to: sub.apiKey,
+      number: '447700900000',
+      country: 'GB',
+    });
+    assert.equal(moved.to, sub.apiKey);
+    assert.equal(moved.number, '447700900000');
+    assert.equal(
+      await statusOf(subaccounts.transferNumber({ from: KEY, to: sub.apiKey, number: '447700900000', country: 'GB' })),
+      409,
+    );
+    const state = await admin('GET', '/_sandbox/state');
+    assert.deepEqual(state.numbers, [{ number: '447700900000', country: 'GB', owner: sub.apiKey }]);
+  });
+});

@@ -1,0 +1,242 @@
+"""The official Vonage Python SDK (vonage 4.9.1) against vonage-sandbox.
+
+The SDK always builds https:// URLs, so the sandbox runs with --tls and the
+SDK trusts its self-signed certificate through REQUESTS_CA_BUNDLE
+(reference §12.1). Each test starts from the seeded state (POST
+/_sandbox/reset). Missing dependencies skip locally but fail when CI=true.
+"""
+
+import os
+import pathlib
+import subprocess
+import tempfile
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+KEY = "abcd1234"
+SECRET = "SandboxSecret1"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _missing(reason):
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: not skipping)", pytrace=False)
+    pytest.skip(reason)
+
+
+try:
+    import requests
+    from vonage import Auth, HttpClientOptions, Vonage
+    from vonage_http_client.errors import (
+        AuthenticationError,
+        ForbiddenError,
+        HttpRequestError,
+        NotFoundError,
+    )
+    from vonage_subaccounts import (
+        ListTransfersFilter,
+        ModifySubaccountOptions,
+        SubaccountOptions,
+        TransferNumberRequest,
+        TransferRequest,
+    )
+except ImportError as error:  # pragma: no cover - depends on the machine
+    IMPORT_ERROR = error
+else:
+    IMPORT_ERROR = None
+
+
+def sandbox_binary():
+    configured = os.environ.get("VONAGE_SANDBOX_BIN", "target/debug/vonage-sandbox")
+    path = pathlib.Path(configured)
+    return path if path.is_absolute() else ROOT / path
+
+
+class Sandbox:
+    """A vonage-sandbox process serving https on a free loopback port."""
+
+    def __init__(self, *args):
+        self.dir = tempfile.TemporaryDirectory(prefix="vsb-py-")
+        self.cert = pathlib.Path(self.dir.name) / "cert.pem"
+        self.process = subprocess.Popen(
+            [str(sandbox_binary()), "--listen", "127.0.0.1:0", "--tls",
+             "--tls-cert-out", str(self.cert), *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        line = self.process.stdout.readline()
+        if not line.startswith("vonage-sandbox listening on https://"):
+            self.close()
+            raise RuntimeError(f"sandbox did not start: {line!r} {self.process.stderr.read()}")
+        self.base = line.strip().rsplit(" ", 1)[1]
+        self.hostport = self.base.removeprefix("https://")
+
+    def admin(self, method, path, json=None):
+        response = requests.request(method, self.base + path, json=json, verify=str(self.cert), timeout=10)
+        assert response.ok, response.text
+        return response.json() if response.content else None
+
+    def close(self):
+        self.process.kill()
+        self.process.wait()
+        self.dir.cleanup()
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    if IMPORT_ERROR is not None:
+        _missing(f"the official SDK is not installed ({IMPORT_ERROR}); pip install -r {pathlib.Path(__file__).parent / 'requirements.txt'}")
+    if not sandbox_binary().exists():
+        _missing(f"{sandbox_binary()} not found; run cargo build --bin vonage-sandbox")
+    server = Sandbox("--credit-limit", "100")
+    previous = os.environ.get("REQUESTS_CA_BUNDLE")
+    os.environ["REQUESTS_CA_BUNDLE"] = str(server.cert)
+    yield server
+    if previous is None:
+        os.environ.pop("REQUESTS_CA_BUNDLE", None)
+    else:
+        os.environ["REQUESTS_CA_BUNDLE"] = previous
+    server.close()
+
+
+@pytest.fixture()
+def vonage(sandbox):
+    sandbox.admin("POST", "/_sandbox/reset")
+    options = HttpClientOptions(api_host=sandbox.hostport, rest_host=sandbox.hostport, timeout=10, max_retries=0)
+    return Vonage(Auth(api_key=KEY, api_secret=SECRET), options)
+
+
+def client_as(sandbox, key, secret):
+    options = HttpClientOptions(api_host=sandbox.hostport, rest_host=sandbox.hostport, timeout=10, max_retries=0)
+    return Vonage(Auth(api_key=key, api_secret=secret), options)
+
+
+def test_balance_and_wrong_credentials(vonage, sandbox):
+    balance = vonage.account.get_balance()
+    assert balance.value == 100.0
+    assert balance.auto_reload is False
+    with pytest.raises(AuthenticationError):
+        client_as(sandbox, KEY, "WrongSecret1").account.get_balance()
+
+
+def test_settings_update_read_and_unset(vonage):
+    settings = vonage.account.update_default_sms_webhook()
+    assert settings.mo_callback_url == ""
+    assert settings.max_calls_per_second == 30
+    settings = vonage.account.update_default_sms_webhook(
+        mo_callback_url="https://example.com/inbound", dr_callback_url="https://example.com/dlr"
+    )
+    assert settings.mo_callback_url == "https://example.com/inbound"
+    assert settings.dr_callback_url == "https://example.com/dlr"
+    settings = vonage.account.update_default_sms_webhook(mo_callback_url="")
+    assert settings.mo_callback_url == ""
+    assert vonage.account.update_default_sms_webhook().dr_callback_url == "https://example.com/dlr"
+    with pytest.raises(HttpRequestError) as refused:
+        vonage.account.update_default_sms_webhook(mo_callback_url="not a url")
+    assert refused.value.response.status_code == 400
+    assert refused.value.response.json()["invalid_parameters"][0]["name"] == "moCallbackUrl"
+
+
+def test_top_up_needs_auto_reload(vonage, sandbox):
+    with pytest.raises(AuthenticationError):
+        vonage.account.top_up("trx-1")
+    sandbox.admin("PATCH", f"/_sandbox/accounts/{KEY}", {"auto_reload": True, "top_up_amount": 10})
+    response = vonage.account.top_up("trx-1")
+    assert response.error_code == "200"
+    assert response.error_code_label == "success"
+    assert vonage.account.get_balance().value == 110.0
+
+
+def test_secret_rotation(vonage, sandbox):
+    secrets = vonage.account.list_secrets()
+    assert len(secrets) == 1
+    created = vonage.account.create_secret("Rotated12345")
+    assert len(created.created_at) == 20 and created.created_at.endswith("Z")
+    assert vonage.account.get_secret(created.id).id == created.id
+    assert {s.id for s in vonage.account.list_secrets()} == {secrets[0].id, created.id}
+    with pytest.raises(ForbiddenError):
+        vonage.account.create_secret("ThirdSecret123")
+    rotated = client_as(sandbox, KEY, "Rotated12345")
+    assert rotated.account.revoke_secret(secrets[0].id) is None
+    with pytest.raises(ForbiddenError):
+        rotated.account.revoke_secret(created.id)
+    with pytest.raises(NotFoundError):
+        rotated.account.get_secret(secrets[0].id)
+    with pytest.raises(AuthenticationError):
+        vonage.account.get_balance()
+
+
+def test_subaccounts_lifecycle(vonage, sandbox):
+    listed = vonage.subaccounts.list_subaccounts()
+    assert listed.primary_account.api_key == KEY
+    assert listed.subaccounts == []
+    assert listed.total_balance == 100.0
+    assert listed.total_credit_limit == -100.0
+
+    sub = vonage.subaccounts.create_subaccount(
+        SubaccountOptions(name="sdk sub", secret="Abcdefg1x", use_primary_account_balance=False)
+    )
+    assert len(sub.api_key) == 8
+    assert sub.secret == "Abcdefg1x"
+    assert sub.balance == 0.0
+    shared = vonage.subaccounts.create_subaccount(SubaccountOptions(name="shared"))
+    assert shared.use_primary_account_balance is True
+    assert shared.balance is None and shared.credit_limit is None
+    assert len(shared.secret) >= 8
+
+    fetched = vonage.subaccounts.get_subaccount(sub.api_key)
+    assert fetched.name == "sdk sub"
+    assert fetched.created_at.endswith(".000Z")
+    modified = vonage.subaccounts.modify_subaccount(
+        sub.api_key, ModifySubaccountOptions(suspended=True, name="renamed")
+    )
+    assert modified.suspended is True and modified.name == "renamed"
+    with pytest.raises(ForbiddenError):
+        client_as(sandbox, sub.api_key, "Abcdefg1x").account.get_balance()
+    vonage.subaccounts.modify_subaccount(sub.api_key, ModifySubaccountOptions(suspended=False))
+    assert client_as(sandbox, sub.api_key, "Abcdefg1x").account.get_balance().value == 0.0
+    with pytest.raises(HttpRequestError) as refused:
+        vonage.subaccounts.modify_subaccount(sub.api_key, ModifySubaccountOptions(use_primary_account_balance=True))
+    assert refused.value.response.status_code == 422
+    with pytest.raises(NotFoundError):
+        vonage.subaccounts.get_subaccount("ffffffff")
+    assert len(vonage.subaccounts.list_subaccounts().subaccounts) == 2
+
+
+def test_transfers(vonage, sandbox):
+    sub = vonage.subaccounts.create_subaccount(SubaccountOptions(name="funded", use_primary_account_balance=False))
+    balance = vonage.subaccounts.transfer_balance(
+        TransferRequest(from_=KEY, to=sub.api_key, amount=12.5, reference="python sdk")
+    )
+    assert balance.amount == 12.5 and balance.to == sub.api_key and balance.reference == "python sdk"
+    credit = vonage.subaccounts.transfer_credit(TransferRequest(from_=KEY, to=sub.api_key, amount=30))
+    assert credit.from_ == KEY
+    balances = vonage.subaccounts.list_balance_transfers(ListTransfersFilter(start_date="2020-01-01T00:00:00Z"))
+    assert [t.id for t in balances] == [balance.id]
+    credits = vonage.subaccounts.list_credit_transfers(
+        ListTransfersFilter(start_date="2020-01-01T00:00:00Z", subaccount=sub.api_key)
+    )
+    assert [t.id for t in credits] == [credit.id]
+    after = vonage.subaccounts.get_subaccount(sub.api_key)
+    assert after.balance == 12.5 and after.credit_limit == -30.0
+    with pytest.raises(ForbiddenError):
+        vonage.subaccounts.transfer_balance(TransferRequest(from_=KEY, to=sub.api_key, amount=1000))
+    with pytest.raises(HttpRequestError) as malformed:
+        vonage.subaccounts.list_balance_transfers(ListTransfersFilter(start_date="2020-01-01T00:00:00.000Z"))
+    assert malformed.value.response.status_code == 422
+
+
+def test_number_transfer(vonage, sandbox):
+    sub = vonage.subaccounts.create_subaccount(SubaccountOptions(name="numbers"))
+    sandbox.admin("POST", f"/_sandbox/accounts/{KEY}/numbers", {"number": "447700900000", "country": "GB"})
+    moved = vonage.subaccounts.transfer_number(
+        TransferNumberRequest(from_=KEY, to=sub.api_key, number="447700900000", country="GB")
+    )
+    assert moved.to == sub.api_key and moved.number == "447700900000" and moved.country == "GB"
+    with pytest.raises(HttpRequestError) as conflict:
+        vonage.subaccounts.transfer_number(
+            TransferNumberRequest(from_=KEY, to=sub.api_key, number="447700900000", country="GB")
+        )
+    assert conflict.value.response.status_code == 409
+    state = sandbox.admin("GET", "/_sandbox/state")
+    assert state["numbers"] == [{"number": "447700900000", "country": "GB", "owner": sub.api_key}]
