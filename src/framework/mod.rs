@@ -3,7 +3,8 @@
 //! - [`cty`]: types, values and their msgpack/JSON codecs;
 //! - [`schema`]: attributes, blocks and their flags;
 //! - [`plan`]: Terraform's planning rules, applied once for every resource;
-//! - [`resource`], [`data_source`], [`provider`]: the traits authors implement, on typed models;
+//! - [`resource`], [`data_source`], [`ephemeral`], [`provider`]: the traits authors implement, on
+//!   typed models;
 //! - [`diagnostics`]: errors and warnings with attribute paths.
 //!
 //! Must not: know about protobuf (that is `tfplugin`) or about Vonage (that is `provider` and
@@ -12,6 +13,7 @@
 pub mod cty;
 pub mod data_source;
 pub mod diagnostics;
+pub mod ephemeral;
 pub mod plan;
 pub mod provider;
 pub mod resource;

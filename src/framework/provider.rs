@@ -13,6 +13,7 @@ use async_trait::async_trait;
 use super::cty::Value;
 use super::data_source::DynDataSource;
 use super::diagnostics::Diagnostics;
+use super::ephemeral::DynEphemeralResource;
 use super::resource::DynResource;
 use super::schema::Schema;
 
@@ -39,4 +40,7 @@ pub trait Provider: Send + Sync + 'static {
     -> Result<Option<Self::Data>, Diagnostics>;
     fn resources(&self) -> Vec<Arc<dyn DynResource<Self::Data>>>;
     fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<Self::Data>>>;
+    fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<Self::Data>>> {
+        Vec::new()
+    }
 }

@@ -15,6 +15,7 @@ use super::proto::{self, provider_server::Provider as ProviderRpc};
 use crate::framework::cty::{self, Value};
 use crate::framework::data_source::DynDataSource;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::ephemeral::DynEphemeralResource;
 use crate::framework::provider::{ConfigureRequest, Provider};
 use crate::framework::resource::{Ctx, DynResource};
 use crate::logging;
@@ -24,6 +25,7 @@ pub struct ProviderService<P: Provider> {
     provider: Arc<P>,
     resources: HashMap<&'static str, Arc<dyn DynResource<P::Data>>>,
     data_sources: HashMap<&'static str, Arc<dyn DynDataSource<P::Data>>>,
+    ephemerals: HashMap<&'static str, Arc<dyn DynEphemeralResource<P::Data>>>,
     /// Set by `ConfigureProvider`; `None` before, or when the configuration was not yet known.
     data: RwLock<Option<Arc<P::Data>>>,
     /// Fired by `StopProvider`; replaced afterwards so later calls can run.
@@ -43,10 +45,16 @@ impl<P: Provider> ProviderService<P> {
             .into_iter()
             .map(|d| (d.type_name(), d))
             .collect();
+        let ephemerals = provider
+            .ephemeral_resources()
+            .into_iter()
+            .map(|e| (e.type_name(), e))
+            .collect();
         ProviderService {
             provider: Arc::new(provider),
             resources,
             data_sources,
+            ephemerals,
             data: RwLock::new(None),
             stop: Mutex::new(CancellationToken::new()),
             schema_response: OnceLock::new(),
@@ -72,6 +80,15 @@ impl<P: Provider> ProviderService<P> {
         self.data_sources
             .get(type_name)
             .ok_or_else(|| unknown_type("data source", type_name))
+    }
+
+    fn ephemeral(
+        &self,
+        type_name: &str,
+    ) -> Result<&Arc<dyn DynEphemeralResource<P::Data>>, Diagnostics> {
+        self.ephemerals
+            .get(type_name)
+            .ok_or_else(|| unknown_type("ephemeral resource", type_name))
     }
 
     fn capabilities() -> proto::ServerCapabilities {
@@ -126,7 +143,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         &self,
         _: Request<proto::get_metadata::Request>,
     ) -> Result<Response<proto::get_metadata::Response>, Status> {
-        use proto::get_metadata::{DataSourceMetadata, ResourceMetadata};
+        use proto::get_metadata::{DataSourceMetadata, EphemeralMetadata, ResourceMetadata};
         Ok(Response::new(proto::get_metadata::Response {
             server_capabilities: Some(Self::capabilities()),
             resources: self
@@ -140,6 +157,13 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
                 .data_sources
                 .keys()
                 .map(|t| DataSourceMetadata {
+                    type_name: t.to_string(),
+                })
+                .collect(),
+            ephemeral_resources: self
+                .ephemerals
+                .keys()
+                .map(|t| EphemeralMetadata {
                     type_name: t.to_string(),
                 })
                 .collect(),
@@ -164,6 +188,11 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
                     .data_sources
                     .iter()
                     .map(|(t, d)| (t.to_string(), convert::schema(&d.schema())))
+                    .collect(),
+                ephemeral_resource_schemas: self
+                    .ephemerals
+                    .iter()
+                    .map(|(t, e)| (t.to_string(), convert::schema(&e.schema())))
                     .collect(),
                 server_capabilities: Some(Self::capabilities()),
                 ..Default::default()
@@ -620,44 +649,83 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         &self,
         req: Request<proto::validate_ephemeral_resource_config::Request>,
     ) -> Result<Response<proto::validate_ephemeral_resource_config::Response>, Status> {
-        let d = unknown_type("ephemeral resource", &req.into_inner().type_name);
-        Ok(Response::new(
-            proto::validate_ephemeral_resource_config::Response {
-                diagnostics: convert::diagnostics(&d),
-            },
-        ))
+        let req = req.into_inner();
+        respond!(validate_ephemeral_resource_config, {
+            let e = self.ephemeral(&req.type_name)?;
+            let config = convert::decode(
+                req.config.as_ref(),
+                &e.schema().value_type(),
+                "ephemeral resource configuration",
+            )?;
+            Ok(proto::validate_ephemeral_resource_config::Response {
+                diagnostics: convert::diagnostics(&e.validate(&config)),
+            })
+        })
     }
 
     async fn open_ephemeral_resource(
         &self,
         req: Request<proto::open_ephemeral_resource::Request>,
     ) -> Result<Response<proto::open_ephemeral_resource::Response>, Status> {
-        let d = unknown_type("ephemeral resource", &req.into_inner().type_name);
+        let req = req.into_inner();
+        let e = match self.ephemeral(&req.type_name) {
+            Ok(e) => e,
+            Err(d) => {
+                return Ok(Response::new(proto::open_ephemeral_resource::Response {
+                    diagnostics: convert::diagnostics(&d),
+                    ..Default::default()
+                }));
+            }
+        };
+        let ty = e.schema().value_type();
+        let config =
+            match convert::decode(req.config.as_ref(), &ty, "ephemeral resource configuration") {
+                Ok(c) => c,
+                Err(d) => {
+                    return Ok(Response::new(proto::open_ephemeral_resource::Response {
+                        diagnostics: convert::diagnostics(&d),
+                        ..Default::default()
+                    }));
+                }
+            };
+        let (data, cancel) = self.session();
+        let ctx = Ctx {
+            data: data.as_deref(),
+            cancel,
+        };
+        let (result, mut diags) = e.open(&ctx, &config).await;
+        let encoded = if diags.has_errors() {
+            None
+        } else {
+            convert::encode(&result, &ty, "ephemeral result")
+                .map_err(|d| diags.extend(d))
+                .ok()
+        };
         Ok(Response::new(proto::open_ephemeral_resource::Response {
-            diagnostics: convert::diagnostics(&d),
+            result: encoded,
+            diagnostics: convert::diagnostics(&diags),
             ..Default::default()
         }))
     }
 
     async fn renew_ephemeral_resource(
         &self,
-        req: Request<proto::renew_ephemeral_resource::Request>,
+        _: Request<proto::renew_ephemeral_resource::Request>,
     ) -> Result<Response<proto::renew_ephemeral_resource::Response>, Status> {
-        let d = unknown_type("ephemeral resource", &req.into_inner().type_name);
-        Ok(Response::new(proto::renew_ephemeral_resource::Response {
-            diagnostics: convert::diagnostics(&d),
-            ..Default::default()
-        }))
+        // Our ephemeral results never expire, so Open never asks for a renewal.
+        Ok(Response::new(
+            proto::renew_ephemeral_resource::Response::default(),
+        ))
     }
 
     async fn close_ephemeral_resource(
         &self,
-        req: Request<proto::close_ephemeral_resource::Request>,
+        _: Request<proto::close_ephemeral_resource::Request>,
     ) -> Result<Response<proto::close_ephemeral_resource::Response>, Status> {
-        let d = unknown_type("ephemeral resource", &req.into_inner().type_name);
-        Ok(Response::new(proto::close_ephemeral_resource::Response {
-            diagnostics: convert::diagnostics(&d),
-        }))
+        // Nothing is held open remotely.
+        Ok(Response::new(
+            proto::close_ephemeral_resource::Response::default(),
+        ))
     }
 
     async fn list_resource(
