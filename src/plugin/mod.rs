@@ -102,9 +102,13 @@ async fn serve_until_shutdown<P: Provider>(provider: P, mode: Mode) -> Result<()
 
     match mode {
         Mode::Managed | Mode::Version => {
-            // SIGINT belongs to Terraform; swallow it like go-plugin does.
-            tokio::spawn(async {
-                while tokio::signal::ctrl_c().await.is_ok() {
+            // SIGINT belongs to Terraform; swallow it like go-plugin does. The handler is
+            // installed now, before the handshake, so no interrupt can slip in unhandled.
+            let mut interrupts =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+                    .map_err(|e| format!("could not take over SIGINT: {e}"))?;
+            tokio::spawn(async move {
+                while interrupts.recv().await.is_some() {
                     logging::debug("ignoring SIGINT; Terraform will stop the provider", &[]);
                 }
             });
@@ -115,8 +119,11 @@ async fn serve_until_shutdown<P: Provider>(provider: P, mode: Mode) -> Result<()
         }
         Mode::Debug => {
             let stop = shutdown.clone();
+            let mut interrupts =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+                    .map_err(|e| format!("could not take over SIGINT: {e}"))?;
             tokio::spawn(async move {
-                let _ = tokio::signal::ctrl_c().await;
+                interrupts.recv().await;
                 stop.cancel();
             });
             println!(
