@@ -14,6 +14,7 @@
 pub mod framework;
 pub mod logging;
 pub mod plugin;
+pub mod provider;
 pub mod sandbox;
 pub mod tfplugin;
 pub mod vonage;

@@ -1,0 +1,263 @@
+//! The `provider "vonage"` block: its schema, its checks, and building the API client.
+//!
+//! Every argument falls back to an environment variable (`VONAGE_API_KEY`,
+//! `VONAGE_API_SECRET`, `VONAGE_API_URL`, `VONAGE_REST_URL`), so CI can configure the
+//! provider without putting a secret in configuration. Configuration is cheap: nothing here
+//! calls the API, because Terraform starts the provider several times per command.
+//!
+//! Must not: log or echo `api_secret`.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::framework::cty::{self, Number, Value};
+use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
+use crate::framework::provider::ConfigureRequest;
+use crate::framework::schema::{Attribute, Block, Schema};
+use crate::vonage::{self, Client, ClientConfig, Secret};
+
+pub const DEFAULT_API_URL: &str = "https://api.nexmo.com";
+pub const DEFAULT_REST_URL: &str = "https://rest.nexmo.com";
+
+/// What configuration produces and every operation receives.
+pub struct ProviderData {
+    pub client: Client,
+    /// The key the provider authenticates with: the default `api_key` of resources.
+    pub api_key: String,
+    /// Secrets this process revoked (`api_key/id`), to explain a 401 that follows.
+    pub revoked: Mutex<Vec<String>>,
+}
+
+impl ProviderData {
+    pub fn new(client: Client, api_key: String) -> ProviderData {
+        ProviderData {
+            client,
+            api_key,
+            revoked: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+pub fn schema() -> Schema {
+    Schema::new(
+        0,
+        Block::new("The Vonage provider manages a Vonage (formerly Nexmo) account: its SMS callback settings, its API secrets and its subaccounts, and reads its balance. Team members and the primary user are managed only in the Vonage dashboard; Vonage has no public API for them.")
+            .attribute(Attribute::string("api_key").optional().description(
+                "The API key of the account to manage (8 characters, shown in the Vonage dashboard). Falls back to the `VONAGE_API_KEY` environment variable.",
+            ))
+            .attribute(Attribute::string("api_secret").optional().sensitive().description(
+                "An API secret of that account. Falls back to the `VONAGE_API_SECRET` environment variable, which keeps it out of configuration files. Sent only in the HTTP Basic authorization header.",
+            ))
+            .attribute(Attribute::string("api_url").optional().description(&format!(
+                "Base URL of Vonage's API host (secrets, subaccounts). Falls back to `VONAGE_API_URL`, then `{DEFAULT_API_URL}`. Point it at `vonage-sandbox` to try a configuration locally."
+            )))
+            .attribute(Attribute::string("rest_url").optional().description(&format!(
+                "Base URL of Vonage's REST host (balance, settings). Falls back to `VONAGE_REST_URL`, then `{DEFAULT_REST_URL}`."
+            )))
+            .attribute(Attribute::number("max_retries").optional().description(
+                "How many times a request is retried after a rate limit (429), a server error, a timeout or a dropped connection, when retrying is safe. Defaults to 3; 0 disables retries. Creates are never retried blindly: the provider first checks whether the object was made.",
+            ))
+            .attribute(Attribute::number("request_timeout_seconds").optional().description(
+                "How long one HTTP request may take, in seconds. Defaults to 30.",
+            ))
+            .attribute(Attribute::number("rate_limit_per_second").optional().description(
+                "The most requests per second the provider sends for one API key, spread evenly. Defaults to 30, Vonage's documented limit per key.",
+            )),
+    )
+}
+
+#[derive(Deserialize, Default)]
+struct Config {
+    api_key: Option<String>,
+    api_secret: Option<String>,
+    api_url: Option<String>,
+    rest_url: Option<String>,
+    max_retries: Option<Number>,
+    request_timeout_seconds: Option<Number>,
+    rate_limit_per_second: Option<Number>,
+}
+
+/// An absolute http(s) URL, or why not (the message never includes userinfo).
+pub fn check_http_url(s: &str) -> Result<(), String> {
+    match url::Url::parse(s) {
+        Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.host().is_some() => Ok(()),
+        Ok(u) => Err(format!(
+            "it has scheme `{}`; only absolute http:// or https:// URLs are accepted",
+            u.scheme()
+        )),
+        Err(e) => Err(format!(
+            "it is not an absolute URL ({e}); write it like https://example.com/path"
+        )),
+    }
+}
+
+pub fn validate(config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    let c: Config = cty::serde::from_value(config).unwrap_or_default();
+    for (name, v) in [("api_url", &c.api_url), ("rest_url", &c.rest_url)] {
+        if let Some(u) = v
+            && let Err(why) = check_http_url(u)
+        {
+            diags.push(
+                Diagnostic::error("Invalid URL", format!("`{name}` is not usable: {why}."))
+                    .at(AttrPath::attr(name)),
+            );
+        }
+    }
+    let ranges: [(&str, &Option<Number>, f64, f64); 3] = [
+        ("max_retries", &c.max_retries, 0.0, 10.0),
+        (
+            "request_timeout_seconds",
+            &c.request_timeout_seconds,
+            1.0,
+            600.0,
+        ),
+        (
+            "rate_limit_per_second",
+            &c.rate_limit_per_second,
+            0.1,
+            1000.0,
+        ),
+    ];
+    for (name, v, lo, hi) in ranges {
+        if let Some(n) = v {
+            let x = n.as_f64();
+            if !(lo..=hi).contains(&x) {
+                diags.push(
+                    Diagnostic::error(
+                        "Value out of range",
+                        format!("`{name}` must be between {lo} and {hi}; it is {n}."),
+                    )
+                    .at(AttrPath::attr(name)),
+                );
+            }
+        }
+    }
+    if c.max_retries.as_ref().is_some_and(|n| n.as_i64().is_none()) {
+        diags.push(
+            Diagnostic::error(
+                "Not a whole number",
+                "`max_retries` counts retries, so it must be a whole number.",
+            )
+            .at(AttrPath::attr("max_retries")),
+        );
+    }
+    diags
+}
+
+fn setting(config: Option<String>, env: &str) -> Option<String> {
+    config
+        .or_else(|| std::env::var(env).ok())
+        .filter(|s| !s.is_empty())
+}
+
+pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diagnostics> {
+    // A value that depends on a resource not yet created: wait; operations will say so.
+    if !req.config.is_wholly_known() {
+        return Ok(None);
+    }
+    let mut diags = validate(req.config);
+    let c: Config = cty::serde::from_value(req.config).map_err(|e| {
+        Diagnostics::from(Diagnostic::error(
+            "Invalid provider configuration",
+            e.to_string(),
+        ))
+    })?;
+    let api_key = setting(c.api_key, "VONAGE_API_KEY");
+    let api_secret = setting(c.api_secret, "VONAGE_API_SECRET");
+    if api_key.is_none() {
+        diags.push(
+            Diagnostic::error(
+                "Missing Vonage API key",
+                "Set `api_key` in the provider block, or the VONAGE_API_KEY environment variable, to the key of the account to manage.",
+            )
+            .at(AttrPath::attr("api_key")),
+        );
+    }
+    if api_secret.is_none() {
+        diags.push(
+            Diagnostic::error(
+                "Missing Vonage API secret",
+                "Set `api_secret` in the provider block, or (better, to keep it out of configuration) the VONAGE_API_SECRET environment variable.",
+            )
+            .at(AttrPath::attr("api_secret")),
+        );
+    }
+    let api_url = setting(c.api_url, "VONAGE_API_URL").unwrap_or_else(|| DEFAULT_API_URL.into());
+    let rest_url =
+        setting(c.rest_url, "VONAGE_REST_URL").unwrap_or_else(|| DEFAULT_REST_URL.into());
+    for (name, env, u) in [
+        ("api_url", "VONAGE_API_URL", &api_url),
+        ("rest_url", "VONAGE_REST_URL", &rest_url),
+    ] {
+        if let Err(why) = check_http_url(u) {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid URL",
+                    format!("`{name}` (or {env}) is not usable: {why}."),
+                )
+                .at(AttrPath::attr(name)),
+            );
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let (Some(api_key), Some(api_secret)) = (api_key, api_secret) else {
+        return Err(diags);
+    };
+    let mut cfg = ClientConfig::new(api_key.clone(), Secret::new(api_secret));
+    cfg.api_url = api_url;
+    cfg.rest_url = rest_url;
+    cfg.user_agent = vonage::user_agent(Some(req.terraform_version).filter(|v| !v.is_empty()));
+    if let Some(n) = c.max_retries.and_then(|n| n.as_i64()) {
+        cfg.max_retries = n as u32;
+    }
+    if let Some(n) = c.request_timeout_seconds {
+        cfg.timeout = Duration::from_secs_f64(n.as_f64());
+    }
+    if let Some(n) = c.rate_limit_per_second {
+        cfg.rate_limit_per_second = n.as_f64();
+    }
+    let client = Client::new(cfg).map_err(|e| {
+        Diagnostics::from(Diagnostic::error(
+            "Could not set up the Vonage client",
+            e.to_string(),
+        ))
+    })?;
+    Ok(Some(ProviderData::new(client, api_key)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::plan::object;
+
+    #[test]
+    fn urls_must_be_absolute_http() {
+        assert!(check_http_url("https://example.com/inbound").is_ok());
+        assert!(check_http_url("http://127.0.0.1:8080").is_ok());
+        assert!(check_http_url("ftp://example.com").is_err());
+        assert!(check_http_url("example.com/x").is_err());
+        assert!(check_http_url("").is_err());
+    }
+
+    #[test]
+    fn validation_points_at_the_offending_attribute() {
+        let cfg = object([
+            ("api_url", Value::string("nope")),
+            ("max_retries", Value::Number(99.into())),
+        ])
+        .conform(&schema().value_type())
+        .unwrap();
+        let diags = validate(&cfg);
+        let paths: Vec<String> = diags
+            .iter()
+            .filter_map(|d| d.path.as_ref())
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(paths, ["api_url", "max_retries"]);
+    }
+}

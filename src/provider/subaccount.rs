@@ -1,0 +1,304 @@
+//! `vonage_subaccount`: a subaccount of the provider's (primary) account.
+//!
+//! API: `POST/GET/PATCH /accounts/{primary}/subaccounts[/{key}]` on the API host. Vonage
+//! cannot delete a subaccount, so destroy **suspends** it (and `suspended = false` on a later
+//! apply of the same import reactivates it). Switching from its own balance back to the
+//! primary's is irreversible on Vonage's side, so the plan refuses it.
+//!
+//! The initial secret can be given write-only (`secret_wo`); Vonage generates one otherwise.
+//! Rotate a subaccount's secrets with `vonage_api_secret` and `api_key = <subaccount key>`.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::framework::cty::{Number, Type, Value};
+use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
+use crate::framework::plan::object;
+use crate::framework::resource::{
+    ApplyFailure, CreateRequest, Ctx, PlanRequest, Resource, Timeouts, UpdateRequest,
+    ValidateRequest,
+};
+use crate::framework::schema::{
+    Attribute, Block, IdentityAttribute, IdentitySchema, Schema, timeouts_block,
+};
+use crate::vonage::{
+    CreateSubaccount, Error, ModifySubaccount, Secret, Subaccount as ApiSubaccount,
+};
+
+use super::ProviderData;
+use super::api_errors::diagnostic;
+use super::secret_strength::secret_strength;
+
+pub struct Subaccount;
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct Model {
+    pub api_key: Option<String>,
+    pub name: Option<String>,
+    pub use_primary_account_balance: Option<bool>,
+    pub suspended: Option<bool>,
+    pub secret_wo: Option<String>,
+    pub primary_account_api_key: Option<String>,
+    pub balance: Option<Number>,
+    pub credit_limit: Option<Number>,
+    pub created_at: Option<String>,
+    pub timeouts: Option<Timeouts>,
+}
+
+impl Model {
+    fn with_remote(self, s: ApiSubaccount) -> Model {
+        Model {
+            api_key: Some(s.api_key),
+            name: Some(s.name),
+            use_primary_account_balance: Some(s.use_primary_account_balance),
+            suspended: Some(s.suspended),
+            secret_wo: None,
+            primary_account_api_key: Some(s.primary_account_api_key),
+            balance: s.balance.as_ref().map(Number::from),
+            credit_limit: s.credit_limit.as_ref().map(Number::from),
+            created_at: Some(s.created_at),
+            timeouts: self.timeouts,
+        }
+    }
+}
+
+const NAME_MAX: usize = 80;
+
+#[async_trait]
+impl Resource<ProviderData> for Subaccount {
+    type Model = Model;
+
+    fn type_name(&self) -> &'static str {
+        "vonage_subaccount"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            0,
+            Block::new("A subaccount of the provider's account (the primary). Vonage allows one level of subaccounts and **cannot delete them: destroy suspends the subaccount**. Its API secrets can be managed with `vonage_api_secret` and `api_key = vonage_subaccount.NAME.api_key`.")
+                .attribute(Attribute::string("api_key").computed().stable().description("The subaccount's API key, chosen by Vonage."))
+                .attribute(Attribute::string("name").required().description("The subaccount's name, 1 to 80 characters."))
+                .attribute(Attribute::bool("use_primary_account_balance").optional().computed().default(Value::Bool(true)).description(
+                    "Whether the subaccount spends the primary's balance (the default). Setting it to `false` gives it its own balance, which Vonage cannot undo: changing it back is refused at plan time.",
+                ))
+                .attribute(Attribute::bool("suspended").optional().computed().default(Value::Bool(false)).description("Whether the subaccount is suspended. A suspended subaccount's own credentials are refused."))
+                .attribute(Attribute::string("secret_wo").optional().write_only().description(
+                    "The subaccount's first API secret, **write-only** (Terraform 1.11+): used only on create, never stored. Vonage generates one when it is left out. Rotate later secrets with `vonage_api_secret`.",
+                ))
+                .attribute(Attribute::string("primary_account_api_key").computed().stable().description("The primary account's API key."))
+                .attribute(Attribute::number("balance").computed().description("The subaccount's own balance in EUR; null while it uses the primary's balance."))
+                .attribute(Attribute::number("credit_limit").computed().description("The credit allocated to the subaccount in EUR (zero or negative); null while it uses the primary's balance."))
+                .attribute(Attribute::string("created_at").computed().stable().description("When the subaccount was created (RFC 3339, UTC)."))
+                .block(timeouts_block()),
+        )
+    }
+
+    fn identity_schema(&self) -> Option<IdentitySchema> {
+        Some(IdentitySchema {
+            version: 0,
+            attributes: vec![IdentityAttribute {
+                name: "api_key".into(),
+                ty: Type::String,
+                description: "The subaccount's API key.".into(),
+                required_for_import: true,
+                optional_for_import: false,
+            }],
+        })
+    }
+
+    fn identity(&self, state: &Model) -> Option<Value> {
+        Some(object([("api_key", Value::string(state.api_key.clone()?))]))
+    }
+
+    fn validate(&self, req: ValidateRequest<'_, Model>) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        if let Some(name) = &req.config.name {
+            let n = name.chars().count();
+            if n == 0 || n > NAME_MAX {
+                diags.push(
+                    Diagnostic::error(
+                        "Invalid subaccount name",
+                        format!("`name` must be 1 to {NAME_MAX} characters; it has {n}."),
+                    )
+                    .at(AttrPath::attr("name")),
+                );
+            }
+        }
+        if let Some(s) = &req.config.secret_wo
+            && let Err(why) = secret_strength(s)
+        {
+            diags.push(
+                Diagnostic::error("API secret too weak for Vonage", format!("The value of `secret_wo` does not meet Vonage's rule (8 to 25 characters, with a lowercase letter, an uppercase letter and a digit): {why}."))
+                    .at(AttrPath::attr("secret_wo")),
+            );
+        }
+        diags
+    }
+
+    async fn modify_plan(
+        &self,
+        _ctx: &Ctx<'_, ProviderData>,
+        req: PlanRequest<'_, Model>,
+    ) -> Result<Model, Diagnostics> {
+        if let Some(prior) = req.prior
+            && prior.use_primary_account_balance == Some(false)
+            && req.planned.use_primary_account_balance == Some(true)
+        {
+            return Err(Diagnostic::error(
+                "A subaccount's own balance cannot be given up",
+                format!(
+                    "Subaccount {} has its own balance, and Vonage does not allow switching back to the primary account's balance. Keep `use_primary_account_balance = false`.",
+                    prior.api_key.as_deref().unwrap_or("?")
+                ),
+            )
+            .at(AttrPath::attr("use_primary_account_balance"))
+            .into());
+        }
+        Ok(req.planned)
+    }
+
+    async fn create(
+        &self,
+        ctx: &Ctx<'_, ProviderData>,
+        req: CreateRequest<Model>,
+    ) -> Result<Model, ApplyFailure<Model>> {
+        let data = ctx.configured()?;
+        let name = req.planned.name.clone().unwrap_or_default();
+        let create = CreateSubaccount {
+            name: name.clone(),
+            secret: req.config.secret_wo.clone().map(Secret::new),
+            use_primary_account_balance: req.planned.use_primary_account_balance,
+        };
+        let (created, _generated_secret) =
+            data.client.create_subaccount(&create).await.map_err(|e| {
+                diagnostic(
+                    data,
+                    &format!("creating subaccount \"{name}\" of account {}", data.api_key),
+                    &e,
+                )
+            })?;
+        let mut model = req.planned.clone().with_remote(created);
+        if req.planned.suspended == Some(true) {
+            let key = model.api_key.clone().unwrap_or_default();
+            let patch = ModifySubaccount {
+                suspended: Some(true),
+                ..ModifySubaccount::default()
+            };
+            match data.client.modify_subaccount(&key, &patch).await {
+                Ok(s) => model = model.with_remote(s),
+                Err(e) => {
+                    return Err(ApplyFailure {
+                        diags: diagnostic(data, &format!("suspending new subaccount {key}"), &e)
+                            .into(),
+                        partial: Some(model),
+                    });
+                }
+            }
+        }
+        Ok(model)
+    }
+
+    async fn read(
+        &self,
+        ctx: &Ctx<'_, ProviderData>,
+        state: Model,
+    ) -> Result<Option<Model>, Diagnostics> {
+        let data = ctx.configured()?;
+        let Some(key) = state.api_key.clone() else {
+            return Ok(None);
+        };
+        match data.client.get_subaccount(&key).await {
+            Ok(s) => Ok(Some(state.with_remote(s))),
+            Err(Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(diagnostic(data, &format!("reading subaccount {key}"), &e).into()),
+        }
+    }
+
+    async fn update(
+        &self,
+        ctx: &Ctx<'_, ProviderData>,
+        req: UpdateRequest<Model>,
+    ) -> Result<Model, ApplyFailure<Model>> {
+        let data = ctx.configured()?;
+        let key = req.prior.api_key.clone().unwrap_or_default();
+        let changed = |a: &Option<bool>, b: &Option<bool>| if a != b { *b } else { None };
+        let patch = ModifySubaccount {
+            name: (req.prior.name != req.planned.name)
+                .then(|| req.planned.name.clone())
+                .flatten(),
+            suspended: changed(&req.prior.suspended, &req.planned.suspended),
+            use_primary_account_balance: changed(
+                &req.prior.use_primary_account_balance,
+                &req.planned.use_primary_account_balance,
+            ),
+        };
+        if patch == ModifySubaccount::default() {
+            return Ok(req.planned.clone().with_remote_from_prior(&req.prior));
+        }
+        match data.client.modify_subaccount(&key, &patch).await {
+            Ok(s) => Ok(req.planned.with_remote(s)),
+            Err(e) => Err(ApplyFailure {
+                diags: diagnostic(data, &format!("updating subaccount {key}"), &e).into(),
+                partial: Some(req.prior),
+            }),
+        }
+    }
+
+    async fn delete(&self, ctx: &Ctx<'_, ProviderData>, state: Model) -> Result<(), Diagnostics> {
+        let data = ctx.configured()?;
+        let Some(key) = state.api_key else {
+            return Ok(());
+        };
+        let patch = ModifySubaccount {
+            suspended: Some(true),
+            ..ModifySubaccount::default()
+        };
+        match data.client.modify_subaccount(&key, &patch).await {
+            Ok(_) | Err(Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(diagnostic(
+                data,
+                &format!("suspending subaccount {key} (Vonage cannot delete subaccounts)"),
+                &e,
+            )
+            .into()),
+        }
+    }
+
+    async fn import(&self, _ctx: &Ctx<'_, ProviderData>, id: &str) -> Result<Model, Diagnostics> {
+        if id.is_empty() || id.contains('/') {
+            return Err(Diagnostic::error(
+                "Invalid import ID",
+                format!("Expected the subaccount's API key, such as `bbe6222f`, but got `{id}`."),
+            )
+            .into());
+        }
+        Ok(Model {
+            api_key: Some(id.to_owned()),
+            ..Model::default()
+        })
+    }
+
+    async fn import_identity(
+        &self,
+        ctx: &Ctx<'_, ProviderData>,
+        identity: &Value,
+    ) -> Result<Model, Diagnostics> {
+        match identity.attr("api_key").as_str() {
+            Some(key) => self.import(ctx, key).await,
+            None => Err(Diagnostic::error(
+                "Missing api_key in identity",
+                "Give the subaccount's `api_key` in the import block's identity.",
+            )
+            .into()),
+        }
+    }
+}
+
+impl Model {
+    /// A no-op update keeps the computed values Terraform planned from the prior state.
+    fn with_remote_from_prior(mut self, prior: &Model) -> Model {
+        self.balance = self.balance.or_else(|| prior.balance.clone());
+        self.credit_limit = self.credit_limit.or_else(|| prior.credit_limit.clone());
+        self
+    }
+}

@@ -1,0 +1,413 @@
+//! The go-plugin transport over the real unix socket and mTLS path.
+//!
+//! In-process tests run `plugin::server::serve` with the real provider and talk to it as
+//! Terraform does: a P-521, CA:TRUE client certificate (like go-plugin's), ALPN h2, and the
+//! server certificate pinned from the handshake. Process tests run the built binary to check
+//! the startup rules and the handshake line.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::rt::TokioIo;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+use tokio::net::UnixStream;
+use tokio_util::sync::CancellationToken;
+use tonic::transport::{Channel, Endpoint};
+
+use tfvonage::plugin::{handshake, server, tls};
+use tfvonage::provider::VonageProvider;
+use tfvonage::tfplugin::goplugin::grpc_controller_client::GrpcControllerClient;
+use tfvonage::tfplugin::proto::provider_client::ProviderClient;
+use tfvonage::tfplugin::proto::{get_provider_schema, stop_provider};
+
+/// A client identity shaped like go-plugin's: ECDSA P-521 / SHA-512, CA:TRUE, CN=localhost.
+struct ClientIdentity {
+    pem: String,
+    der: CertificateDer<'static>,
+    key: PrivateKeyDer<'static>,
+}
+
+fn go_plugin_like_client_cert() -> ClientIdentity {
+    use rcgen::{
+        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
+        KeyUsagePurpose,
+    };
+    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
+    let mut params = CertificateParams::new(vec!["localhost".into()]).unwrap();
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "localhost");
+    params
+        .distinguished_name
+        .push(DnType::OrganizationName, "HashiCorp");
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+        KeyUsagePurpose::KeyAgreement,
+        KeyUsagePurpose::KeyCertSign,
+    ];
+    params.extended_key_usages = vec![
+        ExtendedKeyUsagePurpose::ClientAuth,
+        ExtendedKeyUsagePurpose::ServerAuth,
+    ];
+    let cert = params.self_signed(&key).unwrap();
+    ClientIdentity {
+        pem: cert.pem(),
+        der: cert.der().clone(),
+        key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+    }
+}
+
+/// Trusts exactly the server certificate from the handshake line, as go-plugin does.
+#[derive(Debug)]
+struct PinnedServer(
+    CertificateDer<'static>,
+    rustls::crypto::WebPkiSupportedAlgorithms,
+);
+
+impl ServerCertVerifier for PinnedServer {
+    fn verify_server_cert(
+        &self,
+        ee: &CertificateDer<'_>,
+        _: &[CertificateDer<'_>],
+        name: &ServerName<'_>,
+        _: &[u8],
+        _: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        assert_eq!(name.to_str(), "localhost");
+        if ee.as_ref() == self.0.as_ref() {
+            Ok(ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::General(
+                "unexpected server certificate".into(),
+            ))
+        }
+    }
+    fn verify_tls12_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(m, c, d, &self.1)
+    }
+    fn verify_tls13_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(m, c, d, &self.1)
+    }
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.1.supported_schemes()
+    }
+}
+
+async fn tls_channel(
+    socket: std::path::PathBuf,
+    server_cert: CertificateDer<'static>,
+    client: Option<&ClientIdentity>,
+) -> Result<Channel, tonic::transport::Error> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(PinnedServer(
+            server_cert,
+            provider.signature_verification_algorithms,
+        )));
+    let mut config = match client {
+        Some(c) => builder
+            .with_client_auth_cert(vec![c.der.clone()], c.key.clone_key())
+            .unwrap(),
+        None => builder.with_no_client_auth(),
+    };
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    Endpoint::from_static("http://localhost")
+        .connect_with_connector(tower::service_fn(move |_| {
+            let (socket, connector) = (socket.clone(), connector.clone());
+            async move {
+                let stream = UnixStream::connect(socket).await?;
+                let tls = connector
+                    .connect(ServerName::try_from("localhost").unwrap(), stream)
+                    .await?;
+                Ok::<_, std::io::Error>(TokioIo::new(tls))
+            }
+        }))
+        .await
+}
+
+async fn plain_channel(socket: std::path::PathBuf) -> Result<Channel, tonic::transport::Error> {
+    Endpoint::from_static("http://localhost")
+        .connect_with_connector(tower::service_fn(move |_| {
+            let socket = socket.clone();
+            async move { Ok::<_, std::io::Error>(TokioIo::new(UnixStream::connect(socket).await?)) }
+        }))
+        .await
+}
+
+struct Running {
+    socket: std::path::PathBuf,
+    server_cert: CertificateDer<'static>,
+    shutdown: CancellationToken,
+    task: tokio::task::JoinHandle<Result<(), tonic::transport::Error>>,
+}
+
+fn start_in_process(client_pem: &str) -> Running {
+    let dir = std::env::temp_dir();
+    let socket = server::PluginSocket::bind_in(&dir).unwrap();
+    let path = socket.path.clone();
+    let identity = tls::generate_server_identity().unwrap();
+    let config = tls::server_config(&identity, client_pem).unwrap();
+    let shutdown = CancellationToken::new();
+    let task = tokio::spawn(server::serve(
+        socket,
+        Some(config),
+        VonageProvider,
+        shutdown.clone(),
+    ));
+    Running {
+        socket: path,
+        server_cert: identity.cert_der,
+        shutdown,
+        task,
+    }
+}
+
+#[tokio::test]
+async fn the_pinned_client_gets_the_schema_over_mtls() {
+    let client_id = go_plugin_like_client_cert();
+    let running = start_in_process(&client_id.pem);
+    let channel = tls_channel(
+        running.socket.clone(),
+        running.server_cert.clone(),
+        Some(&client_id),
+    )
+    .await
+    .unwrap();
+    let mut client = ProviderClient::new(channel.clone()).max_decoding_message_size(256 << 20);
+    let schema = client
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    let caps = schema.server_capabilities.unwrap();
+    assert!(caps.plan_destroy && caps.get_provider_schema_optional);
+    for t in [
+        "vonage_account_settings",
+        "vonage_api_secret",
+        "vonage_subaccount",
+    ] {
+        assert!(schema.resource_schemas.contains_key(t), "missing {t}");
+    }
+    let secret = &schema.resource_schemas["vonage_api_secret"]
+        .block
+        .as_ref()
+        .unwrap()
+        .attributes;
+    assert!(
+        secret
+            .iter()
+            .any(|a| a.name == "secret_wo" && a.write_only && !a.sensitive)
+    );
+    let provider = schema.provider.unwrap().block.unwrap();
+    assert!(
+        provider
+            .attributes
+            .iter()
+            .any(|a| a.name == "api_secret" && a.sensitive)
+    );
+
+    // StopProvider cancels in-flight work but the server keeps answering.
+    client
+        .stop_provider(stop_provider::Request {})
+        .await
+        .unwrap();
+    client
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .unwrap();
+
+    // Health says SERVING for "plugin", as go-plugin's Ping expects.
+    let mut health = tonic_health::pb::health_client::HealthClient::new(channel.clone());
+    let status = health
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: "plugin".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        status.status,
+        tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+    );
+
+    // GRPCController.Shutdown stops the server gracefully and removes the socket.
+    GrpcControllerClient::new(channel)
+        .shutdown(tfvonage::tfplugin::goplugin::Empty {})
+        .await
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(5), running.task)
+        .await
+        .expect("server stops after Shutdown")
+        .unwrap()
+        .unwrap();
+    for _ in 0..50 {
+        if !running.socket.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(!running.socket.exists(), "socket file removed on exit");
+}
+
+#[tokio::test]
+async fn a_client_with_another_certificate_is_refused() {
+    let pinned = go_plugin_like_client_cert();
+    let stranger = go_plugin_like_client_cert();
+    let running = start_in_process(&pinned.pem);
+    let result = match tls_channel(
+        running.socket.clone(),
+        running.server_cert.clone(),
+        Some(&stranger),
+    )
+    .await
+    {
+        Ok(ch) => ProviderClient::new(ch)
+            .get_provider_schema(get_provider_schema::Request {})
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    assert!(result.is_err(), "a stranger's certificate must be refused");
+    running.shutdown.cancel();
+}
+
+#[tokio::test]
+async fn a_client_without_a_certificate_is_refused() {
+    let pinned = go_plugin_like_client_cert();
+    let running = start_in_process(&pinned.pem);
+    let result = match tls_channel(running.socket.clone(), running.server_cert.clone(), None).await
+    {
+        Ok(ch) => ProviderClient::new(ch)
+            .get_provider_schema(get_provider_schema::Request {})
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    assert!(result.is_err(), "mTLS is mandatory");
+    running.shutdown.cancel();
+}
+
+#[tokio::test]
+async fn a_plaintext_client_is_refused() {
+    let pinned = go_plugin_like_client_cert();
+    let running = start_in_process(&pinned.pem);
+    let result = match plain_channel(running.socket.clone()).await {
+        Ok(ch) => {
+            let mut client = ProviderClient::new(ch);
+            let call = client.get_provider_schema(get_provider_schema::Request {});
+            match tokio::time::timeout(Duration::from_secs(5), call).await {
+                Ok(r) => r.map(|_| ()).map_err(|e| e.to_string()),
+                Err(_) => Err("timed out".into()),
+            }
+        }
+        Err(e) => Err(e.to_string()),
+    };
+    assert!(
+        result.is_err(),
+        "plaintext must not reach the provider when TLS is on"
+    );
+    running.shutdown.cancel();
+}
+
+const BIN: &str = env!("CARGO_BIN_EXE_terraform-provider-vonage");
+
+#[test]
+fn run_by_hand_it_exits_1_with_a_sentence() {
+    let out = Command::new(BIN)
+        .env_remove(handshake::MAGIC_COOKIE_KEY)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "nothing on stdout");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Terraform provider plugin, not a program to run by hand"),
+        "{err}"
+    );
+}
+
+#[test]
+fn without_protocol_6_it_refuses_clearly() {
+    let out = Command::new(BIN)
+        .env(handshake::MAGIC_COOKIE_KEY, handshake::MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "4,5")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("protocol 6"));
+}
+
+#[test]
+fn the_handshake_line_is_the_only_stdout_and_carries_the_server_cert() {
+    let client = go_plugin_like_client_cert();
+    let tmp = std::env::temp_dir().join(format!("tpv-handshake-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut child = Command::new(BIN)
+        .env(handshake::MAGIC_COOKIE_KEY, handshake::MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
+        .env("PLUGIN_CLIENT_CERT", &client.pem)
+        .env("TMPDIR", &tmp)
+        .env_remove("TF_LOG")
+        .env_remove("TF_LOG_PROVIDER")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let parts: Vec<&str> = line.trim_end().split('|').collect();
+    assert_eq!(&parts[..3], ["1", "6", "unix"], "{line}");
+    assert!(
+        parts[3].starts_with(tmp.to_str().unwrap()),
+        "socket in $TMPDIR: {line}"
+    );
+    assert_eq!(parts[4], "grpc");
+    assert!(
+        parts[5].len() > 50 && !parts[5].contains('='),
+        "unpadded base64 DER: {line}"
+    );
+    use base64::Engine;
+    let der = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(parts[5])
+        .unwrap();
+    assert_eq!(der[0], 0x30, "a DER certificate");
+    // SIGINT is ignored, like go-plugin: the process must survive it.
+    unsafe { libc_kill(child.id() as i32, 2) };
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "SIGINT must not stop the provider"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+unsafe extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}
