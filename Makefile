@@ -1,0 +1,32 @@
+# Makefile: thin entry points; each target is one line calling cargo or a script in scripts/.
+.PHONY: setup build test demo docs docs-check bench install release fmt
+
+setup:
+	bash scripts/setup.sh
+
+build:
+	cargo build --bins
+
+test:
+	bash scripts/test.sh
+
+demo:
+	bash scripts/demo.sh
+
+docs: setup build
+	.venv/bin/python scripts/gen_docs.py
+
+docs-check: setup build
+	.venv/bin/python scripts/gen_docs.py --check
+
+bench: setup
+	cargo build --release --bins && .venv/bin/python scripts/bench_provider.py
+
+install:
+	bash scripts/install.sh
+
+release:
+	bash scripts/release.sh
+
+fmt: setup
+	cargo fmt && CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null .venv/bin/terraform fmt -recursive examples

