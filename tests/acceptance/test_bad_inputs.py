@@ -1,0 +1,105 @@
+"""Bad inputs: each gives a diagnostic at the right attribute path, says what to do, echoes no secret and
+never panics the provider."""
+
+from __future__ import annotations
+
+import pytest
+
+import tfharness as h
+
+WEAK = "weaksecretvalue"  # no upper-case letter, no digit
+
+CASES = {
+    "weak_write_only_secret": (
+        f'resource "vonage_api_secret" "x" {{\n  secret_wo = "{WEAK}"\n  secret_wo_version = 1\n}}',
+        "API secret too weak for Vonage",
+        "secret_wo",
+    ),
+    "weak_legacy_secret": (
+        f'resource "vonage_api_secret" "x" {{\n  secret = "{WEAK}"\n}}',
+        "API secret too weak for Vonage",
+        "secret",
+    ),
+    "both_secrets": (
+        'resource "vonage_api_secret" "x" {\n  secret_wo = "Abcdefgh1"\n  secret = "Abcdefgh2"\n}',
+        "Conflicting secret arguments",
+        "secret",
+    ),
+    "bad_forward_method": (
+        'resource "vonage_account_settings" "x" {\n  http_forward_method = "CARRIER_PIGEON"\n}',
+        "Invalid webhook method",
+        "http_forward_method",
+    ),
+    "bad_timeout": (
+        'resource "vonage_account_settings" "x" {\n  timeouts {\n    create = "soon"\n  }\n}',
+        "Invalid timeout",
+        "create",
+    ),
+    "long_subaccount_name": (
+        f'resource "vonage_subaccount" "x" {{\n  name = "{"n" * 81}"\n}}',
+        "Invalid subaccount name",
+        "name",
+    ),
+    "bad_provider_url": (
+        'resource "vonage_account_settings" "x" {}',
+        "Invalid URL",
+        "api_url",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_is_a_diagnostic_at_its_attribute(tf, case):
+    body, summary, attribute = CASES[case]
+    provider = 'provider "vonage" {\n  api_url = "not-a-url"\n}' if case == "bad_provider_url" else 'provider "vonage" {}'
+    tf.write("main.tf", h.PROVIDER_BLOCK + provider + "\n" + body + "\n")
+    result = tf.run("validate", "-json")
+    doc = result.json()
+    assert not doc["valid"], doc
+    matching = [d for d in doc["diagnostics"] if d["summary"] == summary]
+    assert matching, doc["diagnostics"]
+    d = matching[0]
+    assert d["severity"] == "error" and d["detail"]
+    assert d["snippet"]["code"].strip().startswith(attribute), d
+    for diag in doc["diagnostics"]:
+        assert WEAK not in diag["summary"] and WEAK not in diag["detail"], "the provider never echoes a secret"
+    assert "panic" not in result.stderr.lower()
+
+
+def test_missing_credentials_name_the_attribute_and_the_environment_variable(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    tf.env.pop("VONAGE_API_KEY")
+    tf.env.pop("VONAGE_API_SECRET")
+    tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {}\ndata "vonage_balance" "b" {}\n')
+    result = tf.run("plan")
+    assert result.rc == 1
+    for needle in ("Missing Vonage API key", "VONAGE_API_KEY", "Missing Vonage API secret", "VONAGE_API_SECRET"):
+        assert result.says(needle), result.explain()
+    assert "panic" not in result.stderr.lower()
+
+
+def test_wrong_credentials_are_explained(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    tf.env["VONAGE_API_SECRET"] = "Wrong0Secret"
+    tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {}\ndata "vonage_balance" "b" {}\n')
+    result = tf.run("plan")
+    assert result.rc == 1
+    assert result.says("refused the provider's credentials"), result.explain()
+    assert "Wrong0Secret" not in result.stderr + result.stdout
+
+
+def test_a_new_secret_needs_a_value(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {}\nresource "vonage_api_secret" "x" {}\n')
+    result = tf.run("plan")
+    assert result.rc == 1 and result.says("No value for the new API secret"), result.explain()
+
+
+def test_giving_up_an_own_balance_is_refused_at_plan_time(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    config = h.PROVIDER_BLOCK + 'provider "vonage" {}\nresource "vonage_subaccount" "s" {\n  name = "own"\n  use_primary_account_balance = %s\n}\n'
+    tf.write("main.tf", config % "false")
+    tf.run("apply", "-auto-approve").ok()
+    tf.write("main.tf", config % "true")
+    result = tf.run("plan")
+    assert result.rc == 1 and result.says("cannot be given up"), result.explain()
