@@ -411,3 +411,56 @@ unsafe extern "C" {
     #[link_name = "kill"]
     fn libc_kill(pid: i32, sig: i32) -> i32;
 }
+
+#[tokio::test]
+async fn debug_mode_prints_reattach_json_serves_plaintext_and_stops_on_ctrl_c() {
+    let tmp = std::env::temp_dir().join(format!("tpv-debug-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut child = Command::new(BIN)
+        .arg("--debug")
+        .env("TMPDIR", &tmp)
+        .env_remove(handshake::MAGIC_COOKIE_KEY)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut reattach = None;
+    for _ in 0..10 {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        if let Some(rest) = line.trim().strip_prefix("TF_REATTACH_PROVIDERS='") {
+            reattach = Some(rest.trim_end_matches('\'').to_string());
+            break;
+        }
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&reattach.expect("a TF_REATTACH_PROVIDERS line")).unwrap();
+    let entry = &json[handshake::PROVIDER_ADDRESS];
+    assert_eq!(entry["Pid"], child.id());
+    assert_eq!(entry["Test"], true);
+    let socket = std::path::PathBuf::from(entry["Addr"]["String"].as_str().unwrap());
+    assert!(socket.starts_with(&tmp));
+
+    let channel = plain_channel(socket.clone()).await.unwrap();
+    let schema = ProviderClient::new(channel)
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(schema.resource_schemas.contains_key("vonage_api_secret"));
+
+    unsafe { libc_kill(child.id() as i32, 2) };
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        status.success(),
+        "Ctrl-C ends a debug session cleanly: {status:?}"
+    );
+    assert!(!socket.exists(), "socket removed");
+    let _ = std::fs::remove_dir_all(&tmp);
+}

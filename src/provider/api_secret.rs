@@ -36,7 +36,8 @@ pub const MAX_SECRETS: usize = 2;
 
 pub struct ApiSecret;
 
-#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+/// No `Debug`: the model can hold the secret's value.
+#[derive(Serialize, Deserialize, Clone, Default, PartialEq)]
 pub struct Model {
     pub id: Option<String>,
     pub api_key: Option<String>,
@@ -387,6 +388,24 @@ mod tests {
                     .contains("API_KEY/SECRET_ID")
             );
         }
+    }
+
+    #[test]
+    fn an_old_terraform_is_told_to_use_secret_instead_of_secret_wo() {
+        use crate::framework::cty::Value;
+        use crate::framework::resource::DynResource;
+        let config = object([("secret_wo", Value::string("Abcdefgh1"))])
+            .conform(&Resource::<ProviderData>::schema(&ApiSecret).value_type())
+            .unwrap();
+        let diags = DynResource::<ProviderData>::validate(&ApiSecret, &config, false);
+        let d = diags
+            .iter()
+            .find(|d| d.summary.contains("Terraform 1.11"))
+            .expect("refused without write-only support");
+        assert_eq!(d.path.as_ref().unwrap().to_string(), "secret_wo");
+        assert!(d.detail.contains("set `secret` instead"), "{}", d.detail);
+        assert!(!d.detail.contains("Abcdefgh1"));
+        assert!(!DynResource::<ProviderData>::validate(&ApiSecret, &config, true).has_errors());
     }
 
     #[test]

@@ -31,7 +31,8 @@ use super::secret_strength::secret_strength;
 
 pub struct Subaccount;
 
-#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+/// No `Debug`: the model can hold the initial secret's value.
+#[derive(Serialize, Deserialize, Clone, Default, PartialEq)]
 pub struct Model {
     pub api_key: Option<String>,
     pub name: Option<String>,
