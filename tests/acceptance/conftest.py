@@ -36,9 +36,18 @@ def pytest_report_header(config):
     return lines
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "min_terraform(version): run only with Terraform binaries at least this new")
+
+
 def pytest_generate_tests(metafunc):
     if "tf_binary" in metafunc.fixturenames:
         binaries = h.terraform_binaries()
+        marker = metafunc.definition.get_closest_marker("min_terraform")
+        if marker:
+            floor = tuple(int(p) for p in marker.args[0].split("."))
+            # The pinned binary always qualifies; others below the floor don't get this test at all.
+            binaries = tuple(b for b in binaries if b.version is None or b.version_tuple() >= floor)
         metafunc.parametrize("tf_binary", binaries, ids=[b.id for b in binaries], indirect=True)
 
 

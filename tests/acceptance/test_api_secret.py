@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import tfharness as h
 
 
@@ -160,3 +162,28 @@ def test_a_bad_import_id_is_explained(tf, sandbox):
     tf.write("main.tf", secret_config(None))
     result = tf.run("import", "vonage_api_secret.this", "just-an-id", env={"TF_VAR_new_secret": h.strong_secret()})
     assert result.rc == 1 and result.says("API_KEY/SECRET_ID"), result.explain()
+
+
+@pytest.mark.min_terraform("1.12")
+def test_import_by_identity(tf, sandbox):
+    """Terraform 1.12+ import blocks can name the secret by its identity instead of an ID string."""
+    tf.env.update(sandbox.provider_env)
+    only = secret_ids(sandbox)[0]
+    tf.write("main.tf", h.PROVIDER_BLOCK + f"""
+provider "vonage" {{}}
+
+import {{
+  to = vonage_api_secret.own
+  identity = {{
+    api_key = "{sandbox.api_key}"
+    id      = "{only}"
+  }}
+}}
+
+resource "vonage_api_secret" "own" {{}}
+""")
+    tf.run("apply", "-auto-approve").ok()
+    state = tf.json("show", "-json")["values"]["root_module"]["resources"][0]
+    assert state["values"]["id"] == only and state["values"]["created_at"]
+    assert state.get("identity") == {"api_key": sandbox.api_key, "id": only}, state
+    assert tf.run("plan", "-detailed-exitcode").rc == 0

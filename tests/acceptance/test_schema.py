@@ -236,10 +236,9 @@ def test_schema_every_attribute_is_described(tf):
     assert not undocumented, f"attributes without a description: {undocumented}"
 
 
+@pytest.mark.min_terraform("1.12")
 def test_resource_identities(tf):
     """Resource identity (Terraform 1.12+): what an `import { identity = {...} }` block names, matching import IDs."""
-    if tf.binary.version_tuple() < (1, 12):  # a version gate, not a missing prerequisite: skip even in CI
-        pytest.skip(f"Terraform {tf.binary.version} has no resource identity")
     identities = provider_schema(tf).get("resource_identity_schemas", {})
     want = {"vonage_account_settings": {"api_key"}, "vonage_api_secret": {"api_key", "id"},
             "vonage_subaccount": {"api_key"}}
