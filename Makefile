@@ -20,7 +20,7 @@ docs-check: setup build
 	.venv/bin/python scripts/gen_docs.py --check
 
 bench: setup
-	cargo build --release --bins && .venv/bin/python scripts/bench_provider.py
+	cargo build --release --bins && .venv/bin/python scripts/bench_provider.py && cargo bench --bench sandbox
 
 install:
 	bash scripts/install.sh
