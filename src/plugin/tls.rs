@@ -142,7 +142,13 @@ pub fn server_config(
     identity: &ServerIdentity,
     client_cert_pem: &str,
 ) -> Result<Arc<rustls::ServerConfig>, TlsSetupError> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    // Plain X25519 key exchange: the connection never leaves this machine (a unix socket
+    // between Terraform and its child), and the post-quantum hybrid's larger shares cost
+    // every one of the several provider starts per Terraform command.
+    let provider = Arc::new(rustls::crypto::CryptoProvider {
+        kx_groups: vec![rustls::crypto::aws_lc_rs::kx_group::X25519],
+        ..rustls::crypto::aws_lc_rs::default_provider()
+    });
     let verifier = PinnedClientCert::from_pem(client_cert_pem, &provider)?;
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
