@@ -123,18 +123,43 @@ fn write_only_allowed(caps: Option<&proto::ClientCapabilities>) -> bool {
     caps.is_some_and(|c| c.write_only_attributes_allowed)
 }
 
-/// Run `f`, turning its diagnostics-error into the response's diagnostics.
-macro_rules! respond {
-    ($resp:ident, $body:block) => {{
-        let result: Result<proto::$resp::Response, Diagnostics> = (|| $body)();
-        Ok(Response::new(match result {
-            Ok(r) => r,
-            Err(d) => proto::$resp::Response {
-                diagnostics: convert::diagnostics(&d),
-                ..Default::default()
-            },
-        }))
-    }};
+/// Responses that carry diagnostics, so a handler can fail early with `?` and still answer
+/// Terraform with a diagnostic rather than a gRPC error.
+trait Diagnosable {
+    fn from_diagnostics(d: &Diagnostics) -> Self;
+}
+
+macro_rules! diagnosable {
+    ($($rpc:ident),* $(,)?) => {$(
+        impl Diagnosable for proto::$rpc::Response {
+            #[allow(clippy::needless_update)]
+            fn from_diagnostics(d: &Diagnostics) -> Self {
+                Self { diagnostics: convert::diagnostics(d), ..Default::default() }
+            }
+        }
+    )*};
+}
+
+diagnosable!(
+    validate_provider_config,
+    validate_resource_config,
+    validate_data_resource_config,
+    upgrade_resource_state,
+    upgrade_resource_identity,
+    configure_provider,
+    read_resource,
+    plan_resource_change,
+    apply_resource_change,
+    import_resource_state,
+    read_data_source,
+    validate_ephemeral_resource_config,
+    open_ephemeral_resource,
+);
+
+fn reply<T: Diagnosable>(result: Result<T, Diagnostics>) -> Result<Response<T>, Status> {
+    Ok(Response::new(
+        result.unwrap_or_else(|d| T::from_diagnostics(&d)),
+    ))
 }
 
 #[tonic::async_trait]
@@ -226,7 +251,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         req: Request<proto::validate_provider_config::Request>,
     ) -> Result<Response<proto::validate_provider_config::Response>, Status> {
         let req = req.into_inner();
-        respond!(validate_provider_config, {
+        reply((|| {
             let config = convert::decode(
                 req.config.as_ref(),
                 &self.provider.schema().value_type(),
@@ -235,7 +260,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             Ok(proto::validate_provider_config::Response {
                 diagnostics: convert::diagnostics(&self.provider.validate(&config)),
             })
-        })
+        })())
     }
 
     async fn validate_resource_config(
@@ -243,7 +268,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         req: Request<proto::validate_resource_config::Request>,
     ) -> Result<Response<proto::validate_resource_config::Response>, Status> {
         let req = req.into_inner();
-        respond!(validate_resource_config, {
+        reply((|| {
             let r = self.resource(&req.type_name)?;
             let config = convert::decode(
                 req.config.as_ref(),
@@ -257,7 +282,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             Ok(proto::validate_resource_config::Response {
                 diagnostics: convert::diagnostics(&diags),
             })
-        })
+        })())
     }
 
     async fn validate_data_resource_config(
@@ -265,7 +290,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         req: Request<proto::validate_data_resource_config::Request>,
     ) -> Result<Response<proto::validate_data_resource_config::Response>, Status> {
         let req = req.into_inner();
-        respond!(validate_data_resource_config, {
+        reply((|| {
             let d = self.data_source(&req.type_name)?;
             let config = convert::decode(
                 req.config.as_ref(),
@@ -275,7 +300,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             Ok(proto::validate_data_resource_config::Response {
                 diagnostics: convert::diagnostics(&d.validate(&config)),
             })
-        })
+        })())
     }
 
     async fn upgrade_resource_state(
@@ -283,7 +308,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         req: Request<proto::upgrade_resource_state::Request>,
     ) -> Result<Response<proto::upgrade_resource_state::Response>, Status> {
         let req = req.into_inner();
-        respond!(upgrade_resource_state, {
+        reply((|| {
             let r = self.resource(&req.type_name)?;
             let schema = r.schema();
             if req.version > schema.version {
@@ -312,7 +337,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
                 upgraded_state: Some(convert::encode(&state, &ty, "upgraded state")?),
                 diagnostics: Vec::new(),
             })
-        })
+        })())
     }
 
     async fn upgrade_resource_identity(
@@ -320,7 +345,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         req: Request<proto::upgrade_resource_identity::Request>,
     ) -> Result<Response<proto::upgrade_resource_identity::Response>, Status> {
         let req = req.into_inner();
-        respond!(upgrade_resource_identity, {
+        reply((|| {
             let r = self.resource(&req.type_name)?;
             let ident = r.identity_schema().ok_or_else(|| {
                 Diagnostics::from(Diagnostic::error(
@@ -342,7 +367,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
                 }),
                 diagnostics: Vec::new(),
             })
-        })
+        })())
     }
 
     async fn configure_provider(
@@ -350,33 +375,21 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         req: Request<proto::configure_provider::Request>,
     ) -> Result<Response<proto::configure_provider::Response>, Status> {
         let req = req.into_inner();
-        let config = match convert::decode(
-            req.config.as_ref(),
-            &self.provider.schema().value_type(),
-            "provider configuration",
-        ) {
-            Ok(c) => c,
-            Err(d) => {
-                return Ok(Response::new(proto::configure_provider::Response {
-                    diagnostics: convert::diagnostics(&d),
-                }));
-            }
-        };
-        let creq = ConfigureRequest {
-            config: &config,
-            terraform_version: &req.terraform_version,
-            write_only_allowed: write_only_allowed(req.client_capabilities.as_ref()),
-        };
-        let diags = match self.provider.configure(creq).await {
-            Ok(data) => {
+        reply(
+            async {
+                let ty = self.provider.schema().value_type();
+                let config = convert::decode(req.config.as_ref(), &ty, "provider configuration")?;
+                let creq = ConfigureRequest {
+                    config: &config,
+                    terraform_version: &req.terraform_version,
+                    write_only_allowed: write_only_allowed(req.client_capabilities.as_ref()),
+                };
+                let data = self.provider.configure(creq).await?;
                 *self.data.write().unwrap_or_else(|e| e.into_inner()) = data.map(Arc::new);
-                Diagnostics::new()
+                Ok(proto::configure_provider::Response::default())
             }
-            Err(d) => d,
-        };
-        Ok(Response::new(proto::configure_provider::Response {
-            diagnostics: convert::diagnostics(&diags),
-        }))
+            .await,
+        )
     }
 
     async fn read_resource(
@@ -384,41 +397,30 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         req: Request<proto::read_resource::Request>,
     ) -> Result<Response<proto::read_resource::Response>, Status> {
         let req = req.into_inner();
-        let r = match self.resource(&req.type_name) {
-            Ok(r) => r,
-            Err(d) => {
-                return Ok(Response::new(proto::read_resource::Response {
-                    diagnostics: convert::diagnostics(&d),
-                    ..Default::default()
-                }));
+        reply(
+            async {
+                let r = self.resource(&req.type_name)?;
+                let ty = r.schema().value_type();
+                let current = convert::decode(req.current_state.as_ref(), &ty, "current state")?;
+                let (data, cancel) = self.session();
+                let ctx = Ctx {
+                    data: data.as_deref(),
+                    cancel,
+                };
+                let (new_state, mut diags) = r.read(&ctx, &current).await;
+                let encoded = convert::encode(&new_state, &ty, "new state")
+                    .map_err(|d| diags.extend(d))
+                    .ok();
+                Ok(proto::read_resource::Response {
+                    new_state: encoded,
+                    private: req.private,
+                    new_identity: identity(r.as_ref(), &new_state),
+                    diagnostics: convert::diagnostics(&diags),
+                    deferred: None,
+                })
             }
-        };
-        let ty = r.schema().value_type();
-        let current = match convert::decode(req.current_state.as_ref(), &ty, "current state") {
-            Ok(v) => v,
-            Err(d) => {
-                return Ok(Response::new(proto::read_resource::Response {
-                    diagnostics: convert::diagnostics(&d),
-                    ..Default::default()
-                }));
-            }
-        };
-        let (data, cancel) = self.session();
-        let ctx = Ctx {
-            data: data.as_deref(),
-            cancel,
-        };
-        let (new_state, mut diags) = r.read(&ctx, &current).await;
-        let encoded = convert::encode(&new_state, &ty, "new state")
-            .map_err(|d| diags.extend(d))
-            .ok();
-        Ok(Response::new(proto::read_resource::Response {
-            new_state: encoded,
-            private: req.private,
-            new_identity: identity(r.as_ref(), &new_state),
-            diagnostics: convert::diagnostics(&diags),
-            deferred: None,
-        }))
+            .await,
+        )
     }
 
     async fn plan_resource_change(
@@ -426,55 +428,41 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         req: Request<proto::plan_resource_change::Request>,
     ) -> Result<Response<proto::plan_resource_change::Response>, Status> {
         let req = req.into_inner();
-        let r = match self.resource(&req.type_name) {
-            Ok(r) => r,
-            Err(d) => {
-                return Ok(Response::new(proto::plan_resource_change::Response {
-                    diagnostics: convert::diagnostics(&d),
-                    ..Default::default()
-                }));
+        reply(
+            async {
+                let r = self.resource(&req.type_name)?;
+                let ty = r.schema().value_type();
+                let prior = convert::decode(req.prior_state.as_ref(), &ty, "prior state")?;
+                let proposed =
+                    convert::decode(req.proposed_new_state.as_ref(), &ty, "proposed new state")?;
+                let config = convert::decode(req.config.as_ref(), &ty, "configuration")?;
+                let (data, cancel) = self.session();
+                let ctx = Ctx {
+                    data: data.as_deref(),
+                    cancel,
+                };
+                let mut planned = r.plan(&ctx, &prior, &proposed, &config).await;
+                let encoded = convert::encode(&planned.planned, &ty, "planned state")
+                    .map_err(|d| planned.diags.extend(d))
+                    .ok();
+                // An identity can only be planned once every value it is made of is known.
+                let planned_identity = if planned.planned.is_wholly_known() {
+                    identity(r.as_ref(), &planned.planned)
+                } else {
+                    None
+                };
+                Ok(proto::plan_resource_change::Response {
+                    planned_state: encoded,
+                    requires_replace: planned.requires_replace.iter().map(convert::path).collect(),
+                    planned_private: req.prior_private,
+                    diagnostics: convert::diagnostics(&planned.diags),
+                    legacy_type_system: false,
+                    deferred: None,
+                    planned_identity,
+                })
             }
-        };
-        let ty = r.schema().value_type();
-        let decoded = (|| {
-            Ok::<_, Diagnostics>((
-                convert::decode(req.prior_state.as_ref(), &ty, "prior state")?,
-                convert::decode(req.proposed_new_state.as_ref(), &ty, "proposed new state")?,
-                convert::decode(req.config.as_ref(), &ty, "configuration")?,
-            ))
-        })();
-        let (prior, proposed, config) = match decoded {
-            Ok(v) => v,
-            Err(d) => {
-                return Ok(Response::new(proto::plan_resource_change::Response {
-                    diagnostics: convert::diagnostics(&d),
-                    ..Default::default()
-                }));
-            }
-        };
-        let (data, cancel) = self.session();
-        let ctx = Ctx {
-            data: data.as_deref(),
-            cancel,
-        };
-        let mut planned = r.plan(&ctx, &prior, &proposed, &config).await;
-        let encoded = convert::encode(&planned.planned, &ty, "planned state")
-            .map_err(|d| planned.diags.extend(d))
-            .ok();
-        let planned_identity = if planned.planned.is_wholly_known() {
-            identity(r.as_ref(), &planned.planned)
-        } else {
-            None
-        };
-        Ok(Response::new(proto::plan_resource_change::Response {
-            planned_state: encoded,
-            requires_replace: planned.requires_replace.iter().map(convert::path).collect(),
-            planned_private: req.prior_private,
-            diagnostics: convert::diagnostics(&planned.diags),
-            legacy_type_system: false,
-            deferred: None,
-            planned_identity,
-        }))
+            .await,
+        )
     }
 
     async fn apply_resource_change(
@@ -482,48 +470,32 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         req: Request<proto::apply_resource_change::Request>,
     ) -> Result<Response<proto::apply_resource_change::Response>, Status> {
         let req = req.into_inner();
-        let r = match self.resource(&req.type_name) {
-            Ok(r) => r,
-            Err(d) => {
-                return Ok(Response::new(proto::apply_resource_change::Response {
-                    diagnostics: convert::diagnostics(&d),
-                    ..Default::default()
-                }));
+        reply(
+            async {
+                let r = self.resource(&req.type_name)?;
+                let ty = r.schema().value_type();
+                let prior = convert::decode(req.prior_state.as_ref(), &ty, "prior state")?;
+                let planned = convert::decode(req.planned_state.as_ref(), &ty, "planned state")?;
+                let config = convert::decode(req.config.as_ref(), &ty, "configuration")?;
+                let (data, cancel) = self.session();
+                let ctx = Ctx {
+                    data: data.as_deref(),
+                    cancel,
+                };
+                let (new_state, mut diags) = r.apply(&ctx, &prior, &planned, &config).await;
+                let encoded = convert::encode(&new_state, &ty, "new state")
+                    .map_err(|d| diags.extend(d))
+                    .ok();
+                Ok(proto::apply_resource_change::Response {
+                    new_state: encoded,
+                    private: req.planned_private,
+                    new_identity: identity(r.as_ref(), &new_state),
+                    diagnostics: convert::diagnostics(&diags),
+                    legacy_type_system: false,
+                })
             }
-        };
-        let ty = r.schema().value_type();
-        let decoded = (|| {
-            Ok::<_, Diagnostics>((
-                convert::decode(req.prior_state.as_ref(), &ty, "prior state")?,
-                convert::decode(req.planned_state.as_ref(), &ty, "planned state")?,
-                convert::decode(req.config.as_ref(), &ty, "configuration")?,
-            ))
-        })();
-        let (prior, planned, config) = match decoded {
-            Ok(v) => v,
-            Err(d) => {
-                return Ok(Response::new(proto::apply_resource_change::Response {
-                    diagnostics: convert::diagnostics(&d),
-                    ..Default::default()
-                }));
-            }
-        };
-        let (data, cancel) = self.session();
-        let ctx = Ctx {
-            data: data.as_deref(),
-            cancel,
-        };
-        let (new_state, mut diags) = r.apply(&ctx, &prior, &planned, &config).await;
-        let encoded = convert::encode(&new_state, &ty, "new state")
-            .map_err(|d| diags.extend(d))
-            .ok();
-        Ok(Response::new(proto::apply_resource_change::Response {
-            new_state: encoded,
-            private: req.planned_private,
-            new_identity: identity(r.as_ref(), &new_state),
-            diagnostics: convert::diagnostics(&diags),
-            legacy_type_system: false,
-        }))
+            .await,
+        )
     }
 
     async fn import_resource_state(
@@ -531,54 +503,40 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         req: Request<proto::import_resource_state::Request>,
     ) -> Result<Response<proto::import_resource_state::Response>, Status> {
         let req = req.into_inner();
-        let r = match self.resource(&req.type_name) {
-            Ok(r) => r,
-            Err(d) => {
-                return Ok(Response::new(proto::import_resource_state::Response {
-                    diagnostics: convert::diagnostics(&d),
-                    ..Default::default()
-                }));
-            }
-        };
-        let ty = r.schema().value_type();
-        let identity_value = match (
-            r.identity_schema(),
-            req.identity.as_ref().and_then(|i| i.identity_data.as_ref()),
-        ) {
-            (Some(s), Some(dv)) => match convert::decode(Some(dv), &s.value_type(), "identity") {
-                Ok(v) => Some(v),
-                Err(d) => {
-                    return Ok(Response::new(proto::import_resource_state::Response {
-                        diagnostics: convert::diagnostics(&d),
-                        ..Default::default()
-                    }));
+        reply(
+            async {
+                let r = self.resource(&req.type_name)?;
+                let ty = r.schema().value_type();
+                let given = req.identity.as_ref().and_then(|i| i.identity_data.as_ref());
+                let identity_value = match (r.identity_schema(), given) {
+                    (Some(s), Some(dv)) => {
+                        Some(convert::decode(Some(dv), &s.value_type(), "identity")?)
+                    }
+                    _ => None,
+                };
+                let (data, cancel) = self.session();
+                let ctx = Ctx {
+                    data: data.as_deref(),
+                    cancel,
+                };
+                let (state, diags) = r.import(&ctx, &req.id, identity_value.as_ref()).await;
+                if diags.has_errors() {
+                    return Err(diags);
                 }
-            },
-            _ => None,
-        };
-        let (data, cancel) = self.session();
-        let ctx = Ctx {
-            data: data.as_deref(),
-            cancel,
-        };
-        let (state, mut diags) = r.import(&ctx, &req.id, identity_value.as_ref()).await;
-        let mut imported = Vec::new();
-        if !diags.has_errors() {
-            match convert::encode(&state, &ty, "imported state") {
-                Ok(dv) => imported.push(proto::import_resource_state::ImportedResource {
+                let imported = proto::import_resource_state::ImportedResource {
                     type_name: req.type_name.clone(),
-                    state: Some(dv),
+                    state: Some(convert::encode(&state, &ty, "imported state")?),
                     private: Vec::new(),
                     identity: identity(r.as_ref(), &state),
-                }),
-                Err(d) => diags.extend(d),
+                };
+                Ok(proto::import_resource_state::Response {
+                    imported_resources: vec![imported],
+                    diagnostics: convert::diagnostics(&diags),
+                    deferred: None,
+                })
             }
-        }
-        Ok(Response::new(proto::import_resource_state::Response {
-            imported_resources: imported,
-            diagnostics: convert::diagnostics(&diags),
-            deferred: None,
-        }))
+            .await,
+        )
     }
 
     async fn move_resource_state(
@@ -596,43 +554,29 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         req: Request<proto::read_data_source::Request>,
     ) -> Result<Response<proto::read_data_source::Response>, Status> {
         let req = req.into_inner();
-        let d = match self.data_source(&req.type_name) {
-            Ok(d) => d,
-            Err(diags) => {
-                return Ok(Response::new(proto::read_data_source::Response {
+        reply(
+            async {
+                let d = self.data_source(&req.type_name)?;
+                let ty = d.schema().value_type();
+                let config =
+                    convert::decode(req.config.as_ref(), &ty, "data source configuration")?;
+                let (data, cancel) = self.session();
+                let ctx = Ctx {
+                    data: data.as_deref(),
+                    cancel,
+                };
+                let (state, diags) = d.read(&ctx, &config).await;
+                if diags.has_errors() {
+                    return Err(diags);
+                }
+                Ok(proto::read_data_source::Response {
+                    state: Some(convert::encode(&state, &ty, "data source state")?),
                     diagnostics: convert::diagnostics(&diags),
-                    ..Default::default()
-                }));
+                    deferred: None,
+                })
             }
-        };
-        let ty = d.schema().value_type();
-        let config = match convert::decode(req.config.as_ref(), &ty, "data source configuration") {
-            Ok(c) => c,
-            Err(diags) => {
-                return Ok(Response::new(proto::read_data_source::Response {
-                    diagnostics: convert::diagnostics(&diags),
-                    ..Default::default()
-                }));
-            }
-        };
-        let (data, cancel) = self.session();
-        let ctx = Ctx {
-            data: data.as_deref(),
-            cancel,
-        };
-        let (state, mut diags) = d.read(&ctx, &config).await;
-        let encoded = if diags.has_errors() {
-            None
-        } else {
-            convert::encode(&state, &ty, "data source state")
-                .map_err(|e| diags.extend(e))
-                .ok()
-        };
-        Ok(Response::new(proto::read_data_source::Response {
-            state: encoded,
-            diagnostics: convert::diagnostics(&diags),
-            deferred: None,
-        }))
+            .await,
+        )
     }
 
     async fn generate_resource_config(
@@ -650,7 +594,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         req: Request<proto::validate_ephemeral_resource_config::Request>,
     ) -> Result<Response<proto::validate_ephemeral_resource_config::Response>, Status> {
         let req = req.into_inner();
-        respond!(validate_ephemeral_resource_config, {
+        reply((|| {
             let e = self.ephemeral(&req.type_name)?;
             let config = convert::decode(
                 req.config.as_ref(),
@@ -660,7 +604,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             Ok(proto::validate_ephemeral_resource_config::Response {
                 diagnostics: convert::diagnostics(&e.validate(&config)),
             })
-        })
+        })())
     }
 
     async fn open_ephemeral_resource(
@@ -668,44 +612,29 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         req: Request<proto::open_ephemeral_resource::Request>,
     ) -> Result<Response<proto::open_ephemeral_resource::Response>, Status> {
         let req = req.into_inner();
-        let e = match self.ephemeral(&req.type_name) {
-            Ok(e) => e,
-            Err(d) => {
-                return Ok(Response::new(proto::open_ephemeral_resource::Response {
-                    diagnostics: convert::diagnostics(&d),
-                    ..Default::default()
-                }));
-            }
-        };
-        let ty = e.schema().value_type();
-        let config =
-            match convert::decode(req.config.as_ref(), &ty, "ephemeral resource configuration") {
-                Ok(c) => c,
-                Err(d) => {
-                    return Ok(Response::new(proto::open_ephemeral_resource::Response {
-                        diagnostics: convert::diagnostics(&d),
-                        ..Default::default()
-                    }));
+        reply(
+            async {
+                let e = self.ephemeral(&req.type_name)?;
+                let ty = e.schema().value_type();
+                let config =
+                    convert::decode(req.config.as_ref(), &ty, "ephemeral resource configuration")?;
+                let (data, cancel) = self.session();
+                let ctx = Ctx {
+                    data: data.as_deref(),
+                    cancel,
+                };
+                let (result, diags) = e.open(&ctx, &config).await;
+                if diags.has_errors() {
+                    return Err(diags);
                 }
-            };
-        let (data, cancel) = self.session();
-        let ctx = Ctx {
-            data: data.as_deref(),
-            cancel,
-        };
-        let (result, mut diags) = e.open(&ctx, &config).await;
-        let encoded = if diags.has_errors() {
-            None
-        } else {
-            convert::encode(&result, &ty, "ephemeral result")
-                .map_err(|d| diags.extend(d))
-                .ok()
-        };
-        Ok(Response::new(proto::open_ephemeral_resource::Response {
-            result: encoded,
-            diagnostics: convert::diagnostics(&diags),
-            ..Default::default()
-        }))
+                Ok(proto::open_ephemeral_resource::Response {
+                    result: Some(convert::encode(&result, &ty, "ephemeral result")?),
+                    diagnostics: convert::diagnostics(&diags),
+                    ..Default::default()
+                })
+            }
+            .await,
+        )
     }
 
     async fn renew_ephemeral_resource(
