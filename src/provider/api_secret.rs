@@ -84,7 +84,11 @@ impl Resource<ProviderData> for ApiSecret {
                  bump `secret_wo_version` to rotate. Rotating the very secret the provider authenticates with locks the run out: manage that one elsewhere.",
             )
             .attribute(Attribute::string("id").computed().stable().description("The secret's id (a UUID). Vonage's only handle on a secret."))
-            .attribute(Attribute::string("api_key").optional().computed().requires_replace().description(
+            .attribute(Attribute::string("api_key")
+                    .optional()
+                    .computed()
+                    .stable()
+                    .requires_replace().description(
                 "The account the secret belongs to. Defaults to the provider's `api_key`. A subaccount's key manages that subaccount's secrets with the primary's credentials. Changing it replaces the secret.",
             ))
             .attribute(

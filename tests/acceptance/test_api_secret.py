@@ -187,3 +187,50 @@ resource "vonage_api_secret" "own" {{}}
     assert state["values"]["id"] == only and state["values"]["created_at"]
     assert state.get("identity") == {"api_key": sandbox.api_key, "id": only}, state
     assert tf.run("plan", "-detailed-exitcode").rc == 0
+
+
+def test_rotating_the_providers_own_secret_is_explained_as_a_lockout(tf, sandbox):
+    """The API cannot map a credential to a secret id, so Terraform cannot stop a configuration from rotating the
+    secret the provider authenticates with. When that happens, the 401 that follows is explained as exactly that."""
+    tf.env.update(sandbox.provider_env)
+    own = secret_ids(sandbox)[0]  # the seeded secret, which the provider authenticates with
+    tf.write("main.tf", secret_config(1))
+    tf.run("import", "vonage_api_secret.this", f"{sandbox.api_key}/{own}", env={"TF_VAR_new_secret": h.strong_secret()}).ok()
+    tf.run("apply", "-auto-approve", env={"TF_VAR_new_secret": h.strong_secret()}).ok()  # records version 1
+    assert secret_ids(sandbox) == [own], "recording the version did not rotate"
+    # A second secret exists, so the revoke is allowed; then the provider's own credential is gone.
+    assert sandbox.api("POST", f"/accounts/{sandbox.api_key}/secrets", json={"secret": h.strong_secret()}).status == 201
+    tf.write("main.tf", secret_config(2))
+    result = tf.run("apply", "-auto-approve", env={"TF_VAR_new_secret": h.strong_secret()})
+    assert result.rc == 1, result.explain()
+    assert result.says("after this run revoked API secret") and result.says(f"{sandbox.api_key}/{own}"), result.explain()
+    assert result.says("locked itself out"), result.explain()
+    # The test's own credential is gone too: look through the admin surface.
+    remaining = [s["id"] for a in sandbox.state()["accounts"] if a["api_key"] == sandbox.api_key for s in a["secrets"]]
+    assert own not in remaining and len(remaining) == 1
+
+
+def test_a_generated_ephemeral_secret_feeds_secret_wo(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", h.PROVIDER_BLOCK + """
+provider "vonage" {}
+
+ephemeral "vonage_generated_secret" "app" {
+  length = 20
+}
+
+resource "vonage_api_secret" "app" {
+  secret_wo         = ephemeral.vonage_generated_secret.app.value
+  secret_wo_version = 1
+}
+""")
+    tf.run("apply", "-auto-approve").ok()
+    created = state_of(tf)
+    assert created["id"] in secret_ids(sandbox) and len(secret_ids(sandbox)) == 2
+    assert created["secret_wo"] is None
+    # A new value is generated on every run, but without a version bump nothing is rotated.
+    assert tf.run("plan", "-detailed-exitcode").rc == 0
+    bad = tf.write("bad.tf", 'ephemeral "vonage_generated_secret" "short" {\n  length = 4\n}\n')
+    result = tf.run("validate")
+    assert result.rc == 1 and result.says("Invalid secret length"), result.explain()
+    bad.unlink()
