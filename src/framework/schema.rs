@@ -283,6 +283,23 @@ pub struct IdentityAttribute {
 }
 
 impl IdentitySchema {
+    /// A version-0 identity of string attributes, all required for import: `(name, description)`.
+    pub fn required_strings(attributes: &[(&str, &str)]) -> IdentitySchema {
+        IdentitySchema {
+            version: 0,
+            attributes: attributes
+                .iter()
+                .map(|(name, description)| IdentityAttribute {
+                    name: (*name).to_owned(),
+                    ty: Type::String,
+                    description: (*description).to_owned(),
+                    required_for_import: true,
+                    optional_for_import: false,
+                })
+                .collect(),
+        }
+    }
+
     pub fn value_type(&self) -> Type {
         Type::object(
             self.attributes

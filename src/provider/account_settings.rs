@@ -10,15 +10,13 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::framework::cty::{Type, Value};
+use crate::framework::cty::Value;
 use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
 use crate::framework::resource::{
     ApplyFailure, CreateRequest, Ctx, PlanRequest, Resource, Timeouts, UpdateRequest,
     ValidateRequest,
 };
-use crate::framework::schema::{
-    Attribute, Block, IdentityAttribute, IdentitySchema, Schema, timeouts_block,
-};
+use crate::framework::schema::{Attribute, Block, IdentitySchema, Schema, timeouts_block};
 use crate::vonage::{Settings, SettingsUpdate};
 
 use super::ProviderData;
@@ -106,16 +104,10 @@ impl Resource<ProviderData> for AccountSettings {
     }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema {
-            version: 0,
-            attributes: vec![IdentityAttribute {
-                name: "api_key".into(),
-                ty: Type::String,
-                description: "The account's API key.".into(),
-                required_for_import: true,
-                optional_for_import: false,
-            }],
-        })
+        Some(IdentitySchema::required_strings(&[(
+            "api_key",
+            "The account's API key.",
+        )]))
     }
 
     fn identity(&self, state: &Model) -> Option<Value> {

@@ -15,16 +15,14 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::framework::cty::{Number, Type, Value};
+use crate::framework::cty::{Number, Value};
 use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
 use crate::framework::plan::object;
 use crate::framework::resource::{
     ApplyFailure, CreateRequest, Ctx, PlanRequest, Resource, Timeouts, UpdateRequest,
     ValidateRequest,
 };
-use crate::framework::schema::{
-    Attribute, Block, IdentityAttribute, IdentitySchema, Schema, timeouts_block,
-};
+use crate::framework::schema::{Attribute, Block, IdentitySchema, Schema, timeouts_block};
 use crate::vonage::{Error, Secret};
 
 use super::ProviderData;
@@ -110,20 +108,10 @@ impl Resource<ProviderData> for ApiSecret {
     }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {
-        let attr = |name: &str, description: &str| IdentityAttribute {
-            name: name.into(),
-            ty: Type::String,
-            description: description.into(),
-            required_for_import: true,
-            optional_for_import: false,
-        };
-        Some(IdentitySchema {
-            version: 0,
-            attributes: vec![
-                attr("api_key", "The account's API key."),
-                attr("id", "The secret's id."),
-            ],
-        })
+        Some(IdentitySchema::required_strings(&[
+            ("api_key", "The account's API key."),
+            ("id", "The secret's id."),
+        ]))
     }
 
     fn identity(&self, state: &Model) -> Option<Value> {

@@ -4,7 +4,7 @@
 //! docs are generated from), its model, and its mapping onto the client's calls:
 //! - [`account_settings`]: `vonage_account_settings` (SMS callback URLs);
 //! - [`api_secret`]: `vonage_api_secret` (secrets, write-only, rotation within two slots);
-//! - [`subaccount`]: `vonage_subaccount`;
+//! - [`subaccount`]: the `vonage_subaccount` resource;
 //! - [`balance`], [`api_secrets`], [`subaccounts`]: data sources;
 //! - [`generated_secret`]: an ephemeral resource making strong secrets for `secret_wo`.
 //!

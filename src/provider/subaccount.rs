@@ -11,16 +11,14 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::framework::cty::{Number, Type, Value};
+use crate::framework::cty::{Number, Value};
 use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
 use crate::framework::plan::object;
 use crate::framework::resource::{
     ApplyFailure, CreateRequest, Ctx, PlanRequest, Resource, Timeouts, UpdateRequest,
     ValidateRequest,
 };
-use crate::framework::schema::{
-    Attribute, Block, IdentityAttribute, IdentitySchema, Schema, timeouts_block,
-};
+use crate::framework::schema::{Attribute, Block, IdentitySchema, Schema, timeouts_block};
 use crate::vonage::{
     CreateSubaccount, Error, ModifySubaccount, Secret, Subaccount as ApiSubaccount,
 };
@@ -95,16 +93,10 @@ impl Resource<ProviderData> for Subaccount {
     }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema {
-            version: 0,
-            attributes: vec![IdentityAttribute {
-                name: "api_key".into(),
-                ty: Type::String,
-                description: "The subaccount's API key.".into(),
-                required_for_import: true,
-                optional_for_import: false,
-            }],
-        })
+        Some(IdentitySchema::required_strings(&[(
+            "api_key",
+            "The subaccount's API key.",
+        )]))
     }
 
     fn identity(&self, state: &Model) -> Option<Value> {
