@@ -116,6 +116,19 @@ async fn main() {
     let requests = setting("BENCH_REQUESTS", 4000);
     let connections = setting("BENCH_CONNECTIONS", 4);
     let calls = setting("BENCH_CALLS", 1000);
+    let mut startups: Vec<Duration> = (0..setting("BENCH_STARTS", 10))
+        .map(|_| {
+            let started = Instant::now();
+            drop(start_sandbox());
+            started.elapsed()
+        })
+        .collect();
+    startups.sort();
+    println!(
+        "startup to ready line: median {:.1} ms, max {:.1} ms (target < 1000 ms)",
+        micros(startups[startups.len() / 2]) / 1000.0,
+        micros(*startups.last().expect("at least one start")) / 1000.0
+    );
     let sandbox = start_sandbox();
     println!(
         "vonage-sandbox at {} ({connections} keep-alive connections)",

@@ -4,13 +4,11 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::{KEY, SECRET, SandboxProcess, file_mode, http, run_to_exit, temp_dir};
 use serde_json::{Value, json};
 
 #[tokio::test]
-async fn prints_exactly_one_ready_line_and_starts_fast() {
+async fn prints_exactly_one_ready_line() {
     let sandbox = SandboxProcess::spawn(&[]);
     let line = sandbox.ready_line.clone();
     assert!(
@@ -20,12 +18,7 @@ async fn prints_exactly_one_ready_line_and_starts_fast() {
     assert!(line.ends_with('\n'));
     let port: u16 = line.trim_end().rsplit(':').next().unwrap().parse().unwrap();
     assert_ne!(port, 0);
-    eprintln!("startup took {:?}", sandbox.startup);
-    assert!(
-        sandbox.startup < Duration::from_secs(2),
-        "{:?}",
-        sandbox.startup
-    );
+    // Startup time is measured by `cargo bench --bench sandbox`, not asserted here.
     let response = http()
         .get(sandbox.url("/account/get-balance"))
         .basic_auth(KEY, Some(SECRET))

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub const KEY: &str = "abcd1234";
 pub const SECRET: &str = "SandboxSecret1";
@@ -15,7 +15,6 @@ pub struct SandboxProcess {
     pub child: Child,
     pub base_url: String,
     pub ready_line: String,
-    pub startup: Duration,
     stdout_rest: mpsc::Receiver<String>,
 }
 
@@ -30,7 +29,6 @@ impl SandboxProcess {
     }
 
     pub fn try_spawn(args: &[&str]) -> Result<SandboxProcess, String> {
-        let started = Instant::now();
         let mut child = Command::new(binary())
             .arg("--listen")
             .arg("127.0.0.1:0")
@@ -64,7 +62,6 @@ impl SandboxProcess {
                 return Err(format!("no ready line (exit {status:?}); stderr: {err}"));
             }
         };
-        let startup = started.elapsed();
         let base_url = line
             .trim_end()
             .strip_prefix("vonage-sandbox listening on ")
@@ -74,7 +71,6 @@ impl SandboxProcess {
             child,
             base_url,
             ready_line: line,
-            startup,
             stdout_rest: rest_rx,
         })
     }
