@@ -5,6 +5,8 @@
 //! server certificate pinned from the handshake. Process tests run the built binary to check
 //! the startup rules and the handshake line.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -463,4 +465,94 @@ async fn debug_mode_prints_reattach_json_serves_plaintext_and_stops_on_ctrl_c() 
     );
     assert!(!socket.exists(), "socket removed");
     let _ = std::fs::remove_dir_all(&tmp);
+}
+
+#[tokio::test]
+async fn stop_provider_cancels_in_flight_work_and_keeps_serving() {
+    use tfvonage::framework::cty::{Value, msgpack};
+    use tfvonage::framework::data_source::DynDataSource;
+    use tfvonage::framework::plan::object;
+    use tfvonage::tfplugin::proto::{DynamicValue, configure_provider, read_data_source};
+
+    // The sandbox holds the balance request for 10 s: only a cancellation can end it sooner.
+    let sandbox = common::SandboxProcess::spawn(&[]);
+    let hold = serde_json::json!({"route": "GET /account/get-balance", "kind": "latency", "latency_ms": 10000, "count": 1});
+    common::fault(&sandbox, hold).await;
+
+    let client_id = go_plugin_like_client_cert();
+    let running = start_in_process(&client_id.pem);
+    let channel = tls_channel(
+        running.socket.clone(),
+        running.server_cert.clone(),
+        Some(&client_id),
+    )
+    .await
+    .unwrap();
+    let mut client = ProviderClient::new(channel);
+
+    let encode = |v: Value, ty: &tfvonage::framework::cty::Type| DynamicValue {
+        msgpack: msgpack::encode(&v.conform(ty).unwrap(), ty).unwrap(),
+        json: Vec::new(),
+    };
+    let provider_ty = tfvonage::provider::config::schema().value_type();
+    let base = Value::string(sandbox.base_url.clone());
+    let config = object([
+        ("api_key", Value::string(common::KEY)),
+        ("api_secret", Value::string(common::SECRET)),
+        ("api_url", base.clone()),
+        ("rest_url", base),
+    ]);
+    let configured = client
+        .configure_provider(configure_provider::Request {
+            terraform_version: "1.15.5".into(),
+            config: Some(encode(config, &provider_ty)),
+            client_capabilities: None,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        configured.diagnostics.is_empty(),
+        "{:?}",
+        configured.diagnostics
+    );
+
+    let balance_ty = DynDataSource::schema(&tfvonage::provider::balance::Balance).value_type();
+    let request = read_data_source::Request {
+        type_name: "vonage_balance".into(),
+        config: Some(encode(object([]), &balance_ty)),
+        ..Default::default()
+    };
+    let mut reader = client.clone();
+    let read = tokio::spawn(async move { reader.read_data_source(request).await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!read.is_finished(), "the read is held by the sandbox");
+
+    client
+        .stop_provider(stop_provider::Request {})
+        .await
+        .unwrap();
+    let response = tokio::time::timeout(Duration::from_secs(5), read)
+        .await
+        .expect("the in-flight read ends promptly after StopProvider")
+        .unwrap()
+        .unwrap()
+        .into_inner();
+    assert!(response.state.is_none());
+    assert!(
+        response
+            .diagnostics
+            .iter()
+            .any(|d| d.summary.starts_with("Cancelled")),
+        "{:?}",
+        response.diagnostics
+    );
+
+    // The provider did not exit: it still answers.
+    client
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .unwrap();
+    running.shutdown.cancel();
+    sandbox.kill();
 }
