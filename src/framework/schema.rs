@@ -258,7 +258,7 @@ pub fn timeouts_block() -> NestedBlock {
     NestedBlock::new(
         "timeouts",
         Nesting::Single,
-        Block::new("Time limits for each operation. Each defaults to the provider's request timeout times its retry count.")
+        Block::new("Overall time limits for each operation, retries included. Left unset, an operation is bounded only by the provider's `request_timeout_seconds` per request and its `max_retries`.")
             .attribute(field("create", "a create"))
             .attribute(field("read", "a read"))
             .attribute(field("update", "an update"))
