@@ -109,3 +109,14 @@ def test_a_bad_url_is_refused_at_plan_time_with_its_attribute(tf, sandbox):
     assert "panic" not in result.stderr.lower()
     # Nothing reached the API.
     assert not [c for c in sandbox.calls() if "settings" in str(c)]
+
+
+def test_a_timeouts_block_bounds_an_operation(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    held = sandbox._request("POST", "/_sandbox/faults",
+                            {"route": "POST /account/settings", "kind": "latency", "latency_ms": 8000, "count": 1})
+    assert held.status in (200, 201), held
+    tf.write("main.tf", settings_config("https://example.com/mo", None, extra='  timeouts {\n    create = "1s"\n  }'))
+    result = tf.run("apply", "-auto-approve")
+    assert result.rc == 1, result.explain()
+    assert result.says("Timed out creating vonage_account_settings") and result.says("timeouts"), result.explain()
