@@ -10,6 +10,8 @@
 //!
 //! `sandbox` (the local emulator behind the `vonage-sandbox` binary) sits beside the chain and
 //! shares only `wire` (the API's request and response bodies) with `vonage`.
+//!
+//! Must not: hold logic; it only names the modules.
 
 pub mod framework;
 pub mod logging;

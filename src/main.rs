@@ -1,4 +1,6 @@
 //! The provider binary: Terraform starts it; everything it does lives in the library.
+//!
+//! Must not: hold logic beyond choosing the mode.
 
 use std::process::ExitCode;
 

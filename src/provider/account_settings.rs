@@ -6,6 +6,8 @@
 //!
 //! A URL left out of the configuration is unset on the account (Terraform manages both), so a
 //! URL set in the dashboard shows as drift. Destroy unsets both URLs.
+//!
+//! Must not: apply plan rules itself (the engine does) or act on an account other than the provider's own.
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};

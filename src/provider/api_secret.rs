@@ -11,6 +11,8 @@
 //! - delete never revokes the account's last secret, and checks before the DELETE;
 //! - a revoke is remembered so that a 401 afterwards is explained (the run may have revoked
 //!   the very secret the provider authenticates with).
+//!
+//! Must not: put a secret's value in state (except `secret`, by the user's choice), a plan, a message or a log.
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,8 @@
 //! `data "vonage_api_secrets"`: the ids and creation times of an account's API secrets.
 //!
 //! API: `GET /accounts/{api_key}/secrets`. Values are never returned by Vonage.
+//!
+//! Must not: call anything but the list endpoint; data sources never change the account.
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};

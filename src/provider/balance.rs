@@ -6,6 +6,8 @@
 //!
 //! Exposing the balance in outputs makes `terraform plan -detailed-exitcode` drift jobs report
 //! a change whenever the balance moves; the docs say so.
+//!
+//! Must not: change the account (no top-up here).
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};

@@ -7,6 +7,8 @@
 //!
 //! The initial secret can be given write-only (`secret_wo`); Vonage generates one otherwise.
 //! Rotate a subaccount's secrets with `vonage_api_secret` and `api_key = <subaccount key>`.
+//!
+//! Must not: keep or print the secret Vonage generates; destroy must never do more than suspend.
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};

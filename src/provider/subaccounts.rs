@@ -1,6 +1,8 @@
 //! `data "vonage_subaccounts"`: the provider's account with all its subaccounts and totals.
 //!
 //! API: `GET /accounts/{primary}/subaccounts`.
+//!
+//! Must not: change the account.
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,6 @@
 //! Pure conversions between protobuf messages and framework types. No I/O, no decisions.
+//!
+//! Must not: decide anything; a conversion that needs a rule belongs in `framework`.
 
 use crate::framework::cty::{self, Type, Value};
 use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics, PathStep, Severity};

@@ -2,6 +2,8 @@
 //! convert out. RPCs for features this provider does not offer (functions, list resources,
 //! state stores, actions, move) answer with a clear error diagnostic, never `Unimplemented`,
 //! because Terraform only tolerates that for `GetResourceIdentitySchemas`.
+//!
+//! Must not: hold planning logic or resource knowledge (see the module above).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};

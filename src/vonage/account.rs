@@ -2,6 +2,8 @@
 //! settings. `top_up` is not idempotent and cannot be reconciled (the API
 //! offers no way to see whether a top-up happened other than the balance),
 //! so an ambiguous top-up is reported as `UnknownOutcome`.
+//!
+//! Must not: send credentials anywhere but the Basic header (the client's request path does that).
 
 use reqwest::Method;
 

@@ -8,6 +8,8 @@
 //! meanwhile, and the outcome is reported as unknown.
 //! `revoke_secret` is retried like any DELETE; a 404 invalid-id on a retry
 //! means the earlier attempt did it.
+//!
+//! Must not: retry a create blindly; an unknown outcome is reconciled first.
 
 use std::collections::HashSet;
 

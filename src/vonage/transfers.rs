@@ -11,6 +11,8 @@
 //! it is never blindly repeated.
 //! Number transfer is retried like an idempotent call: a 409 "already owned
 //! by the requesting account" after an ambiguous attempt means it happened.
+//!
+//! Must not: repeat a transfer whose outcome is unknown unless its reference proves it absent.
 
 use reqwest::Method;
 use time::OffsetDateTime;

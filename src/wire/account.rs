@@ -1,4 +1,6 @@
 //! Rest-host account bodies: balance, top-up and settings.
+//!
+//! Must not: hold logic; these are bodies as the API sends and receives them.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,6 @@
 //! HAL link objects (`_links.self.href`); hrefs are host-less paths.
+//!
+//! Must not: hold logic; these are bodies as the API sends and receives them.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,6 @@
 //! Number transfer bodies (`POST /accounts/{primary}/transfer-number`).
+//!
+//! Must not: hold logic; these are bodies as the API sends and receives them.
 
 use serde::{Deserialize, Serialize};
 

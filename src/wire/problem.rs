@@ -1,5 +1,7 @@
 //! Error bodies: RFC 7807 problem objects (api host, and newer rest-host
 //! answers) and the legacy `error-code` object of the rest host.
+//!
+//! Must not: hold logic; these are bodies as the API sends and receives them.
 
 use serde::{Deserialize, Serialize};
 

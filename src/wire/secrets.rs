@@ -1,4 +1,6 @@
 //! API secret bodies (`/accounts/{api_key}/secrets`).
+//!
+//! Must not: hold logic or derive `Debug` on bodies that carry a secret.
 
 use serde::{Deserialize, Serialize};
 

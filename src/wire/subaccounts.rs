@@ -1,4 +1,6 @@
 //! Subaccounts API bodies (`/accounts/{primary}/subaccounts`).
+//!
+//! Must not: hold logic or derive `Debug` on bodies that carry a secret.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,7 @@
 //! Credit and balance transfer bodies (`/accounts/{primary}/credit-transfers`
 //! and `/balance-transfers`). Both kinds share one shape.
+//!
+//! Must not: hold logic; these are bodies as the API sends and receives them.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,8 @@
 //! Rest-host account routes: balance, top-up, settings (reference §3).
 //! Credentials may come as Basic, query parameters or form fields; errors on
 //! this host use the legacy `error-code` body where Vonage does.
+//!
+//! Must not: share code with the client beyond `crate::wire`.
 
 use axum::Json;
 use axum::body::Bytes;

@@ -3,6 +3,8 @@
 //! validation, 403 invalid-number-transfer (outside the family, not owned by
 //! `from`, or a suspended party), 404 missing-number-transfer, 409
 //! transfer-conflict (already owned by `to`).
+//!
+//! Must not: share code with the client beyond `crate::wire`.
 
 use axum::Json;
 use axum::body::Bytes;

@@ -2,6 +2,8 @@
 //! The caller manages its own secrets or, as a primary, its subaccounts'.
 //! Rules: strength (400), at most two (403 add-excess-secret), never the
 //! last one (403 delete-last-secret), unknown id (404 invalid-id).
+//!
+//! Must not: share code with the client beyond `crate::wire`, or echo a secret in a response.
 
 use axum::Json;
 use axum::body::Bytes;

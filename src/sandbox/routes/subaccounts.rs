@@ -2,6 +2,8 @@
 //! the subaccount's secret), get, modify (PATCH: name, suspended,
 //! use_primary_account_balance false-only). Only a primary, under its own
 //! key, may call them; one level of hierarchy.
+//!
+//! Must not: share code with the client beyond `crate::wire`.
 
 use axum::Json;
 use axum::body::Bytes;

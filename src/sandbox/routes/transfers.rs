@@ -2,6 +2,8 @@
 //! `start_date`; optional `end_date` and repeatable `subaccount`) and create.
 //! Transfers run only between a primary and one of its own subaccounts that
 //! has its own balance; the source must have enough to give (§6.5).
+//!
+//! Must not: share code with the client beyond `crate::wire`.
 
 use std::collections::HashSet;
 
