@@ -152,17 +152,29 @@ pub trait Resource<D: Send + Sync>: Send + Sync + 'static {
     async fn delete(&self, ctx: &Ctx<'_, D>, state: Self::Model) -> Result<(), Diagnostics>;
     /// A partial model from an import id; `read` fills in the rest.
     async fn import(&self, ctx: &Ctx<'_, D>, id: &str) -> Result<Self::Model, Diagnostics>;
-    /// A partial model from an identity (import blocks with `identity = {...}`).
+    /// A partial model from an identity (import blocks with `identity = {...}`). By default an
+    /// identity of a single attribute is the import ID; resources with more override this.
     async fn import_identity(
         &self,
-        _ctx: &Ctx<'_, D>,
-        _identity: &Value,
+        ctx: &Ctx<'_, D>,
+        identity: &Value,
     ) -> Result<Self::Model, Diagnostics> {
-        Err(Diagnostic::error(
-            "Import by identity is not supported",
-            format!("Import `{}` by its import ID instead.", self.type_name()),
-        )
-        .into())
+        let schema = self.identity_schema();
+        let Some([only]) = schema.as_ref().map(|s| s.attributes.as_slice()) else {
+            return Err(Diagnostic::error(
+                "Import by identity is not supported",
+                format!("Import `{}` by its import ID instead.", self.type_name()),
+            )
+            .into());
+        };
+        match identity.attr(&only.name).as_str() {
+            Some(id) => self.import(ctx, id).await,
+            None => Err(Diagnostic::error(
+                format!("Missing {} in identity", only.name),
+                format!("Give `{}` in the import block's identity.", only.name),
+            )
+            .into()),
+        }
     }
 }
 

@@ -259,19 +259,4 @@ impl Resource<ProviderData> for AccountSettings {
             ..Model::default()
         })
     }
-
-    async fn import_identity(
-        &self,
-        ctx: &Ctx<'_, ProviderData>,
-        identity: &Value,
-    ) -> Result<Model, Diagnostics> {
-        match identity.attr("api_key").as_str() {
-            Some(key) => self.import(ctx, key).await,
-            None => Err(Diagnostic::error(
-                "Missing api_key in identity",
-                "Give the account's `api_key` in the import block's identity.",
-            )
-            .into()),
-        }
-    }
 }

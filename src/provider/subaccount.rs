@@ -272,21 +272,6 @@ impl Resource<ProviderData> for Subaccount {
             ..Model::default()
         })
     }
-
-    async fn import_identity(
-        &self,
-        ctx: &Ctx<'_, ProviderData>,
-        identity: &Value,
-    ) -> Result<Model, Diagnostics> {
-        match identity.attr("api_key").as_str() {
-            Some(key) => self.import(ctx, key).await,
-            None => Err(Diagnostic::error(
-                "Missing api_key in identity",
-                "Give the subaccount's `api_key` in the import block's identity.",
-            )
-            .into()),
-        }
-    }
 }
 
 impl Model {

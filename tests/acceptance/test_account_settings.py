@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import tfharness as h
 
 
@@ -120,3 +122,21 @@ def test_a_timeouts_block_bounds_an_operation(tf, sandbox):
     result = tf.run("apply", "-auto-approve")
     assert result.rc == 1, result.explain()
     assert result.says("Timed out creating vonage_account_settings") and result.says("timeouts"), result.explain()
+
+
+@pytest.mark.min_terraform("1.12")
+def test_import_by_identity(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", settings_config("https://example.com/mo", None) + f"""
+import {{
+  to = vonage_account_settings.this
+  identity = {{
+    api_key = "{sandbox.api_key}"
+  }}
+}}
+""")
+    tf.run("apply", "-auto-approve").ok()
+    resource = tf.json("show", "-json")["values"]["root_module"]["resources"][0]
+    assert resource["values"]["id"] == sandbox.api_key
+    assert resource.get("identity") == {"api_key": sandbox.api_key}, resource
+    assert remote_settings(sandbox)["mo-callback-url"] == "https://example.com/mo"
