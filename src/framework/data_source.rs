@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 
 use super::cty::{self, Value};
 use super::diagnostics::{Diagnostic, Diagnostics};
-use super::resource::{Ctx, ValidateRequest};
+use super::resource::{Ctx, ValidateRequest, model_error, validate_model};
 use super::schema::Schema;
 
 #[async_trait]
@@ -37,14 +37,6 @@ pub trait DynDataSource<D: Send + Sync>: Send + Sync {
     async fn read(&self, ctx: &Ctx<'_, D>, config: &Value) -> (Value, Diagnostics);
 }
 
-fn model_error(type_name: &str, e: cty::CtyError) -> Diagnostics {
-    Diagnostic::error(
-        format!("Provider bug in {type_name}: value does not fit the schema"),
-        format!("{e}. Please report this to the provider's maintainers."),
-    )
-    .into()
-}
-
 #[async_trait]
 impl<D: Send + Sync, S: DataSource<D>> DynDataSource<D> for S {
     fn type_name(&self) -> &'static str {
@@ -54,19 +46,9 @@ impl<D: Send + Sync, S: DataSource<D>> DynDataSource<D> for S {
         DataSource::schema(self)
     }
     fn validate(&self, config: &Value) -> Diagnostics {
-        match cty::serde::from_value::<S::Model>(config) {
-            Ok(model) => {
-                let unknown = |name: &str| config.attr(name).is_unknown();
-                DataSource::validate(
-                    self,
-                    ValidateRequest {
-                        config: &model,
-                        unknown: &unknown,
-                    },
-                )
-            }
-            Err(e) => model_error(DataSource::type_name(self), e),
-        }
+        validate_model(DataSource::type_name(self), config, |req| {
+            DataSource::validate(self, req)
+        })
     }
     async fn read(&self, ctx: &Ctx<'_, D>, config: &Value) -> (Value, Diagnostics) {
         let tn = DataSource::type_name(self);

@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::cty::{self, Value};
-use super::diagnostics::{Diagnostic, Diagnostics};
-use super::resource::{Ctx, ValidateRequest};
+use super::diagnostics::Diagnostics;
+use super::resource::{Ctx, ValidateRequest, model_error, validate_model};
 use super::schema::Schema;
 
 #[async_trait]
@@ -36,14 +36,6 @@ pub trait DynEphemeralResource<D: Send + Sync>: Send + Sync {
     async fn open(&self, ctx: &Ctx<'_, D>, config: &Value) -> (Value, Diagnostics);
 }
 
-fn model_error(type_name: &str, e: cty::CtyError) -> Diagnostics {
-    Diagnostic::error(
-        format!("Provider bug in {type_name}: value does not fit the schema"),
-        format!("{e}. Please report this."),
-    )
-    .into()
-}
-
 #[async_trait]
 impl<D: Send + Sync, E: EphemeralResource<D>> DynEphemeralResource<D> for E {
     fn type_name(&self) -> &'static str {
@@ -53,19 +45,9 @@ impl<D: Send + Sync, E: EphemeralResource<D>> DynEphemeralResource<D> for E {
         EphemeralResource::schema(self)
     }
     fn validate(&self, config: &Value) -> Diagnostics {
-        match cty::serde::from_value::<E::Model>(config) {
-            Ok(model) => {
-                let unknown = |name: &str| config.attr(name).is_unknown();
-                EphemeralResource::validate(
-                    self,
-                    ValidateRequest {
-                        config: &model,
-                        unknown: &unknown,
-                    },
-                )
-            }
-            Err(e) => model_error(EphemeralResource::type_name(self), e),
-        }
+        validate_model(EphemeralResource::type_name(self), config, |req| {
+            EphemeralResource::validate(self, req)
+        })
     }
     async fn open(&self, ctx: &Ctx<'_, D>, config: &Value) -> (Value, Diagnostics) {
         let tn = EphemeralResource::type_name(self);

@@ -216,12 +216,32 @@ pub trait DynResource<D: Send + Sync>: Send + Sync {
     ) -> (Value, Diagnostics);
 }
 
-fn model_error(type_name: &str, e: cty::CtyError) -> Diagnostics {
+/// A model that does not fit its own schema: always a provider bug.
+pub(crate) fn model_error(type_name: &str, e: cty::CtyError) -> Diagnostics {
     Diagnostic::error(
         format!("Provider bug in {type_name}: value does not fit the schema"),
         format!("{e}. Please report this to the provider's maintainers."),
     )
     .into()
+}
+
+/// Read `config` into a model and run an author's `validate` on it, telling it which
+/// attributes are not yet known. Shared by resources, data sources and ephemeral resources.
+pub(crate) fn validate_model<M: DeserializeOwned>(
+    type_name: &str,
+    config: &Value,
+    validate: impl FnOnce(ValidateRequest<'_, M>) -> Diagnostics,
+) -> Diagnostics {
+    match cty::serde::from_value::<M>(config) {
+        Ok(model) => {
+            let unknown = |name: &str| config.attr(name).is_unknown();
+            validate(ValidateRequest {
+                config: &model,
+                unknown: &unknown,
+            })
+        }
+        Err(e) => model_error(type_name, e),
+    }
 }
 
 fn timeout_for(schema: &Schema, value: &Value, op: &str) -> Result<Option<Duration>, Diagnostics> {
@@ -348,19 +368,9 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
         {
             diags.extend(e);
         }
-        match cty::serde::from_value::<R::Model>(config) {
-            Ok(model) => {
-                let unknown = |name: &str| config.attr(name).is_unknown();
-                diags.extend(Resource::validate(
-                    self,
-                    ValidateRequest {
-                        config: &model,
-                        unknown: &unknown,
-                    },
-                ));
-            }
-            Err(e) => diags.extend(model_error(Resource::type_name(self), e)),
-        }
+        diags.extend(validate_model(Resource::type_name(self), config, |req| {
+            Resource::validate(self, req)
+        }));
         diags
     }
 
