@@ -517,7 +517,7 @@ async fn stop_provider_cancels_in_flight_work_and_keeps_serving() {
         configured.diagnostics
     );
 
-    let balance_ty = DynDataSource::schema(&tfvonage::provider::balance::Balance).value_type();
+    let balance_ty = DynDataSource::schema(&tfvonage::provider::data_sources::balance::Balance).value_type();
     let request = read_data_source::Request {
         type_name: "vonage_balance".into(),
         config: Some(encode(object([]), &balance_ty)),

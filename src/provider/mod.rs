@@ -1,28 +1,23 @@
 //! The Vonage provider: its configuration and its catalogue of resources and data sources.
 //!
-//! One file per resource or data source; each holds its schema (with the descriptions the
-//! docs are generated from), its model, and its mapping onto the client's calls:
-//! - [`account_settings`]: `vonage_account_settings` (SMS callback URLs);
-//! - [`api_secret`]: `vonage_api_secret` (secrets, write-only, rotation within two slots);
-//! - [`subaccount`]: the `vonage_subaccount` resource;
-//! - [`balance`], [`api_secrets`], [`subaccounts`]: data sources;
-//! - [`generated_secret`]: an ephemeral resource making strong secrets for `secret_wo`.
+//! One file per resource, data source or ephemeral resource, in a folder per kind; each holds
+//! its schema (with the descriptions the docs are generated from), its model, and its mapping
+//! onto the client's calls:
+//! - [`resources`]: `vonage_account_settings`, `vonage_api_secret`, `vonage_subaccount`;
+//! - [`data_sources`]: `vonage_balance`, `vonage_api_secrets`, `vonage_subaccounts`;
+//! - [`ephemeral`]: `vonage_generated_secret`, strong secrets for `secret_wo`.
 //!
 //! [`config`] reads the provider block and builds the client; [`api_errors`] turns client
 //! errors into diagnostics that say what to do.
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).
 
-pub mod account_settings;
 pub mod api_errors;
-pub mod api_secret;
-pub mod api_secrets;
-pub mod balance;
 pub mod config;
-pub mod generated_secret;
+pub mod data_sources;
+pub mod ephemeral;
+pub mod resources;
 pub mod secret_strength;
-pub mod subaccount;
-pub mod subaccounts;
 
 use std::sync::Arc;
 
@@ -35,6 +30,10 @@ use crate::framework::ephemeral::DynEphemeralResource;
 use crate::framework::provider::{ConfigureRequest, Provider};
 use crate::framework::resource::DynResource;
 use crate::framework::schema::Schema;
+
+use data_sources::{api_secrets, balance, subaccounts};
+use ephemeral::generated_secret;
+use resources::{account_settings, api_secret, subaccount};
 
 pub use config::ProviderData;
 

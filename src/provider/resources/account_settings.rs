@@ -21,9 +21,9 @@ use crate::framework::resource::{
 use crate::framework::schema::{Attribute, Block, IdentitySchema, Schema, timeouts_block};
 use crate::vonage::{Settings, SettingsUpdate};
 
-use super::ProviderData;
-use super::api_errors::diagnostic;
-use super::config::check_http_url;
+use crate::provider::ProviderData;
+use crate::provider::api_errors::diagnostic;
+use crate::provider::config::check_http_url;
 
 pub const FORWARD_METHODS: [&str; 3] = ["GET_QUERY_PARAMS", "POST_QUERY_PARAMS", "POST_JSON"];
 

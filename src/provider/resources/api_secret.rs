@@ -27,9 +27,9 @@ use crate::framework::resource::{
 use crate::framework::schema::{Attribute, Block, IdentitySchema, Schema, timeouts_block};
 use crate::vonage::{Error, Secret};
 
-use super::ProviderData;
-use super::api_errors::diagnostic;
-use super::secret_strength::secret_strength;
+use crate::provider::ProviderData;
+use crate::provider::api_errors::diagnostic;
+use crate::provider::secret_strength::secret_strength;
 
 /// Vonage's limit of secrets per account.
 pub const MAX_SECRETS: usize = 2;

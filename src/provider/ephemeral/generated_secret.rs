@@ -13,8 +13,8 @@ use crate::framework::ephemeral::EphemeralResource;
 use crate::framework::resource::{Ctx, ValidateRequest};
 use crate::framework::schema::{Attribute, Block, Schema};
 
-use super::ProviderData;
-use super::secret_strength::secret_strength;
+use crate::provider::ProviderData;
+use crate::provider::secret_strength::secret_strength;
 
 pub struct GeneratedSecret;
 

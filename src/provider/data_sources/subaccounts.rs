@@ -13,8 +13,8 @@ use crate::framework::diagnostics::Diagnostics;
 use crate::framework::resource::Ctx;
 use crate::framework::schema::{Attribute, Block, Nesting, Schema};
 
-use super::ProviderData;
-use super::api_errors::diagnostic;
+use crate::provider::ProviderData;
+use crate::provider::api_errors::diagnostic;
 
 pub struct Subaccounts;
 

@@ -25,9 +25,9 @@ use crate::vonage::{
     CreateSubaccount, Error, ModifySubaccount, Secret, Subaccount as ApiSubaccount,
 };
 
-use super::ProviderData;
-use super::api_errors::diagnostic;
-use super::secret_strength::secret_strength;
+use crate::provider::ProviderData;
+use crate::provider::api_errors::diagnostic;
+use crate::provider::secret_strength::secret_strength;
 
 pub struct Subaccount;
 
