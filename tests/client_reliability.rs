@@ -36,7 +36,10 @@ async fn retry_after_is_honoured_on_429() {
     let sandbox = SandboxProcess::spawn(&[]);
     fault(
         &sandbox,
-        json!({"route": "GET /account/get-balance", "kind": "status", "status": 429, "retry_after": 1, "count": 1}),
+        json!({
+            "route": "GET /account/get-balance", "kind": "status", "status": 429, "retry_after": 1,
+            "count": 1,
+        }),
     )
     .await;
     let started = Instant::now();
@@ -149,7 +152,10 @@ async fn revoke_retried_after_an_applied_failure_counts_as_done() {
         .unwrap();
     fault(
         &sandbox,
-        json!({"route": "DELETE /accounts", "kind": "status", "status": 500, "count": 1, "after_handler": true}),
+        json!({
+            "route": "DELETE /accounts", "kind": "status", "status": 500, "count": 1,
+            "after_handler": true,
+        }),
     )
     .await;
     client.revoke_secret(KEY, &extra.id).await.unwrap();
@@ -175,7 +181,10 @@ async fn number_transfer_after_a_lost_answer_counts_as_done() {
     .await;
     fault(
         &sandbox,
-        json!({"route": "POST /accounts/*/transfer-number", "kind": "drop", "count": 1, "after_handler": true}),
+        json!({
+            "route": "POST /accounts/*/transfer-number", "kind": "drop", "count": 1,
+            "after_handler": true,
+        }),
     )
     .await;
     let result = client
@@ -263,7 +272,10 @@ async fn timed_out_secret_create_is_adopted() {
     let client = Client::new(config).unwrap();
     fault(
         &sandbox,
-        json!({"route": "POST /accounts/*/secrets", "kind": "latency", "latency_ms": 1500, "count": 1, "after_handler": true}),
+        json!({
+            "route": "POST /accounts/*/secrets", "kind": "latency", "latency_ms": 1500, "count": 1,
+            "after_handler": true,
+        }),
     )
     .await;
     let created = client
@@ -282,7 +294,10 @@ async fn lost_subaccount_create_is_adopted() {
     // With the caller's secret: adopted with that secret.
     fault(
         &sandbox,
-        json!({"route": "POST /accounts/*/subaccounts", "kind": "status", "status": 500, "count": 1, "after_handler": true}),
+        json!({
+            "route": "POST /accounts/*/subaccounts", "kind": "status", "status": 500, "count": 1,
+            "after_handler": true,
+        }),
     )
     .await;
     let (sub, secret) = client
@@ -298,7 +313,10 @@ async fn lost_subaccount_create_is_adopted() {
     // Generated secret: adopted, but the secret is unknowable.
     fault(
         &sandbox,
-        json!({"route": "POST /accounts/*/subaccounts", "kind": "drop", "count": 1, "after_handler": true}),
+        json!({
+            "route": "POST /accounts/*/subaccounts", "kind": "drop", "count": 1,
+            "after_handler": true,
+        }),
     )
     .await;
     let (generated, secret) = client
@@ -323,7 +341,10 @@ async fn subaccount_create_with_two_candidates_is_an_unknown_outcome() {
     // The before-list answers slowly; meanwhile someone else creates "twin".
     fault(
         &sandbox,
-        json!({"route": "GET /accounts/*/subaccounts", "kind": "latency", "latency_ms": 600, "count": 1, "after_handler": true}),
+        json!({
+            "route": "GET /accounts/*/subaccounts", "kind": "latency", "latency_ms": 600,
+            "count": 1, "after_handler": true,
+        }),
     )
     .await;
     let task = {
@@ -350,7 +371,10 @@ async fn subaccount_create_with_two_candidates_is_an_unknown_outcome() {
     // Now the client's own POST is applied but its answer lost.
     fault(
         &sandbox,
-        json!({"route": "POST /accounts/*/subaccounts", "kind": "status", "status": 500, "count": 1, "after_handler": true}),
+        json!({
+            "route": "POST /accounts/*/subaccounts", "kind": "status", "status": 500, "count": 1,
+            "after_handler": true,
+        }),
     )
     .await;
     let error = task.await.unwrap().unwrap_err();
@@ -370,7 +394,10 @@ async fn transfer_with_reference_is_reconciled_once() {
     let sub = own_balance_sub(&client, "funded").await;
     fault(
         &sandbox,
-        json!({"route": "POST /accounts/*/balance-transfers", "kind": "drop", "count": 1, "after_handler": true}),
+        json!({
+            "route": "POST /accounts/*/balance-transfers", "kind": "drop", "count": 1,
+            "after_handler": true,
+        }),
     )
     .await;
     let transfer = client
@@ -408,7 +435,10 @@ async fn credit_transfer_that_did_not_happen_is_sent_again() {
     let sub = own_balance_sub(&client, "credit").await;
     fault(
         &sandbox,
-        json!({"route": "POST /accounts/*/credit-transfers", "kind": "status", "status": 502, "count": 1}),
+        json!({
+            "route": "POST /accounts/*/credit-transfers", "kind": "status", "status": 502,
+            "count": 1,
+        }),
     )
     .await;
     client
@@ -443,7 +473,10 @@ async fn transfer_without_reference_is_never_repeated() {
     let sub = own_balance_sub(&client, "funded").await;
     fault(
         &sandbox,
-        json!({"route": "POST /accounts/*/balance-transfers", "kind": "status", "status": 500, "count": 1, "after_handler": true}),
+        json!({
+            "route": "POST /accounts/*/balance-transfers", "kind": "status", "status": 500,
+            "count": 1, "after_handler": true,
+        }),
     )
     .await;
     let error = client
@@ -485,7 +518,10 @@ async fn top_up_with_a_lost_answer_is_an_unknown_outcome() {
     .await;
     fault(
         &sandbox,
-        json!({"route": "POST /account/top-up", "kind": "status", "status": 500, "count": 1, "after_handler": true}),
+        json!({
+            "route": "POST /account/top-up", "kind": "status", "status": 500, "count": 1,
+            "after_handler": true,
+        }),
     )
     .await;
     let error = client(&sandbox).top_up("trx").await.unwrap_err();
@@ -579,7 +615,9 @@ async fn cancellation_interrupts_requests_and_backoff() {
     let client = common::client(&sandbox).with_cancel(token.clone());
     fault(
         &sandbox,
-        json!({"route": "/accounts", "kind": "status", "status": 429, "retry_after": 20, "count": 1}),
+        json!({
+            "route": "/accounts", "kind": "status", "status": 429, "retry_after": 20, "count": 1,
+        }),
     )
     .await;
     let cancel = token.clone();

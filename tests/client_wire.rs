@@ -45,15 +45,24 @@ async fn record(
     } else if path.ends_with("/get-balance") {
         json!({"value": 1.5, "autoReload": false})
     } else if path.ends_with("/subaccounts") && uri.query().is_none() && body.is_empty() {
-        json!({"_links": {"self": {"href": "/accounts/abcd1234/subaccounts"}},
-               "total_balance": 0.0, "total_credit_limit": 0.0,
-               "_embedded": {"primary_account": {"api_key": "abcd1234", "name": null, "balance": 0.0,
-                   "credit_limit": 0.0, "suspended": false, "created_at": "2024-01-01T00:00:00.000Z"},
-                   "subaccounts": []}})
+        json!({
+            "_links": {"self": {"href": "/accounts/abcd1234/subaccounts"}},
+            "total_balance": 0.0, "total_credit_limit": 0.0,
+            "_embedded": {
+                "primary_account": {
+                    "api_key": "abcd1234", "name": null, "balance": 0.0, "credit_limit": 0.0,
+                    "suspended": false, "created_at": "2024-01-01T00:00:00.000Z",
+                },
+                "subaccounts": [],
+            },
+        })
     } else if path.ends_with("/subaccounts") {
-        json!({"api_key": "aaaa1111", "primary_account_api_key": "abcd1234",
-               "use_primary_account_balance": true, "name": "n", "balance": null, "credit_limit": null,
-               "suspended": false, "created_at": "2024-01-01T00:00:00.123Z", "secret": "Generated123"})
+        json!({
+            "api_key": "aaaa1111", "primary_account_api_key": "abcd1234",
+            "use_primary_account_balance": true, "name": "n", "balance": null,
+            "credit_limit": null, "suspended": false, "created_at": "2024-01-01T00:00:00.123Z",
+            "secret": "Generated123",
+        })
     } else {
         json!({"_links": {"self": {"href": "/x"}}, "_embedded": {"credit_transfers": []}})
     };

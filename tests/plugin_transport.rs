@@ -476,7 +476,9 @@ async fn stop_provider_cancels_in_flight_work_and_keeps_serving() {
 
     // The sandbox holds the balance request for 10 s: only a cancellation can end it sooner.
     let sandbox = common::SandboxProcess::spawn(&[]);
-    let hold = serde_json::json!({"route": "GET /account/get-balance", "kind": "latency", "latency_ms": 10000, "count": 1});
+    let hold = serde_json::json!({
+        "route": "GET /account/get-balance", "kind": "latency", "latency_ms": 10000, "count": 1,
+    });
     common::fault(&sandbox, hold).await;
 
     let client_id = go_plugin_like_client_cert();
@@ -517,7 +519,8 @@ async fn stop_provider_cancels_in_flight_work_and_keeps_serving() {
         configured.diagnostics
     );
 
-    let balance_ty = DynDataSource::schema(&tfvonage::provider::data_sources::balance::Balance).value_type();
+    let balance_ty =
+        DynDataSource::schema(&tfvonage::provider::data_sources::balance::Balance).value_type();
     let request = read_data_source::Request {
         type_name: "vonage_balance".into(),
         config: Some(encode(object([]), &balance_ty)),

@@ -514,8 +514,10 @@ async fn subaccount_create_get_list() {
         .primary(
             Method::POST,
             &path,
-            Some(json!({"name": "sub one", "secret": "Abcdefg1x", "use_primary_account_balance": false,
-                         "primary_account_api_key": KEY})),
+            Some(json!({
+                "name": "sub one", "secret": "Abcdefg1x", "use_primary_account_balance": false,
+                "primary_account_api_key": KEY,
+            })),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
@@ -1113,14 +1115,20 @@ async fn number_transfer() {
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.raw);
     let path = format!("/accounts/{KEY}/transfer-number");
-    let body = |from: &str, to: &str, number: &str| json!({"from": from, "to": to, "number": number, "country": "GB"});
+    let body = |from: &str, to: &str, number: &str| {
+        json!({
+            "from": from, "to": to, "number": number, "country": "GB",
+        })
+    };
     let reply = sb
         .primary(Method::POST, &path, Some(body(KEY, &a, "447700900000")))
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
     assert_eq!(
         reply.body,
-        json!({"number": "447700900000", "country": "GB", "from": KEY, "to": a, "masterAccountId": KEY})
+        json!({
+            "number": "447700900000", "country": "GB", "from": KEY, "to": a, "masterAccountId": KEY,
+        })
     );
     // Already owned by `to`.
     let reply = sb
@@ -1311,7 +1319,9 @@ async fn status_faults_count_down() {
         .admin(
             Method::POST,
             "/_sandbox/faults",
-            Some(json!({"route": "GET /account/get-balance", "kind": "status", "status": 503, "count": 2})),
+            Some(json!({
+                "route": "GET /account/get-balance", "kind": "status", "status": 503, "count": 2,
+            })),
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.raw);
@@ -1332,7 +1342,9 @@ async fn rate_limit_fault_carries_retry_after() {
     sb.admin(
         Method::POST,
         "/_sandbox/faults",
-        Some(json!({"route": "/accounts", "kind": "status", "status": 429, "retry_after": 3, "count": 1})),
+        Some(json!({
+            "route": "/accounts", "kind": "status", "status": 429, "retry_after": 3, "count": 1,
+        })),
     )
     .await;
     let reply = sb

@@ -125,7 +125,9 @@ async fn drop_fault_closes_the_connection_without_a_response() {
     common::admin_post(
         &sandbox,
         "/_sandbox/faults",
-        json!({"route": "POST /accounts/*/secrets", "kind": "drop", "count": 1, "after_handler": true}),
+        json!({
+            "route": "POST /accounts/*/secrets", "kind": "drop", "count": 1, "after_handler": true,
+        }),
     )
     .await;
     let result = http()

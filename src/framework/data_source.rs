@@ -59,7 +59,11 @@ impl<D: Send + Sync, S: DataSource<D>> DynDataSource<D> for S {
         let read = DataSource::read(self, ctx, model);
         let result = tokio::select! {
             r = read => r,
-            _ = ctx.cancel.cancelled() => Err(Diagnostic::error(format!("Cancelled reading {tn}"), "Terraform asked the provider to stop.").into()),
+            _ = ctx.cancel.cancelled() => Err(Diagnostic::error(
+                format!("Cancelled reading {tn}"),
+                "Terraform asked the provider to stop.",
+            )
+            .into()),
         };
         match result {
             Ok(m) => match cty::serde::to_value(&m, &DataSource::schema(self).value_type()) {

@@ -273,7 +273,9 @@ fn provider_bug(type_name: &str, path: AttrPath, what: &str) -> Diagnostic {
     Diagnostic::error(
         format!("Provider bug in {type_name}: inconsistent result after apply"),
         format!(
-            "At `{path}`: {what}. Terraform would reject this result. Please report it to the provider's maintainers with the output of a run with TF_LOG=debug."
+            "\
+            At `{path}`: {what}. Terraform would reject this result. Please report it to the \
+            provider's maintainers with the output of a run with TF_LOG=debug."
         ),
     )
     .at(path)

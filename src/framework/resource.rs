@@ -34,7 +34,9 @@ impl<'a, D> Ctx<'a, D> {
         self.data.ok_or_else(|| {
             Diagnostic::error(
                 "Provider not configured",
-                "The provider's configuration is not known yet (it may depend on values known only after apply). Make the provider's arguments known at plan time.",
+                "\
+                The provider's configuration is not known yet (it may depend on values known only \
+                after apply). Make the provider's arguments known at plan time.",
             )
             .into()
         })
@@ -252,7 +254,11 @@ fn timeout_for(schema: &Schema, value: &Value, op: &str) -> Result<Option<Durati
         Value::String(s) => parse_duration(s).map(Some).ok_or_else(|| {
             Diagnostic::error(
                 "Invalid timeout",
-                format!("`{s}` is not a duration. Use a number followed by a unit, such as `90s`, `5m` or `1h30m`."),
+                format!(
+                    "\
+                    `{s}` is not a duration. Use a number followed by a unit, such as `90s`, `5m` \
+                    or `1h30m`."
+                ),
             )
             .at(AttrPath::attr("timeouts").then_attr(op))
             .into()
@@ -299,7 +305,12 @@ async fn with_limits<T>(
             Some(d) => tokio::time::timeout(d, fut).await.map_err(|_| {
                 Diagnostics::from(Diagnostic::error(
                     format!("Timed out {what}"),
-                    format!("The operation did not finish within {d:?}. Raise the matching value in the resource's `timeouts` block, or check the Vonage API's status and retry."),
+                    format!(
+                        "\
+                        The operation did not finish within {d:?}. Raise the matching value in \
+                        the resource's `timeouts` block, or check the Vonage API's status and \
+                        retry."
+                    ),
                 ))
             }),
             None => Ok(fut.await),
@@ -309,7 +320,9 @@ async fn with_limits<T>(
         r = timed => r,
         _ = ctx_cancel.cancelled() => Err(Diagnostic::error(
             format!("Cancelled {what}"),
-            "Terraform asked the provider to stop. The remote object may be partly changed; run `terraform plan` to see where it stands.",
+            "\
+            Terraform asked the provider to stop. The remote object may be partly changed; run \
+            `terraform plan` to see where it stands.",
         ).into()),
     }
 }
@@ -349,13 +362,20 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
                     String::new()
                 } else {
                     format!(
-                        " With an older Terraform, set `{fallback}` instead (it is kept in state, marked sensitive)."
+                        "\
+                        With an older Terraform, set `{fallback}` instead (it is kept in state, \
+                        marked sensitive)."
                     )
                 };
                 diags.push(
                     Diagnostic::error(
                         "Write-only attribute needs Terraform 1.11 or later",
-                        format!("`{name}` is write-only, and this Terraform does not support write-only attributes, so it would store the value in plan and state. Upgrade Terraform to 1.11 or later.{alternative}"),
+                        format!(
+                            "\
+                            `{name}` is write-only, and this Terraform does not support \
+                            write-only attributes, so it would store the value in plan and state. \
+                            Upgrade Terraform to 1.11 or later.{alternative}"
+                        ),
                     )
                     .at(path),
                 );

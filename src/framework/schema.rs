@@ -258,11 +258,16 @@ pub fn timeouts_block() -> NestedBlock {
     NestedBlock::new(
         "timeouts",
         Nesting::Single,
-        Block::new("Overall time limits for each operation, retries included. Left unset, an operation is bounded only by the provider's `request_timeout_seconds` per request and its `max_retries`.")
-            .attribute(field("create", "a create"))
-            .attribute(field("read", "a read"))
-            .attribute(field("update", "an update"))
-            .attribute(field("delete", "a delete")),
+        Block::new(
+            "\
+            Overall time limits for each operation, retries included. Left unset, an operation is \
+            bounded only by the provider's `request_timeout_seconds` per request and its \
+            `max_retries`.",
+        )
+        .attribute(field("create", "a create"))
+        .attribute(field("read", "a read"))
+        .attribute(field("update", "an update"))
+        .attribute(field("delete", "a delete")),
     )
 }
 

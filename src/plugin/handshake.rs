@@ -19,9 +19,12 @@ pub const PROTOCOL_VERSION: u32 = 6;
 /// The provider's address, as Terraform users write it in `required_providers`.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/vonage/vonage";
 
-pub const NOT_A_PROGRAM: &str = "terraform-provider-vonage is a Terraform provider plugin, not a program to run by hand. \
-Declare it in a Terraform configuration (required_providers { vonage = { source = \"vonage/vonage\" } }) and run \
-`terraform init`; Terraform starts it for you. To attach a debugger, run it with --debug.";
+pub const NOT_A_PROGRAM: &str = "\
+                                terraform-provider-vonage is a Terraform provider plugin, not a \
+                                program to run by hand. Declare it in a Terraform configuration \
+                                (required_providers { vonage = { source = \"vonage/vonage\" } }) \
+                                and run `terraform init`; Terraform starts it for you. To attach \
+                                a debugger, run it with --debug.";
 
 /// Why the provider refuses to start.
 #[derive(Debug, PartialEq, Eq)]
@@ -36,8 +39,10 @@ impl std::fmt::Display for StartupError {
             StartupError::NotStartedByTerraform => f.write_str(NOT_A_PROGRAM),
             StartupError::NoProtocol6 { offered } => write!(
                 f,
-                "This Terraform offers plugin protocol versions [{offered}], but terraform-provider-vonage speaks only \
-protocol 6, which Terraform 1.0 and later support. Upgrade Terraform (1.11 or later is recommended)."
+                "\
+                This Terraform offers plugin protocol versions [{offered}], but \
+                terraform-provider-vonage speaks only protocol 6, which Terraform 1.0 and later \
+                support. Upgrade Terraform (1.11 or later is recommended)."
             ),
         }
     }

@@ -127,7 +127,9 @@ async fn serve_until_shutdown<P: Provider>(provider: P, mode: Mode) -> Result<()
                 stop.cancel();
             });
             println!(
-                "Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS environment variable with the following:\n\n\tTF_REATTACH_PROVIDERS='{}'\n",
+                "\
+                Provider started. To attach Terraform CLI, set the TF_REATTACH_PROVIDERS \
+                environment variable with the following:\n\n\tTF_REATTACH_PROVIDERS='{}'\n",
                 handshake::reattach_json(&path, std::process::id())
             );
         }

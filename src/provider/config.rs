@@ -43,28 +43,69 @@ impl ProviderData {
 pub fn schema() -> Schema {
     Schema::new(
         0,
-        Block::new("The Vonage provider manages a Vonage (formerly Nexmo) account: its SMS callback settings, its API secrets and its subaccounts, and reads its balance. Team members and the primary user are managed only in the Vonage dashboard; Vonage has no public API for them.")
-            .attribute(Attribute::string("api_key").optional().description(
-                "The API key of the account to manage (8 characters, shown in the Vonage dashboard). Falls back to the `VONAGE_API_KEY` environment variable.",
-            ))
-            .attribute(Attribute::string("api_secret").optional().sensitive().description(
-                "An API secret of that account. Falls back to the `VONAGE_API_SECRET` environment variable, which keeps it out of configuration files. Sent only in the HTTP Basic authorization header.",
-            ))
-            .attribute(Attribute::string("api_url").optional().description(&format!(
-                "Base URL of Vonage's API host (secrets, subaccounts). Falls back to `VONAGE_API_URL`, then `{DEFAULT_API_URL}`. Point it at `vonage-sandbox` to try a configuration locally."
-            )))
-            .attribute(Attribute::string("rest_url").optional().description(&format!(
-                "Base URL of Vonage's REST host (balance, settings). Falls back to `VONAGE_REST_URL`, then `{DEFAULT_REST_URL}`."
-            )))
-            .attribute(Attribute::number("max_retries").optional().description(
-                "How many times a request is retried after a rate limit (429), a server error, a timeout or a dropped connection, when retrying is safe. Defaults to 3; 0 disables retries. Creates are never retried blindly: the provider first checks whether the object was made.",
-            ))
-            .attribute(Attribute::number("request_timeout_seconds").optional().description(
-                "How long one HTTP request may take, in seconds. Defaults to 30.",
-            ))
-            .attribute(Attribute::number("rate_limit_per_second").optional().description(
-                "The most requests per second the provider sends for one API key, spread evenly. Defaults to 30, Vonage's documented limit per key.",
-            )),
+        Block::new(
+            "\
+            The Vonage provider manages a Vonage (formerly Nexmo) account: its SMS callback \
+            settings, its API secrets and its subaccounts, and reads its balance. Team members \
+            and the primary user are managed only in the Vonage dashboard; Vonage has no public \
+            API for them.",
+        )
+        .attribute(Attribute::string("api_key").optional().description(
+            "\
+            The API key of the account to manage (8 characters, shown in the Vonage dashboard). \
+            Falls back to the `VONAGE_API_KEY` environment variable.",
+        ))
+        .attribute(
+            Attribute::string("api_secret")
+                .optional()
+                .sensitive()
+                .description(
+                    "\
+                    An API secret of that account. Falls back to the `VONAGE_API_SECRET` \
+                    environment variable, which keeps it out of configuration files. Sent only in \
+                    the HTTP Basic authorization header.",
+                ),
+        )
+        .attribute(
+            Attribute::string("api_url")
+                .optional()
+                .description(&format!(
+                    "\
+                    Base URL of Vonage's API host (secrets, subaccounts). Falls back to \
+                    `VONAGE_API_URL`, then `{DEFAULT_API_URL}`. Point it at `vonage-sandbox` to \
+                    try a configuration locally."
+                )),
+        )
+        .attribute(
+            Attribute::string("rest_url")
+                .optional()
+                .description(&format!(
+                    "\
+                    Base URL of Vonage's REST host (balance, settings). Falls back to \
+                    `VONAGE_REST_URL`, then `{DEFAULT_REST_URL}`."
+                )),
+        )
+        .attribute(Attribute::number("max_retries").optional().description(
+            "\
+            How many times a request is retried after a rate limit (429), a server error, a \
+            timeout or a dropped connection, when retrying is safe. Defaults to 3; 0 disables \
+            retries. Creates are never retried blindly: the provider first checks whether the \
+            object was made.",
+        ))
+        .attribute(
+            Attribute::number("request_timeout_seconds")
+                .optional()
+                .description("How long one HTTP request may take, in seconds. Defaults to 30."),
+        )
+        .attribute(
+            Attribute::number("rate_limit_per_second")
+                .optional()
+                .description(
+                    "\
+                    The most requests per second the provider sends for one API key, spread \
+                    evenly. Defaults to 30, Vonage's documented limit per key.",
+                ),
+        ),
     )
 }
 
@@ -171,7 +212,9 @@ pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diag
         diags.push(
             Diagnostic::error(
                 "Missing Vonage API key",
-                "Set `api_key` in the provider block, or the VONAGE_API_KEY environment variable, to the key of the account to manage.",
+                "\
+                Set `api_key` in the provider block, or the VONAGE_API_KEY environment variable, \
+                to the key of the account to manage.",
             )
             .at(AttrPath::attr("api_key")),
         );
@@ -180,7 +223,9 @@ pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diag
         diags.push(
             Diagnostic::error(
                 "Missing Vonage API secret",
-                "Set `api_secret` in the provider block, or (better, to keep it out of configuration) the VONAGE_API_SECRET environment variable.",
+                "\
+                Set `api_secret` in the provider block, or (better, to keep it out of \
+                configuration) the VONAGE_API_SECRET environment variable.",
             )
             .at(AttrPath::attr("api_secret")),
         );

@@ -3,9 +3,9 @@
 //! One file per resource, data source or ephemeral resource, in a folder per kind; each holds
 //! its schema (with the descriptions the docs are generated from), its model, and its mapping
 //! onto the client's calls:
-//! - [`resources`]: `vonage_account_settings`, `vonage_api_secret`, `vonage_subaccount`;
-//! - [`data_sources`]: `vonage_balance`, `vonage_api_secrets`, `vonage_subaccounts`;
-//! - [`ephemeral`]: `vonage_generated_secret`, strong secrets for `secret_wo`.
+//! - [`resources`] — `vonage_account_settings`, `vonage_api_secret`, `vonage_subaccount`;
+//! - [`data_sources`] — `vonage_balance`, `vonage_api_secrets`, `vonage_subaccounts`;
+//! - [`ephemeral`] — `vonage_generated_secret`, strong secrets for `secret_wo`.
 //!
 //! [`config`] reads the provider block and builds the client; [`api_errors`] turns client
 //! errors into diagnostics that say what to do.

@@ -324,7 +324,9 @@ async fn add_primary(
     }
     if !rules::secret_is_strong(&seed.api_secret) {
         return Err(bad_request(
-            "\"api_secret\" must be 8-25 characters with a lower-case letter, an upper-case letter and a digit",
+            "\
+            \"api_secret\" must be 8-25 characters with a lower-case letter, an upper-case letter \
+            and a digit",
         ));
     }
     let balance = seed.balance.map(|v| money(&v, "balance")).transpose()?;

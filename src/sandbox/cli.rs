@@ -33,23 +33,27 @@ Seeded primary account (and the state after POST /_sandbox/reset):
 
 Admin API (no auth; loopback test tool):
   GET    /_sandbox/health                  {\"status\":\"ok\"}
-  POST   /_sandbox/reset                   back to the seeded state; clears faults, calls, rate windows
-  GET    /_sandbox/state                   accounts, subaccounts, secrets (values redacted), settings,
-                                           balances, transfers, numbers
-  GET    /_sandbox/calls                   call log: method, path, query (credentials removed), status,
-                                           fault, time, duration_ms
+  POST   /_sandbox/reset                   back to the seeded state; clears faults,
+                                           calls, rate windows
+  GET    /_sandbox/state                   accounts, subaccounts, secrets (values
+                                           redacted), settings, balances, transfers,
+                                           numbers
+  GET    /_sandbox/calls                   call log: method, path, query (credentials
+                                           removed), status, fault, time, duration_ms
   DELETE /_sandbox/calls                   clear the call log
   GET    /_sandbox/faults                  installed faults
   POST   /_sandbox/faults                  add a fault:
          {\"route\": \"[METHOD ]/path/with/*/segments[$]\" (prefix match; absent = all),
-          \"kind\": \"status\"|\"latency\"|\"drop\", \"status\": 429|500|503|..., \"retry_after\": SECS,
+          \"kind\": \"status\"|\"latency\"|\"drop\",
+          \"status\": 429|500|503|..., \"retry_after\": SECS,
           \"latency_ms\": N, \"count\": N | \"ratio\": 0.0-1.0 (neither = until cleared),
           \"after_handler\": true (apply the real change, then fail/delay the response)}
   DELETE /_sandbox/faults                  clear all faults
   PATCH  /_sandbox/accounts/{key}          {\"balance\", \"credit_limit\" (<= 0), \"auto_reload\",
                                            \"top_up_amount\", \"suspended\"}
   POST   /_sandbox/accounts/{key}/numbers  {\"number\":\"447700900000\",\"country\":\"GB\"}
-  POST   /_sandbox/primary-accounts        {\"api_key\",\"api_secret\",\"name\",\"balance\",\"credit_limit\"}
+  POST   /_sandbox/primary-accounts        {\"api_key\",\"api_secret\",\"name\",
+                                           \"balance\",\"credit_limit\"}
 
 Sandbox choices where Vonage is undocumented: a suspended account's own
 credentials get 403 (its primary can still manage it); settings answer
@@ -74,7 +78,12 @@ pub struct Args {
     pub api_key: String,
 
     /// API secret of the seeded primary account (8-25 chars, lower, upper, digit).
-    #[arg(long, value_name = "SECRET", default_value = DEFAULT_API_SECRET, hide_default_value = false)]
+    #[arg(
+        long,
+        value_name = "SECRET",
+        default_value = DEFAULT_API_SECRET,
+        hide_default_value = false
+    )]
     pub api_secret: String,
 
     /// Starting balance of the primary account, in EUR.
@@ -112,11 +121,10 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 
 fn options(args: &Args) -> Result<SandboxOptions, String> {
     if !rules::secret_is_strong(&args.api_secret) {
-        return Err(
-            "--api-secret must be 8-25 characters with at least one lower-case letter, \
-                    one upper-case letter and one digit"
-                .to_string(),
-        );
+        return Err("\
+                   --api-secret must be 8-25 characters with at least one lower-case letter, one \
+                   upper-case letter and one digit"
+            .to_string());
     }
     if args.api_key.is_empty() || args.api_key.contains(['/', '?', '#', ':']) {
         return Err("--api-key must be a non-empty string without '/', '?', '#' or ':'".into());

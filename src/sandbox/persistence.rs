@@ -50,8 +50,9 @@ impl fmt::Display for PersistError {
             } => write!(f, "cannot {action} state file {}: {source}", path.display()),
             PersistError::Corrupt { path, reason } => write!(
                 f,
-                "state file {} is not a valid vonage-sandbox state file ({reason}); \
-                 refusing to start so it is not overwritten — move it away or fix it",
+                "\
+                state file {} is not a valid vonage-sandbox state file ({reason}); refusing to \
+                start so it is not overwritten — move it away or fix it",
                 path.display()
             ),
         }

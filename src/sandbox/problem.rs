@@ -111,7 +111,9 @@ pub fn bad_credentials_format() -> ApiError {
         StatusCode::UNAUTHORIZED,
         "https://developer.nexmo.com/",
         "Unauthorized",
-        "Invalid credentials format. Expected: \"Authorization: Basic (Base64(UTF-8(apiKey:secret)))\"",
+        "\
+        Invalid credentials format. Expected: \"Authorization: Basic \
+        (Base64(UTF-8(apiKey:secret)))\"",
     )
 }
 
@@ -219,7 +221,9 @@ pub fn last_secret() -> ApiError {
         StatusCode::FORBIDDEN,
         &format!("{ERRORS}/account/secret-management#delete-last-secret"),
         "Secret Deletion Forbidden",
-        "Can not delete the last secret. The account must always have at least 1 secret active at any time",
+        "\
+        Can not delete the last secret. The account must always have at least 1 secret active at \
+        any time",
     )
 }
 

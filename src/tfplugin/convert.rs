@@ -148,7 +148,11 @@ pub fn decode(
     result.map_err(|e| {
         Diagnostic::error(
             format!("Invalid {what} from Terraform"),
-            format!("The provider could not decode the {what}: {e}. This is a bug in the provider or an incompatible Terraform version; please report it."),
+            format!(
+                "\
+                The provider could not decode the {what}: {e}. This is a bug in the provider or \
+                an incompatible Terraform version; please report it."
+            ),
         )
         .into()
     })
@@ -157,11 +161,18 @@ pub fn decode(
 /// Encode a value as msgpack (the only form we send).
 pub fn encode(v: &Value, ty: &Type, what: &str) -> Result<proto::DynamicValue, Diagnostics> {
     cty::msgpack::encode(v, ty)
-        .map(|msgpack| proto::DynamicValue { msgpack, json: Vec::new() })
+        .map(|msgpack| proto::DynamicValue {
+            msgpack,
+            json: Vec::new(),
+        })
         .map_err(|e| {
             Diagnostic::error(
                 format!("Provider bug: invalid {what}"),
-                format!("The provider produced a {what} that does not fit its schema: {e}. Please report it."),
+                format!(
+                    "\
+                    The provider produced a {what} that does not fit its schema: {e}. Please \
+                    report it."
+                ),
             )
             .into()
         })

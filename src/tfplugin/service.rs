@@ -106,7 +106,11 @@ impl<P: Provider> ProviderService<P> {
 fn unknown_type(kind: &str, type_name: &str) -> Diagnostics {
     Diagnostic::error(
         format!("Unknown {kind} type"),
-        format!("This provider has no {kind} named `{type_name}`. Check the spelling, or upgrade the provider if the type is newer than this version."),
+        format!(
+            "\
+            This provider has no {kind} named `{type_name}`. Check the spelling, or upgrade the \
+            provider if the type is newer than this version."
+        ),
     )
     .into()
 }
@@ -115,7 +119,11 @@ fn not_offered(feature: &str) -> Vec<proto::Diagnostic> {
     convert::diagnostics(
         &Diagnostic::error(
             format!("{feature} not supported"),
-            format!("The Vonage provider offers no {feature}. Remove the reference from your configuration."),
+            format!(
+                "\
+                The Vonage provider offers no {feature}. Remove the reference from your \
+                configuration."
+            ),
         )
         .into(),
     )
@@ -316,13 +324,24 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             if req.version > schema.version {
                 return Err(Diagnostic::error(
                     "State written by a newer provider",
-                    format!("This `{}` was stored by a provider with schema version {}, newer than this provider's {}. Upgrade the provider.", req.type_name, req.version, schema.version),
+                    format!(
+                        "\
+                        This `{}` was stored by a provider with schema version {}, newer than \
+                        this provider's {}. Upgrade the provider.",
+                        req.type_name, req.version, schema.version
+                    ),
                 )
                 .into());
             }
             let raw = req.raw_state.unwrap_or_default();
             if raw.json.is_empty() && !raw.flatmap.is_empty() {
-                return Err(Diagnostic::error("Unsupported state format", "This state uses the pre-0.12 flatmap format, which this provider never wrote. Remove the resource from state and import it again.").into());
+                return Err(Diagnostic::error(
+                    "Unsupported state format",
+                    "\
+                    This state uses the pre-0.12 flatmap format, which this provider never wrote. \
+                    Remove the resource from state and import it again.",
+                )
+                .into());
             }
             let ty = schema.value_type();
             let mut state = cty::json::decode(&raw.json, &ty).map_err(|e| {

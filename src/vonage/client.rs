@@ -652,7 +652,9 @@ pub(crate) fn decode<T: DeserializeOwned>(raw: &RawResponse, operation: &str) ->
         operation: operation.to_string(),
         // Only the position and class: the body may hold a secret.
         detail: format!(
-            "the body does not match the documented shape ({:?} error at line {} column {}, HTTP {})",
+            "\
+            the body does not match the documented shape ({:?} error at line {} column {}, HTTP \
+            {})",
             e.classify(),
             e.line(),
             e.column(),

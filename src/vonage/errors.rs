@@ -72,12 +72,16 @@ impl fmt::Display for Error {
         match self {
             Error::Unauthorized { detail } => write!(
                 f,
-                "Vonage rejected the API key and secret (401): {detail}. Check the provider's api_key and api_secret"
+                "\
+                Vonage rejected the API key and secret (401): {detail}. Check the provider's \
+                api_key and api_secret"
             ),
             Error::Forbidden { title, detail } => write!(f, "forbidden (403) — {title}: {detail}"),
             Error::MaxSecretsReached { api_key, detail } => write!(
                 f,
-                "account {api_key} already has the maximum of two API secrets: {detail}. Revoke one before creating another"
+                "\
+                account {api_key} already has the maximum of two API secrets: {detail}. Revoke \
+                one before creating another"
             ),
             Error::LastSecret { api_key, detail } => write!(
                 f,

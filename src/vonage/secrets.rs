@@ -99,7 +99,9 @@ impl Client {
                     0 => Probe::Absent,
                     1 => Probe::Found(new.remove(0)),
                     n => Probe::Unclear(format!(
-                        "{n} new secrets appeared on account '{api_key}' ({}), so which one is ours cannot be told",
+                        "\
+                        {n} new secrets appeared on account '{api_key}' ({}), so which one is \
+                        ours cannot be told",
                         new.iter()
                             .map(|s| s.id.as_str())
                             .collect::<Vec<_>>()

@@ -216,7 +216,9 @@ impl Client {
                     0 => Probe::Absent,
                     1 => Probe::Found((candidates.remove(0), request.secret.clone())),
                     n => Probe::Unclear(format!(
-                        "{n} new subaccounts named '{}' appeared ({}), so which one is ours cannot be told",
+                        "\
+                        {n} new subaccounts named '{}' appeared ({}), so which one is ours cannot \
+                        be told",
                         request.name,
                         candidates
                             .iter()

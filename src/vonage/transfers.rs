@@ -236,8 +236,9 @@ impl Client {
                     &call,
                     &ctx,
                     parse,
-                    "without a reference the transfer cannot be identified in the transfer list; \
-                     check the list before trying again",
+                    "\
+                    without a reference the transfer cannot be identified in the transfer list; \
+                    check the list before trying again",
                 )
                 .await;
         };
@@ -271,7 +272,9 @@ impl Client {
                     0 => Probe::Absent,
                     1 => Probe::Found(matches.remove(0)),
                     n => Probe::Unclear(format!(
-                        "{n} matching {}s with reference '{reference}' were found ({}), so which one is ours cannot be told",
+                        "\
+                        {n} matching {}s with reference '{reference}' were found ({}), so which \
+                        one is ours cannot be told",
                         kind.noun(),
                         matches
                             .iter()

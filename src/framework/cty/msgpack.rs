@@ -389,7 +389,9 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
         #[test]
-        fn decode_of_encode_is_identity((ty, v) in arb_type().prop_flat_map(|t| (Just(t.clone()), arb_value(t, 2)))) {
+        fn decode_of_encode_is_identity(
+            (ty, v) in arb_type().prop_flat_map(|t| (Just(t.clone()), arb_value(t, 2)))
+        ) {
             let bytes = encode(&v, &ty).unwrap();
             let back = decode(&bytes, &ty).unwrap();
             prop_assert_eq!(&back, &v);

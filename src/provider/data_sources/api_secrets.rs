@@ -40,20 +40,37 @@ impl DataSource<ProviderData> for ApiSecrets {
     fn schema(&self) -> Schema {
         Schema::new(
             0,
-            Block::new("Lists an account's API secrets (at most two). Useful to find a secret's id for `terraform import vonage_api_secret.NAME API_KEY/SECRET_ID`.")
-                .attribute(Attribute::string("api_key").optional().computed().description("The account to list. Defaults to the provider's `api_key`; a subaccount's key lists that subaccount's secrets."))
-                .attribute(
-                    Attribute::nested(
-                        "secrets",
-                        Nesting::List,
-                        vec![
-                            Attribute::string("id").computed().description("The secret's id."),
-                            Attribute::string("created_at").computed().description("When the secret was created (RFC 3339, UTC)."),
-                        ],
-                    )
+            Block::new(
+                "\
+                Lists an account's API secrets (at most two). Useful to find a secret's id for \
+                `terraform import vonage_api_secret.NAME API_KEY/SECRET_ID`.",
+            )
+            .attribute(
+                Attribute::string("api_key")
+                    .optional()
                     .computed()
-                    .description("The account's secrets, oldest first."),
-                ),
+                    .description(
+                        "\
+                        The account to list. Defaults to the provider's `api_key`; a subaccount's \
+                        key lists that subaccount's secrets.",
+                    ),
+            )
+            .attribute(
+                Attribute::nested(
+                    "secrets",
+                    Nesting::List,
+                    vec![
+                        Attribute::string("id")
+                            .computed()
+                            .description("The secret's id."),
+                        Attribute::string("created_at")
+                            .computed()
+                            .description("When the secret was created (RFC 3339, UTC)."),
+                    ],
+                )
+                .computed()
+                .description("The account's secrets, oldest first."),
+            ),
         )
     }
 

@@ -41,10 +41,32 @@ impl DataSource<ProviderData> for Balance {
     fn schema(&self) -> Schema {
         Schema::new(
             0,
-            Block::new("An account's current balance. **Drift jobs beware:** an output or attribute that uses `value` changes whenever the balance moves, so `terraform plan -detailed-exitcode` reports a change (exit code 2) even when nothing else did.")
-                .attribute(Attribute::string("api_key").optional().computed().description("The account to read. Defaults to the provider's `api_key`; a subaccount's key reads that subaccount's own balance."))
-                .attribute(Attribute::number("value").computed().description("The balance in EUR, with Vonage's full precision. Null for a subaccount that shares its primary's balance."))
-                .attribute(Attribute::bool("auto_reload").computed().description("Whether automatic top-up is on. Known only for the provider's own account; null for subaccounts.")),
+            Block::new(
+                "\
+                An account's current balance. **Drift jobs beware:** an output or attribute that \
+                uses `value` changes whenever the balance moves, so `terraform plan \
+                -detailed-exitcode` reports a change (exit code 2) even when nothing else did.",
+            )
+            .attribute(
+                Attribute::string("api_key")
+                    .optional()
+                    .computed()
+                    .description(
+                        "\
+                        The account to read. Defaults to the provider's `api_key`; a subaccount's \
+                        key reads that subaccount's own balance.",
+                    ),
+            )
+            .attribute(Attribute::number("value").computed().description(
+                "\
+                The balance in EUR, with Vonage's full precision. Null for a subaccount that \
+                shares its primary's balance.",
+            ))
+            .attribute(Attribute::bool("auto_reload").computed().description(
+                "\
+                Whether automatic top-up is on. Known only for the provider's own account; null \
+                for subaccounts.",
+            )),
         )
     }
 

@@ -1,8 +1,8 @@
 //! Data sources, one file each: schema, model and the read mapping onto the client's calls.
 //!
-//! - [`balance`]: `vonage_balance`;
-//! - [`api_secrets`]: `vonage_api_secrets` (ids and creation times, never values);
-//! - [`subaccounts`]: `vonage_subaccounts`.
+//! - [`balance`] — `vonage_balance`;
+//! - [`api_secrets`] — `vonage_api_secrets` (ids and creation times, never values);
+//! - [`subaccounts`] — `vonage_subaccounts`.
 //!
 //! Must not: change anything remotely; a data source only reads.
 

@@ -49,27 +49,51 @@ impl DataSource<ProviderData> for Subaccounts {
         let c = |a: Attribute, d: &str| a.computed().description(d);
         Schema::new(
             0,
-            Block::new("The provider's account (the primary) and all its subaccounts, with the family's balance totals. Needs the Subaccounts API to be enabled for the account.")
-                .attribute(c(Attribute::string("primary_account_api_key"), "The primary account's API key."))
-                .attribute(c(Attribute::number("total_balance"), "The sum of the balances of the primary and all subaccounts, in EUR (negative means owed to Vonage)."))
-                .attribute(c(Attribute::number("total_credit_limit"), "The sum of the credit limits, in EUR."))
-                .attribute(
-                    Attribute::nested(
-                        "subaccounts",
-                        Nesting::List,
-                        vec![
-                            c(Attribute::string("api_key"), "The subaccount's API key."),
-                            c(Attribute::string("name"), "Its name."),
-                            c(Attribute::bool("use_primary_account_balance"), "Whether it spends the primary's balance."),
-                            c(Attribute::bool("suspended"), "Whether it is suspended."),
-                            c(Attribute::number("balance"), "Its own balance in EUR; null when it uses the primary's."),
-                            c(Attribute::number("credit_limit"), "Its credit limit in EUR; null when it uses the primary's balance."),
-                            c(Attribute::string("created_at"), "When it was created."),
-                        ],
-                    )
-                    .computed()
-                    .description("Every subaccount, in the order Vonage lists them."),
-                ),
+            Block::new(
+                "\
+                The provider's account (the primary) and all its subaccounts, with the family's \
+                balance totals. Needs the Subaccounts API to be enabled for the account.",
+            )
+            .attribute(c(
+                Attribute::string("primary_account_api_key"),
+                "The primary account's API key.",
+            ))
+            .attribute(c(
+                Attribute::number("total_balance"),
+                "\
+                The sum of the balances of the primary and all subaccounts, in EUR (negative \
+                means owed to Vonage).",
+            ))
+            .attribute(c(
+                Attribute::number("total_credit_limit"),
+                "The sum of the credit limits, in EUR.",
+            ))
+            .attribute(
+                Attribute::nested(
+                    "subaccounts",
+                    Nesting::List,
+                    vec![
+                        c(Attribute::string("api_key"), "The subaccount's API key."),
+                        c(Attribute::string("name"), "Its name."),
+                        c(
+                            Attribute::bool("use_primary_account_balance"),
+                            "Whether it spends the primary's balance.",
+                        ),
+                        c(Attribute::bool("suspended"), "Whether it is suspended."),
+                        c(
+                            Attribute::number("balance"),
+                            "Its own balance in EUR; null when it uses the primary's.",
+                        ),
+                        c(
+                            Attribute::number("credit_limit"),
+                            "Its credit limit in EUR; null when it uses the primary's balance.",
+                        ),
+                        c(Attribute::string("created_at"), "When it was created."),
+                    ],
+                )
+                .computed()
+                .description("Every subaccount, in the order Vonage lists them."),
+            ),
         )
     }
 

@@ -51,9 +51,23 @@ impl EphemeralResource<ProviderData> for GeneratedSecret {
     fn schema(&self) -> Schema {
         Schema::new(
             0,
-            Block::new("Generates a random API secret that meets Vonage's rule, without storing it anywhere. Use it for `secret_wo` and for the write-only argument of wherever your applications read the secret from.")
-                .attribute(Attribute::number("length").optional().description("How many characters, 8 to 25. Defaults to 24."))
-                .attribute(Attribute::string("value").computed().sensitive().description("The generated secret.")),
+            Block::new(
+                "\
+                Generates a random API secret that meets Vonage's rule, without storing it \
+                anywhere. Use it for `secret_wo` and for the write-only argument of wherever your \
+                applications read the secret from.",
+            )
+            .attribute(
+                Attribute::number("length")
+                    .optional()
+                    .description("How many characters, 8 to 25. Defaults to 24."),
+            )
+            .attribute(
+                Attribute::string("value")
+                    .computed()
+                    .sensitive()
+                    .description("The generated secret."),
+            ),
         )
     }
 

@@ -68,7 +68,11 @@ fn own_account_only(provider_key: &str, asked: &str) -> Diagnostics {
     Diagnostic::error(
         "Settings belong to the provider's own account",
         format!(
-            "Vonage's settings endpoint acts only on the account whose credentials make the call, so `vonage_account_settings` can manage account {provider_key} (the provider's api_key) and not {asked}. To manage {asked}'s settings, configure a provider alias with that account's api_key and api_secret and import with it."
+            "\
+            Vonage's settings endpoint acts only on the account whose credentials make the call, \
+            so `vonage_account_settings` can manage account {provider_key} (the provider's \
+            api_key) and not {asked}. To manage {asked}'s settings, configure a provider alias \
+            with that account's api_key and api_secret and import with it."
         ),
     )
     .into()
@@ -85,23 +89,55 @@ impl Resource<ProviderData> for AccountSettings {
     fn schema(&self) -> Schema {
         let url = |name: &str, what: &str| {
             Attribute::string(name).optional().description(&format!(
-                "The default webhook for {what}: an absolute `http://` or `https://` URL. Vonage calls it to check it answers `200 OK` before saving it. Leave it out to unset it."
+                "\
+                The default webhook for {what}: an absolute `http://` or `https://` URL. Vonage \
+                calls it to check it answers `200 OK` before saving it. Leave it out to unset it."
             ))
         };
         let limit = |name: &str, what: &str| Attribute::number(name).computed().description(what);
         Schema::new(
             0,
-            Block::new("The account's default SMS webhooks (inbound messages and delivery receipts). There is one per account, always the provider's own (the API acts on the caller's account). Destroying it **unsets both callback URLs**; the account itself is untouched.")
-                .attribute(Attribute::string("id").computed().stable().description("The account's API key."))
-                .attribute(url("mo_callback_url", "inbound SMS (mobile-originated messages)"))
-                .attribute(url("dr_callback_url", "SMS delivery receipts"))
-                .attribute(Attribute::string("http_forward_method").optional().computed().description(
-                    "How Vonage sends webhooks: `GET_QUERY_PARAMS`, `POST_QUERY_PARAMS` or `POST_JSON`. Left out, the account's current method is kept.",
-                ))
-                .attribute(limit("max_outbound_request", "The most outbound messages per second the account may send."))
-                .attribute(limit("max_inbound_request", "The most inbound messages per second the account receives."))
-                .attribute(limit("max_calls_per_second", "The most API calls per second the account may make."))
-                .block(timeouts_block()),
+            Block::new(
+                "\
+                The account's default SMS webhooks (inbound messages and delivery receipts). \
+                There is one per account, always the provider's own (the API acts on the caller's \
+                account). Destroying it **unsets both callback URLs**; the account itself is \
+                untouched.",
+            )
+            .attribute(
+                Attribute::string("id")
+                    .computed()
+                    .stable()
+                    .description("The account's API key."),
+            )
+            .attribute(url(
+                "mo_callback_url",
+                "inbound SMS (mobile-originated messages)",
+            ))
+            .attribute(url("dr_callback_url", "SMS delivery receipts"))
+            .attribute(
+                Attribute::string("http_forward_method")
+                    .optional()
+                    .computed()
+                    .description(
+                        "\
+                        How Vonage sends webhooks: `GET_QUERY_PARAMS`, `POST_QUERY_PARAMS` or \
+                        `POST_JSON`. Left out, the account's current method is kept.",
+                    ),
+            )
+            .attribute(limit(
+                "max_outbound_request",
+                "The most outbound messages per second the account may send.",
+            ))
+            .attribute(limit(
+                "max_inbound_request",
+                "The most inbound messages per second the account receives.",
+            ))
+            .attribute(limit(
+                "max_calls_per_second",
+                "The most API calls per second the account may make.",
+            ))
+            .block(timeouts_block()),
         )
     }
 
@@ -129,8 +165,15 @@ impl Resource<ProviderData> for AccountSettings {
                 && let Err(why) = check_http_url(u)
             {
                 diags.push(
-                    Diagnostic::error("Invalid callback URL", format!("`{name}` must be an absolute http:// or https:// URL, but {why}. To unset it, leave the argument out."))
-                        .at(AttrPath::attr(name)),
+                    Diagnostic::error(
+                        "Invalid callback URL",
+                        format!(
+                            "\
+                            `{name}` must be an absolute http:// or https:// URL, but {why}. To \
+                            unset it, leave the argument out."
+                        ),
+                    )
+                    .at(AttrPath::attr(name)),
                 );
             }
         }

@@ -51,17 +51,30 @@ pub struct Model {
 fn strength_diagnostic(attr: &str, why: String) -> Diagnostic {
     Diagnostic::error(
         "API secret too weak for Vonage",
-        format!("The value of `{attr}` does not meet Vonage's rule (8 to 25 characters, with at least one lowercase letter, one uppercase letter and one digit): {why}."),
+        format!(
+            "\
+            The value of `{attr}` does not meet Vonage's rule (8 to 25 characters, with at least \
+            one lowercase letter, one uppercase letter and one digit): {why}."
+        ),
     )
     .at(AttrPath::attr(attr))
 }
 
 fn parse_import_id(id: &str) -> Result<(String, String), Diagnostics> {
     match id.split_once('/') {
-        Some((key, secret_id)) if !key.is_empty() && !secret_id.is_empty() && !secret_id.contains('/') => Ok((key.to_owned(), secret_id.to_owned())),
+        Some((key, secret_id))
+            if !key.is_empty() && !secret_id.is_empty() && !secret_id.contains('/') =>
+        {
+            Ok((key.to_owned(), secret_id.to_owned()))
+        }
         _ => Err(Diagnostic::error(
             "Invalid import ID",
-            format!("Expected `API_KEY/SECRET_ID`, for example `abcd1234/ad6dc56f-07b5-46e1-a527-85530e625800`, but got `{id}`. List an account's secret ids with the `vonage_api_secrets` data source."),
+            format!(
+                "\
+                Expected `API_KEY/SECRET_ID`, for example \
+                `abcd1234/ad6dc56f-07b5-46e1-a527-85530e625800`, but got `{id}`. List an \
+                account's secret ids with the `vonage_api_secrets` data source."
+            ),
         )
         .into()),
     }
@@ -79,32 +92,75 @@ impl Resource<ProviderData> for ApiSecret {
         Schema::new(
             0,
             Block::new(
-                "An API secret of a Vonage account. Vonage allows **at most two secrets** per account and never returns a secret's value. \
-                 The recommended way to set the value is the write-only `secret_wo` (Terraform 1.11+), fed from an ephemeral variable, so that it never lands in plan or state; \
-                 bump `secret_wo_version` to rotate. Rotating the very secret the provider authenticates with locks the run out: manage that one elsewhere.",
+                "\
+                An API secret of a Vonage account. Vonage allows **at most two secrets** per \
+                account and never returns a secret's value. The recommended way to set the value \
+                is the write-only `secret_wo` (Terraform 1.11+), fed from an ephemeral variable, \
+                so that it never lands in plan or state; bump `secret_wo_version` to rotate. \
+                Rotating the very secret the provider authenticates with locks the run out: \
+                manage that one elsewhere.",
             )
-            .attribute(Attribute::string("id").computed().stable().description("The secret's id (a UUID). Vonage's only handle on a secret."))
-            .attribute(Attribute::string("api_key")
+            .attribute(
+                Attribute::string("id")
+                    .computed()
+                    .stable()
+                    .description("The secret's id (a UUID). Vonage's only handle on a secret."),
+            )
+            .attribute(
+                Attribute::string("api_key")
                     .optional()
                     .computed()
                     .stable()
-                    .requires_replace().description(
-                "The account the secret belongs to. Defaults to the provider's `api_key`. A subaccount's key manages that subaccount's secrets with the primary's credentials. Changing it replaces the secret.",
-            ))
+                    .requires_replace()
+                    .description(
+                        "\
+                        The account the secret belongs to. Defaults to the provider's `api_key`. \
+                        A subaccount's key manages that subaccount's secrets with the primary's \
+                        credentials. Changing it replaces the secret.",
+                    ),
+            )
             .attribute(
                 Attribute::string("secret_wo")
                     .optional()
                     .write_only()
                     .write_only_fallback("secret")
-                    .description("The secret's value, **write-only**: sent to Vonage on create and never stored in plan or state (Terraform 1.11+). 8–25 characters with a lowercase letter, an uppercase letter and a digit. Changing it alone does nothing; bump `secret_wo_version` to rotate."),
+                    .description(
+                        "\
+                        The secret's value, **write-only**: sent to Vonage on create and never \
+                        stored in plan or state (Terraform 1.11+). 8–25 characters with a \
+                        lowercase letter, an uppercase letter and a digit. Changing it alone does \
+                        nothing; bump `secret_wo_version` to rotate.",
+                    ),
             )
-            .attribute(Attribute::number("secret_wo_version").optional().requires_replace_once_set().description(
-                "Any number that you change to rotate the secret: a new value replaces the secret with one made from the current `secret_wo`. Setting it for the first time (after an import) only records it.",
-            ))
-            .attribute(Attribute::string("secret").optional().sensitive().requires_replace().description(
-                "The secret's value for Terraform older than 1.11, which lacks write-only attributes. It is **stored in state** (marked sensitive). Conflicts with `secret_wo`. Changing it replaces the secret.",
-            ))
-            .attribute(Attribute::string("created_at").computed().stable().description("When Vonage created the secret (RFC 3339, UTC)."))
+            .attribute(
+                Attribute::number("secret_wo_version")
+                    .optional()
+                    .requires_replace_once_set()
+                    .description(
+                        "\
+                        Any number that you change to rotate the secret: a new value replaces the \
+                        secret with one made from the current `secret_wo`. Setting it for the \
+                        first time (after an import) only records it.",
+                    ),
+            )
+            .attribute(
+                Attribute::string("secret")
+                    .optional()
+                    .sensitive()
+                    .requires_replace()
+                    .description(
+                        "\
+                        The secret's value for Terraform older than 1.11, which lacks write-only \
+                        attributes. It is **stored in state** (marked sensitive). Conflicts with \
+                        `secret_wo`. Changing it replaces the secret.",
+                    ),
+            )
+            .attribute(
+                Attribute::string("created_at")
+                    .computed()
+                    .stable()
+                    .description("When Vonage created the secret (RFC 3339, UTC)."),
+            )
             .block(timeouts_block()),
         )
     }
@@ -130,7 +186,9 @@ impl Resource<ProviderData> for ApiSecret {
             diags.push(
                 Diagnostic::error(
                     "Conflicting secret arguments",
-                    "Set either `secret_wo` (recommended; never stored) or `secret` (for Terraform before 1.11; stored in state), not both.",
+                    "\
+                    Set either `secret_wo` (recommended; never stored) or `secret` (for Terraform \
+                    before 1.11; stored in state), not both.",
                 )
                 .at(AttrPath::attr("secret")),
             );
@@ -148,8 +206,13 @@ impl Resource<ProviderData> for ApiSecret {
             && c.secret.is_some()
         {
             diags.push(
-                Diagnostic::warning("`secret_wo_version` has no effect with `secret`", "`secret_wo_version` rotates a `secret_wo`; with `secret`, change the value itself to rotate.")
-                    .at(AttrPath::attr("secret_wo_version")),
+                Diagnostic::warning(
+                    "`secret_wo_version` has no effect with `secret`",
+                    "\
+                    `secret_wo_version` rotates a `secret_wo`; with `secret`, change the value \
+                    itself to rotate.",
+                )
+                .at(AttrPath::attr("secret_wo_version")),
             );
         }
         diags
@@ -177,7 +240,11 @@ impl Resource<ProviderData> for ApiSecret {
         {
             return Err(Diagnostic::error(
                 "No value for the new API secret",
-                "Vonage creates a secret only from a value you choose. Set `secret_wo` (recommended, with an ephemeral variable) or `secret`. To manage an existing secret without knowing its value, import it: `terraform import vonage_api_secret.NAME API_KEY/SECRET_ID`.",
+                "\
+                Vonage creates a secret only from a value you choose. Set `secret_wo` \
+                (recommended, with an ephemeral variable) or `secret`. To manage an existing \
+                secret without knowing its value, import it: `terraform import \
+                vonage_api_secret.NAME API_KEY/SECRET_ID`.",
             )
             .at(AttrPath::attr("secret_wo"))
             .into());
@@ -223,11 +290,17 @@ impl Resource<ProviderData> for ApiSecret {
             return Err(Diagnostic::error(
                 "No free API secret slot",
                 format!(
-                    "Account {api_key} already has {} API secrets ({}), the most Vonage allows, so a new one cannot be created. Nothing was changed. Ways out:\n\
-                     - If this is a rotation with `lifecycle {{ create_before_destroy = true }}`: the new secret would overlap the old one, which needs a free slot, \
-                     and the other slot is usually held by the secret the provider authenticates with. Remove `create_before_destroy` so Terraform revokes the old secret first and then creates the new one; \
-                     the account keeps its other secret throughout.\n\
-                     - Otherwise revoke a secret the account no longer uses (in the Vonage dashboard, or import it into a `vonage_api_secret` and destroy that), then apply again.",
+                    "\
+                    Account {api_key} already has {} API secrets ({}), the most Vonage allows, so \
+                    a new one cannot be created. Nothing was changed. Ways out:\n- If this is a \
+                    rotation with `lifecycle {{ create_before_destroy = true }}`: the new secret \
+                    would overlap the old one, which needs a free slot, and the other slot is \
+                    usually held by the secret the provider authenticates with. Remove \
+                    `create_before_destroy` so Terraform revokes the old secret first and then \
+                    creates the new one; the account keeps its other secret throughout.\n- \
+                    Otherwise revoke a secret the account no longer uses (in the Vonage \
+                    dashboard, or import it into a `vonage_api_secret` and destroy that), then \
+                    apply again.",
                     existing.len(),
                     ids.join(", ")
                 ),
@@ -312,8 +385,12 @@ impl Resource<ProviderData> for ApiSecret {
             return Err(Diagnostic::error(
                 "Refusing to revoke the account's last API secret",
                 format!(
-                    "Secret {id} is the only API secret of account {api_key}. Vonage requires every account to keep at least one, and an account without one could not be managed at all. Nothing was revoked. \
-                     Create its replacement first (add the new `vonage_api_secret`, apply, then remove this one), or stop managing it without revoking it: `terraform state rm` this resource."
+                    "\
+                    Secret {id} is the only API secret of account {api_key}. Vonage requires \
+                    every account to keep at least one, and an account without one could not be \
+                    managed at all. Nothing was revoked. Create its replacement first (add the \
+                    new `vonage_api_secret`, apply, then remove this one), or stop managing it \
+                    without revoking it: `terraform state rm` this resource."
                 ),
             )
             .into());

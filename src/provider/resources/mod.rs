@@ -1,9 +1,9 @@
 //! Managed resources, one file each: schema (with the docs' descriptions), model, plan-time
 //! checks and the CRUD mapping onto the client's calls.
 //!
-//! - [`account_settings`]: `vonage_account_settings` (SMS callback URLs);
-//! - [`api_secret`]: `vonage_api_secret` (secrets, write-only, rotation within two slots);
-//! - [`subaccount`]: `vonage_subaccount`.
+//! - [`account_settings`] — `vonage_account_settings` (SMS callback URLs);
+//! - [`api_secret`] — `vonage_api_secret` (secrets, write-only, rotation within two slots);
+//! - [`subaccount`] — `vonage_subaccount`.
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).
 

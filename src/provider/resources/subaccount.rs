@@ -76,21 +76,79 @@ impl Resource<ProviderData> for Subaccount {
     fn schema(&self) -> Schema {
         Schema::new(
             0,
-            Block::new("A subaccount of the provider's account (the primary). Vonage allows one level of subaccounts and **cannot delete them: destroy suspends the subaccount**. Its API secrets can be managed with `vonage_api_secret` and `api_key = vonage_subaccount.NAME.api_key`.")
-                .attribute(Attribute::string("api_key").computed().stable().description("The subaccount's API key, chosen by Vonage."))
-                .attribute(Attribute::string("name").required().description("The subaccount's name, 1 to 80 characters."))
-                .attribute(Attribute::bool("use_primary_account_balance").optional().computed().default(Value::Bool(true)).description(
-                    "Whether the subaccount spends the primary's balance (the default). Setting it to `false` gives it its own balance, which Vonage cannot undo: changing it back is refused at plan time.",
-                ))
-                .attribute(Attribute::bool("suspended").optional().computed().default(Value::Bool(false)).description("Whether the subaccount is suspended. A suspended subaccount's own credentials are refused."))
-                .attribute(Attribute::string("secret_wo").optional().write_only().description(
-                    "The subaccount's first API secret, **write-only** (Terraform 1.11+): used only on create, never stored. Vonage generates one when it is left out. Rotate later secrets with `vonage_api_secret`.",
-                ))
-                .attribute(Attribute::string("primary_account_api_key").computed().stable().description("The primary account's API key."))
-                .attribute(Attribute::number("balance").computed().description("The subaccount's own balance in EUR; null while it uses the primary's balance."))
-                .attribute(Attribute::number("credit_limit").computed().description("The credit allocated to the subaccount in EUR (zero or negative); null while it uses the primary's balance."))
-                .attribute(Attribute::string("created_at").computed().stable().description("When the subaccount was created (RFC 3339, UTC)."))
-                .block(timeouts_block()),
+            Block::new(
+                "\
+                A subaccount of the provider's account (the primary). Vonage allows one level of \
+                subaccounts and **cannot delete them: destroy suspends the subaccount**. Its API \
+                secrets can be managed with `vonage_api_secret` and `api_key = \
+                vonage_subaccount.NAME.api_key`.",
+            )
+            .attribute(
+                Attribute::string("api_key")
+                    .computed()
+                    .stable()
+                    .description("The subaccount's API key, chosen by Vonage."),
+            )
+            .attribute(
+                Attribute::string("name")
+                    .required()
+                    .description("The subaccount's name, 1 to 80 characters."),
+            )
+            .attribute(
+                Attribute::bool("use_primary_account_balance")
+                    .optional()
+                    .computed()
+                    .default(Value::Bool(true))
+                    .description(
+                        "\
+                        Whether the subaccount spends the primary's balance (the default). \
+                        Setting it to `false` gives it its own balance, which Vonage cannot undo: \
+                        changing it back is refused at plan time.",
+                    ),
+            )
+            .attribute(
+                Attribute::bool("suspended")
+                    .optional()
+                    .computed()
+                    .default(Value::Bool(false))
+                    .description(
+                        "\
+                        Whether the subaccount is suspended. A suspended subaccount's own \
+                        credentials are refused.",
+                    ),
+            )
+            .attribute(
+                Attribute::string("secret_wo")
+                    .optional()
+                    .write_only()
+                    .description(
+                        "\
+                        The subaccount's first API secret, **write-only** (Terraform 1.11+): used \
+                        only on create, never stored. Vonage generates one when it is left out. \
+                        Rotate later secrets with `vonage_api_secret`.",
+                    ),
+            )
+            .attribute(
+                Attribute::string("primary_account_api_key")
+                    .computed()
+                    .stable()
+                    .description("The primary account's API key."),
+            )
+            .attribute(Attribute::number("balance").computed().description(
+                "The subaccount's own balance in EUR; null while it uses the primary's balance.",
+            ))
+            .attribute(Attribute::number("credit_limit").computed().description(
+                "\
+                The credit allocated to the subaccount in EUR (zero or negative); null while it \
+                uses the primary's balance.",
+            ))
+            .attribute(
+                Attribute::string("created_at")
+                    .computed()
+                    .stable()
+                    .description("When the subaccount was created (RFC 3339, UTC)."),
+            )
+            .block(timeouts_block()),
         )
     }
 
@@ -123,8 +181,15 @@ impl Resource<ProviderData> for Subaccount {
             && let Err(why) = secret_strength(s)
         {
             diags.push(
-                Diagnostic::error("API secret too weak for Vonage", format!("The value of `secret_wo` does not meet Vonage's rule (8 to 25 characters, with a lowercase letter, an uppercase letter and a digit): {why}."))
-                    .at(AttrPath::attr("secret_wo")),
+                Diagnostic::error(
+                    "API secret too weak for Vonage",
+                    format!(
+                        "\
+                        The value of `secret_wo` does not meet Vonage's rule (8 to 25 characters, \
+                        with a lowercase letter, an uppercase letter and a digit): {why}."
+                    ),
+                )
+                .at(AttrPath::attr("secret_wo")),
             );
         }
         diags
@@ -142,7 +207,9 @@ impl Resource<ProviderData> for Subaccount {
             return Err(Diagnostic::error(
                 "A subaccount's own balance cannot be given up",
                 format!(
-                    "Subaccount {} has its own balance, and Vonage does not allow switching back to the primary account's balance. Keep `use_primary_account_balance = false`.",
+                    "\
+                    Subaccount {} has its own balance, and Vonage does not allow switching back \
+                    to the primary account's balance. Keep `use_primary_account_balance = false`.",
                     prior.api_key.as_deref().unwrap_or("?")
                 ),
             )

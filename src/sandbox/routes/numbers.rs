@@ -79,7 +79,9 @@ pub async fn transfer(
             };
             if !in_family(&from) || !in_family(&to) {
                 return Err(problem::invalid_number_transfer(&format!(
-                    "{prefix} - relationship between these two accounts does not allow for number transfer"
+                    "\
+                    {prefix} - relationship between these two accounts does not allow for number \
+                    transfer"
                 )));
             }
             let banned = [&from, &to]

@@ -197,8 +197,9 @@ pub async fn modify(
             if shared == Some(true) && !sub.use_primary_account_balance {
                 return Err(problem::subaccount_validation(vec![problem::param(
                     "use_primary_account_balance",
-                    "Transitioning from 'use_primary_account_balance = false' to \
-                     'use_primary_account_balance = true' is not supported",
+                    "\
+                    Transitioning from 'use_primary_account_balance = false' to \
+                    'use_primary_account_balance = true' is not supported",
                 )]));
             }
             if let Some(shared) = shared {

@@ -245,7 +245,9 @@ fn apply(
         .ok_or_else(|| problem::invalid_transfer(ONLY_PRIMARY_AND_SUB))?;
     if sub.use_primary_account_balance {
         return Err(problem::invalid_transfer(&format!(
-            "Subaccount '{sub_key}' uses the primary account balance and cannot take part in transfers"
+            "\
+            Subaccount '{sub_key}' uses the primary account balance and cannot take part in \
+            transfers"
         )));
     }
     let source = world
