@@ -1,11 +1,14 @@
 # Makefile: thin entry points; each target is one line calling cargo or a script in scripts/.
-.PHONY: setup build test demo docs docs-check bench install release fmt
+.PHONY: setup build lint test demo docs docs-check bench install release fmt
 
 setup:
 	bash scripts/setup.sh
 
 build:
 	cargo build --bins
+
+lint:
+	bash scripts/lint.sh
 
 test:
 	bash scripts/test.sh

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# test.sh: the whole test suite (`make test`): setup, build, cargo tests, pytest, node client tests, docs-check.
+# test.sh: the whole test suite (`make test`): setup, build, the lint gate, cargo tests, pytest, node client
+# tests, docs-check.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +23,7 @@ step() {
   if "$@"; then echo "test: ok $name"; else echo "test: FAILED $name"; failed+=("$name"); fi
 }
 
+step "lint (fmt, line width, clippy)" bash scripts/lint.sh
 step "cargo test" cargo test "${locked[@]}"
 
 py_dirs=()

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# lint.sh: the lint gate (`make lint`, also run by `make test`): rustfmt, clippy with warnings
+# as errors, and no line rustfmt had to leave unformatted.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+locked=()
+[[ -f Cargo.lock ]] && locked=(--locked)
+
+cargo fmt --all -- --check
+python3 scripts/check_line_width.py
+cargo clippy --all-targets "${locked[@]}" -- -D warnings
+echo "lint: fmt, line width and clippy are clean"
