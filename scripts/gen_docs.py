@@ -308,10 +308,18 @@ def render_all(schema_doc: dict) -> dict[str, str]:
 
 # ------------------------------------------------------------------------------------------------ output
 
+def generated_location(rel: Path) -> bool:
+    """gen_docs owns index.md and the per-kind folders; other pages in docs/ (API notes,
+    benchmarks) are written by hand and left alone."""
+    kind_dirs = {docs_dir for docs_dir, _, _, _ in KINDS.values()}
+    return rel == Path("index.md") or (len(rel.parts) > 1 and rel.parts[0] in kind_dirs)
+
+
 def existing_pages(docs: Path) -> dict[str, str]:
     if not docs.is_dir():
         return {}
-    return {str(p.relative_to(docs)): p.read_text() for p in sorted(docs.rglob("*.md"))}
+    return {str(p.relative_to(docs)): p.read_text() for p in sorted(docs.rglob("*.md"))
+            if generated_location(p.relative_to(docs))}
 
 
 def write_pages(pages: dict[str, str], docs: Path) -> None:

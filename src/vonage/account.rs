@@ -1,4 +1,4 @@
-//! Account operations on the rest host (reference §3): balance, top-up,
+//! Account operations on the rest host (docs/vonage-api-notes.md §3): balance, top-up,
 //! settings. `top_up` is not idempotent and cannot be reconciled (the API
 //! offers no way to see whether a top-up happened other than the balance),
 //! so an ambiguous top-up is reported as `UnknownOutcome`.

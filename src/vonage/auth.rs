@@ -1,4 +1,4 @@
-//! HTTP Basic authentication, the only scheme the client uses (§2.1): the
+//! HTTP Basic authentication, the only scheme the client uses (docs/vonage-api-notes.md §2.1): the
 //! key and secret travel in the `Authorization` header and nowhere else —
 //! never in a URL, a form field, a log line or an error.
 //!

@@ -1,4 +1,4 @@
-//! API secret operations (reference §4) for the client's own account or,
+//! API secret operations (docs/vonage-api-notes.md §4) for the client's own account or,
 //! as a primary, for one of its subaccounts (`api_key` argument).
 //!
 //! Reconciliation of `create_secret`: the secret ids are listed before the

@@ -1,4 +1,4 @@
-//! Subaccount operations (reference §5), always under the client's own
+//! Subaccount operations (docs/vonage-api-notes.md §5), always under the client's own
 //! (primary) key.
 //!
 //! Reconciliation of `create_subaccount`: the subaccount keys are listed

@@ -1,4 +1,4 @@
-//! Credit, balance and number transfers (reference §6, §7), under the
+//! Credit, balance and number transfers (docs/vonage-api-notes.md §6, §7), under the
 //! client's own (primary) key.
 //!
 //! Reconciliation of credit/balance transfers: only possible when the

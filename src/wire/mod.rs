@@ -1,5 +1,5 @@
 //! Request and response bodies of the Vonage Account and Subaccounts APIs, as
-//! they travel on the wire (see `shared/reference/vonage-account-api.md`).
+//! they travel on the wire (see `docs/vonage-api-notes.md`).
 //!
 //! Owns: field names, JSON/form shapes and serde attributes — nothing else.
 //! Must not: hold logic, validation, defaults beyond serde's, or depend on the

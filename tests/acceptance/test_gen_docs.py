@@ -176,3 +176,10 @@ def test_cli_write_then_check(tmp_path):
     assert run_cli("--out", str(out)).returncode == 0  # regenerating removes the stale page and fixes the edit
     assert not (out / "resources" / "gone.md").exists()
     assert run_cli("--out", str(out), "--check").returncode == 0
+
+    # Pages outside index.md and the per-kind folders are hand-written: kept, and not checked.
+    notes = out / "vonage-api-notes.md"
+    notes.write_text("# notes written by hand\n")
+    assert run_cli("--out", str(out), "--check").returncode == 0
+    assert run_cli("--out", str(out)).returncode == 0
+    assert notes.read_text() == "# notes written by hand\n"

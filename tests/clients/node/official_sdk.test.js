@@ -1,6 +1,6 @@
 // The official Vonage Node SDK packages (@vonage/accounts 1.20.0,
 // @vonage/subaccounts 1.12.1, @vonage/auth 1.15.0 — the versions that resolve
-// on Node 20, reference §12.2) against vonage-sandbox over plain HTTP.
+// on Node 20) against vonage-sandbox over plain HTTP.
 // Each test starts from the seeded state (POST /_sandbox/reset). Missing
 // dependencies skip locally but fail when CI=true.
 'use strict';

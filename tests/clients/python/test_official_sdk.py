@@ -2,7 +2,7 @@
 
 The SDK always builds https:// URLs, so the sandbox runs with --tls and the
 SDK trusts its self-signed certificate through REQUESTS_CA_BUNDLE
-(reference §12.1). Each test starts from the seeded state (POST
+(its hosts are host[:port] without a scheme and always https). Each test starts from the seeded state (POST
 /_sandbox/reset). Missing dependencies skip locally but fail when CI=true.
 """
 
