@@ -16,10 +16,39 @@ use crate::framework::cty::{self, Number, Value};
 use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
 use crate::framework::provider::ConfigureRequest;
 use crate::framework::schema::{Attribute, Block, Schema};
-use crate::vonage::{self, Client, ClientConfig, Secret};
+use crate::vonage::{
+    self, Client, ClientConfig, DEFAULT_API_URL, DEFAULT_MAX_RETRIES,
+    DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS, Secret,
+};
 
-pub const DEFAULT_API_URL: &str = "https://api.nexmo.com";
-pub const DEFAULT_REST_URL: &str = "https://rest.nexmo.com";
+/// The accepted range of a number argument, checked at plan time and stated in its docs.
+struct Range {
+    name: &'static str,
+    min: f64,
+    max: f64,
+}
+
+impl Range {
+    fn range_text(&self) -> String {
+        format!("{} to {}", self.min, self.max)
+    }
+}
+
+const MAX_RETRIES: Range = Range {
+    name: "max_retries",
+    min: 0.0,
+    max: 10.0,
+};
+const REQUEST_TIMEOUT_SECONDS: Range = Range {
+    name: "request_timeout_seconds",
+    min: 1.0,
+    max: 600.0,
+};
+const RATE_LIMIT_PER_SECOND: Range = Range {
+    name: "rate_limit_per_second",
+    min: 0.1,
+    max: 1000.0,
+};
 
 /// What configuration produces and every operation receives.
 pub struct ProviderData {
@@ -85,26 +114,37 @@ pub fn schema() -> Schema {
                     `VONAGE_REST_URL`, then `{DEFAULT_REST_URL}`."
                 )),
         )
-        .attribute(Attribute::number("max_retries").optional().description(
-            "\
+        .attribute(
+            Attribute::number("max_retries")
+                .optional()
+                .description(&format!(
+                    "\
             How many times a request is retried after a rate limit (429), a server error, a \
-            timeout or a dropped connection, when retrying is safe. Defaults to 3; 0 disables \
-            retries. Creates are never retried blindly: the provider first checks whether the \
-            object was made.",
-        ))
+            timeout or a dropped connection, when retrying is safe: {}. Defaults to \
+            {DEFAULT_MAX_RETRIES}; 0 disables retries. Creates are never retried blindly: the \
+            provider first checks whether the object was made.",
+                    MAX_RETRIES.range_text()
+                )),
+        )
         .attribute(
             Attribute::number("request_timeout_seconds")
                 .optional()
-                .description("How long one HTTP request may take, in seconds. Defaults to 30."),
+                .description(&format!(
+                    "How long one HTTP request may take, in seconds: {}. Defaults to \
+                    {DEFAULT_TIMEOUT_SECONDS}.",
+                    REQUEST_TIMEOUT_SECONDS.range_text()
+                )),
         )
         .attribute(
             Attribute::number("rate_limit_per_second")
                 .optional()
-                .description(
+                .description(&format!(
                     "\
                     The most requests per second the provider sends for one API key, spread \
-                    evenly. Defaults to 30, Vonage's documented limit per key.",
-                ),
+                    evenly: {}. Defaults to {DEFAULT_RATE_LIMIT_PER_SECOND}, Vonage's documented \
+                    limit per key. Lower it when other tools share the key.",
+                    RATE_LIMIT_PER_SECOND.range_text()
+                )),
         ),
     )
 }
@@ -147,31 +187,25 @@ pub fn validate(config: &Value) -> Diagnostics {
             );
         }
     }
-    let ranges: [(&str, &Option<Number>, f64, f64); 3] = [
-        ("max_retries", &c.max_retries, 0.0, 10.0),
-        (
-            "request_timeout_seconds",
-            &c.request_timeout_seconds,
-            1.0,
-            600.0,
-        ),
-        (
-            "rate_limit_per_second",
-            &c.rate_limit_per_second,
-            0.1,
-            1000.0,
-        ),
+    let ranges = [
+        (&MAX_RETRIES, &c.max_retries),
+        (&REQUEST_TIMEOUT_SECONDS, &c.request_timeout_seconds),
+        (&RATE_LIMIT_PER_SECOND, &c.rate_limit_per_second),
     ];
-    for (name, v, lo, hi) in ranges {
+    for (range, v) in ranges {
         if let Some(n) = v {
             let x = n.as_f64();
-            if !(lo..=hi).contains(&x) {
+            if !(range.min..=range.max).contains(&x) {
                 diags.push(
                     Diagnostic::error(
                         "Value out of range",
-                        format!("`{name}` must be between {lo} and {hi}; it is {n}."),
+                        format!(
+                            "`{}` must be {}; it is {n}.",
+                            range.name,
+                            range.range_text()
+                        ),
                     )
-                    .at(AttrPath::attr(name)),
+                    .at(AttrPath::attr(range.name)),
                 );
             }
         }
@@ -287,6 +321,74 @@ mod tests {
         assert!(check_http_url("ftp://example.com").is_err());
         assert!(check_http_url("example.com/x").is_err());
         assert!(check_http_url("").is_err());
+    }
+
+    /// The value a description documents after "Defaults to " (or, for URLs, after "then ").
+    fn documented_default(attribute: &str) -> String {
+        let schema = schema();
+        let description = &schema.block.attribute_named(attribute).unwrap().description;
+        let after = |marker: &str| {
+            description.split_once(marker).map(|(_, rest)| {
+                rest.trim_start_matches('`')
+                    .split(|c: char| c == '`' || c == ';' || c == ',' || c.is_whitespace())
+                    .next()
+                    .unwrap()
+                    .trim_end_matches('.')
+                    .to_owned()
+            })
+        };
+        after("Defaults to ")
+            .or_else(|| after("then "))
+            .unwrap_or_else(|| panic!("`{attribute}` documents no default: {description}"))
+    }
+
+    #[test]
+    fn documented_defaults_are_the_ones_the_client_uses() {
+        // Only the credentials are set: every other argument takes its default.
+        let config = object([
+            ("api_key", Value::string("abcd1234")),
+            ("api_secret", Value::string("Sup3rSecret1")),
+            ("api_url", Value::Null),
+            ("rest_url", Value::Null),
+        ])
+        .conform(&schema().value_type())
+        .unwrap();
+        let ambient = ["VONAGE_API_URL", "VONAGE_REST_URL"];
+        if ambient.iter().any(|v| std::env::var_os(v).is_some()) {
+            // The URLs would come from the environment instead; check the numbers only.
+            eprintln!("VONAGE_API_URL or VONAGE_REST_URL is set: URL defaults not checked");
+        }
+        let data = configure(ConfigureRequest {
+            config: &config,
+            terraform_version: "1.15.5",
+            write_only_allowed: true,
+        })
+        .ok()
+        .flatten()
+        .expect("a configuration with credentials configures");
+        let used = data.client.settings();
+        assert_eq!(
+            documented_default("max_retries"),
+            used.max_retries.to_string()
+        );
+        assert_eq!(
+            documented_default("request_timeout_seconds"),
+            used.timeout.as_secs().to_string()
+        );
+        assert_eq!(
+            documented_default("rate_limit_per_second")
+                .parse::<f64>()
+                .unwrap(),
+            used.rate_limit_per_second
+        );
+        if ambient.iter().all(|v| std::env::var_os(v).is_none()) {
+            // The URL parser adds the root path's slash.
+            assert_eq!(format!("{}/", documented_default("api_url")), used.api_url);
+            assert_eq!(
+                format!("{}/", documented_default("rest_url")),
+                used.rest_url
+            );
+        }
     }
 
     #[test]

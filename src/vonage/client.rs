@@ -35,8 +35,19 @@ use super::rate_limit::RateLimiter;
 use super::retry::{RetryPolicy, parse_retry_after};
 use super::secret::Secret;
 
+// The client's defaults. Each is defined here once; the provider's schema descriptions (and so
+// the generated docs) are written from these constants.
+
+/// Vonage's rest host (`/account/…`).
 pub const DEFAULT_REST_URL: &str = "https://rest.nexmo.com";
+/// Vonage's api host (`/accounts/…`).
 pub const DEFAULT_API_URL: &str = "https://api.nexmo.com";
+/// Retries after the first attempt, when retrying is safe.
+pub const DEFAULT_MAX_RETRIES: u32 = 4;
+/// How long one attempt may take, reading the body included, in seconds.
+pub const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
+/// Requests per second per API key: Vonage's documented limit (docs/vonage-api-notes.md §10).
+pub const DEFAULT_RATE_LIMIT_PER_SECOND: f64 = 30.0;
 
 /// How to reach and pace Vonage. `Debug` redacts the secret.
 #[derive(Debug, Clone)]
@@ -65,16 +76,16 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// Defaults: Vonage's hosts, 30 s timeout, 4 retries, 30 requests/s.
+    /// Defaults: Vonage's hosts and the `DEFAULT_*` constants above.
     pub fn new(api_key: impl Into<String>, api_secret: Secret) -> ClientConfig {
         ClientConfig {
             api_key: api_key.into(),
             api_secret,
             rest_url: DEFAULT_REST_URL.to_string(),
             api_url: DEFAULT_API_URL.to_string(),
-            timeout: Duration::from_secs(30),
-            max_retries: 4,
-            rate_limit_per_second: 30.0,
+            timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECONDS),
+            max_retries: DEFAULT_MAX_RETRIES,
+            rate_limit_per_second: DEFAULT_RATE_LIMIT_PER_SECOND,
             user_agent: user_agent(None),
             retry_base_delay: Duration::from_millis(250),
             retry_max_delay: Duration::from_secs(8),
@@ -101,6 +112,16 @@ pub fn user_agent(terraform_version: Option<&str>) -> String {
     agent
 }
 
+/// What a [`Client`] was built with, as it uses it (URLs normalised by the URL parser).
+#[derive(Debug, PartialEq)]
+pub struct ClientSettings<'a> {
+    pub rest_url: &'a str,
+    pub api_url: &'a str,
+    pub timeout: Duration,
+    pub max_retries: u32,
+    pub rate_limit_per_second: f64,
+}
+
 /// A Vonage API client. Cheap to clone; clones share connections, the rate
 /// limiter and (unless replaced with [`Client::with_cancel`]) the
 /// cancellation token.
@@ -119,6 +140,7 @@ struct Shared {
     rest_url: Url,
     api_url: Url,
     timeout: Duration,
+    rate_limit_per_second: f64,
     policy: RetryPolicy,
     limiter: RateLimiter,
 }
@@ -344,6 +366,7 @@ impl Client {
                 rest_url,
                 api_url,
                 timeout: config.timeout,
+                rate_limit_per_second: rate,
                 policy: RetryPolicy {
                     max_retries: config.max_retries,
                     base_delay: config.retry_base_delay,
@@ -373,6 +396,17 @@ impl Client {
     /// The configured (primary) API key.
     pub fn api_key(&self) -> &str {
         &self.shared.api_key
+    }
+
+    /// The settings this client runs with (what the provider's defaults became).
+    pub fn settings(&self) -> ClientSettings<'_> {
+        ClientSettings {
+            rest_url: self.shared.rest_url.as_str(),
+            api_url: self.shared.api_url.as_str(),
+            timeout: self.shared.timeout,
+            max_retries: self.shared.policy.max_retries,
+            rate_limit_per_second: self.shared.rate_limit_per_second,
+        }
     }
 
     pub(crate) fn policy(&self) -> RetryPolicy {

@@ -28,7 +28,10 @@ mod subaccounts;
 mod transfers;
 
 pub use account::{Balance, Settings, SettingsUpdate};
-pub use client::{Client, ClientConfig, DEFAULT_API_URL, DEFAULT_REST_URL, user_agent};
+pub use client::{
+    Client, ClientConfig, ClientSettings, DEFAULT_API_URL, DEFAULT_MAX_RETRIES,
+    DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS, user_agent,
+};
 pub use errors::{Error, FieldError};
 pub use secret::Secret;
 pub use secrets::ApiSecret;
