@@ -29,7 +29,7 @@ use crate::vonage::{Error, Secret};
 
 use crate::provider::ProviderData;
 use crate::provider::api_errors::diagnostic;
-use crate::provider::secret_strength::secret_strength;
+use crate::provider::secret_strength::{secret_rule, secret_strength, weak_secret_diagnostic};
 
 /// Vonage's limit of secrets per account.
 pub const MAX_SECRETS: usize = 2;
@@ -46,18 +46,6 @@ pub struct Model {
     pub secret: Option<String>,
     pub created_at: Option<String>,
     pub timeouts: Option<Timeouts>,
-}
-
-fn strength_diagnostic(attr: &str, why: String) -> Diagnostic {
-    Diagnostic::error(
-        "API secret too weak for Vonage",
-        format!(
-            "\
-            The value of `{attr}` does not meet Vonage's rule (8 to 25 characters, with at least \
-            one lowercase letter, one uppercase letter and one digit): {why}."
-        ),
-    )
-    .at(AttrPath::attr(attr))
 }
 
 fn parse_import_id(id: &str) -> Result<(String, String), Diagnostics> {
@@ -124,13 +112,13 @@ impl Resource<ProviderData> for ApiSecret {
                     .optional()
                     .write_only()
                     .write_only_fallback("secret")
-                    .description(
+                    .description(&format!(
                         "\
                         The secret's value, **write-only**: sent to Vonage on create and never \
-                        stored in plan or state (Terraform 1.11+). 8–25 characters with a \
-                        lowercase letter, an uppercase letter and a digit. Changing it alone does \
+                        stored in plan or state (Terraform 1.11+). {}. Changing it alone does \
                         nothing; bump `secret_wo_version` to rotate.",
-                    ),
+                        secret_rule()
+                    )),
             )
             .attribute(
                 Attribute::number("secret_wo_version")
@@ -197,7 +185,7 @@ impl Resource<ProviderData> for ApiSecret {
             if let Some(s) = v
                 && let Err(why) = secret_strength(s)
             {
-                diags.push(strength_diagnostic(attr, why));
+                diags.push(weak_secret_diagnostic(attr, &why));
             }
         }
         if c.secret_wo_version.is_some()
@@ -276,7 +264,7 @@ impl Resource<ProviderData> for ApiSecret {
             }
         };
         if let Err(why) = secret_strength(value) {
-            return Err(strength_diagnostic(attr, why).into());
+            return Err(weak_secret_diagnostic(attr, &why).into());
         }
         let existing = data.client.list_secrets(&api_key).await.map_err(|e| {
             diagnostic(
@@ -312,7 +300,7 @@ impl Resource<ProviderData> for ApiSecret {
             .create_secret(&api_key, &Secret::new(value.clone()))
             .await
             .map_err(|e| match e {
-                Error::Validation { .. } => strength_diagnostic(attr, "Vonage rejected it".into()),
+                Error::Validation { .. } => weak_secret_diagnostic(attr, "Vonage rejected it"),
                 e => diagnostic(
                     data,
                     &format!("creating an API secret for account {api_key}"),

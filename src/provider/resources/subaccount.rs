@@ -27,7 +27,7 @@ use crate::vonage::{
 
 use crate::provider::ProviderData;
 use crate::provider::api_errors::diagnostic;
-use crate::provider::secret_strength::secret_strength;
+use crate::provider::secret_strength::{secret_strength, weak_secret_diagnostic};
 
 pub struct Subaccount;
 
@@ -180,17 +180,7 @@ impl Resource<ProviderData> for Subaccount {
         if let Some(s) = &req.config.secret_wo
             && let Err(why) = secret_strength(s)
         {
-            diags.push(
-                Diagnostic::error(
-                    "API secret too weak for Vonage",
-                    format!(
-                        "\
-                        The value of `secret_wo` does not meet Vonage's rule (8 to 25 characters, \
-                        with a lowercase letter, an uppercase letter and a digit): {why}."
-                    ),
-                )
-                .at(AttrPath::attr("secret_wo")),
-            );
+            diags.push(weak_secret_diagnostic("secret_wo", &why));
         }
         diags
     }
