@@ -14,7 +14,7 @@ use crate::framework::resource::{Ctx, ValidateRequest};
 use crate::framework::schema::{Attribute, Block, Schema};
 
 use crate::provider::ProviderData;
-use crate::provider::secret_strength::secret_strength;
+use crate::provider::secret_strength::{SECRET_MAX_LEN, SECRET_MIN_LEN, secret_strength};
 
 pub struct GeneratedSecret;
 
@@ -26,7 +26,7 @@ pub struct Model {
 
 const DEFAULT_LENGTH: i64 = 24;
 
-/// A random secret of `len` characters (8–25) with a lowercase letter, an uppercase letter and a digit.
+/// A random secret of `len` characters that meets Vonage's rule (see `secret_rule`).
 pub fn generate(len: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     let mut rng = rand::rng();
@@ -60,7 +60,11 @@ impl EphemeralResource<ProviderData> for GeneratedSecret {
             .attribute(
                 Attribute::number("length")
                     .optional()
-                    .description("How many characters, 8 to 25. Defaults to 24."),
+                    .computed()
+                    .description(&format!(
+                        "How many characters, {SECRET_MIN_LEN} to {SECRET_MAX_LEN}. Defaults to \
+                        {DEFAULT_LENGTH}."
+                    )),
             )
             .attribute(
                 Attribute::string("value")
@@ -73,12 +77,17 @@ impl EphemeralResource<ProviderData> for GeneratedSecret {
 
     fn validate(&self, req: ValidateRequest<'_, Model>) -> Diagnostics {
         match req.config.length {
-            Some(n) if !(8..=25).contains(&n) => Diagnostic::error(
-                "Invalid secret length",
-                format!("Vonage secrets have 8 to 25 characters; `length` is {n}."),
-            )
-            .at(AttrPath::attr("length"))
-            .into(),
+            Some(n) if !(SECRET_MIN_LEN as i64..=SECRET_MAX_LEN as i64).contains(&n) => {
+                Diagnostic::error(
+                    "Invalid secret length",
+                    format!(
+                        "Vonage secrets have {SECRET_MIN_LEN} to {SECRET_MAX_LEN} characters; \
+                        `length` is {n}."
+                    ),
+                )
+                .at(AttrPath::attr("length"))
+                .into()
+            }
             _ => Diagnostics::new(),
         }
     }
@@ -88,7 +97,10 @@ impl EphemeralResource<ProviderData> for GeneratedSecret {
         _ctx: &Ctx<'_, ProviderData>,
         config: Model,
     ) -> Result<Model, Diagnostics> {
-        let length = config.length.unwrap_or(DEFAULT_LENGTH).clamp(8, 25);
+        let length = config
+            .length
+            .unwrap_or(DEFAULT_LENGTH)
+            .clamp(SECRET_MIN_LEN as i64, SECRET_MAX_LEN as i64);
         Ok(Model {
             length: Some(length),
             value: Some(generate(length as usize)),
@@ -102,7 +114,7 @@ mod tests {
 
     #[test]
     fn generated_secrets_always_meet_vonages_rule() {
-        for len in 8..=25 {
+        for len in SECRET_MIN_LEN..=SECRET_MAX_LEN {
             let s = generate(len);
             assert_eq!(s.chars().count(), len);
             assert!(secret_strength(&s).is_ok(), "{len}");
