@@ -76,3 +76,43 @@ impl Provider for VonageProvider {
         vec![Arc::new(generated_secret::GeneratedSecret)]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::schema::Block;
+
+    fn engine_defaults(block: &Block, at: &str, found: &mut Vec<(String, String, String)>) {
+        for a in &block.attributes {
+            if let Some(d) = &a.default {
+                let shown = match d {
+                    Value::Bool(b) => b.to_string(),
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => n.to_string(),
+                    other => format!("{other:?}"),
+                };
+                found.push((format!("{at}.{}", a.name), shown, a.description.clone()));
+            }
+        }
+        for nb in &block.blocks {
+            engine_defaults(&nb.block, &format!("{at}.{}", nb.name), found);
+        }
+    }
+
+    /// A default the engine plans is stated in the attribute's description, which is what the
+    /// docs show: "Defaults to `VALUE`".
+    #[test]
+    fn every_engine_default_is_documented_with_its_value() {
+        let mut found = Vec::new();
+        for r in VonageProvider.resources() {
+            engine_defaults(&r.schema().block, r.type_name(), &mut found);
+        }
+        assert!(!found.is_empty());
+        for (attribute, value, description) in found {
+            assert!(
+                description.contains(&format!("Defaults to `{value}`")),
+                "{attribute} defaults to {value}, but its description says: {description}"
+            );
+        }
+    }
+}

@@ -101,7 +101,7 @@ impl Resource<ProviderData> for Subaccount {
                     .default(Value::Bool(true))
                     .description(
                         "\
-                        Whether the subaccount spends the primary's balance (the default). \
+                        Whether the subaccount spends the primary's balance. Defaults to `true`. \
                         Setting it to `false` gives it its own balance, which Vonage cannot undo: \
                         changing it back is refused at plan time.",
                     ),
@@ -113,8 +113,8 @@ impl Resource<ProviderData> for Subaccount {
                     .default(Value::Bool(false))
                     .description(
                         "\
-                        Whether the subaccount is suspended. A suspended subaccount's own \
-                        credentials are refused.",
+                        Whether the subaccount is suspended. Defaults to `false`. A suspended \
+                        subaccount's own credentials are refused.",
                     ),
             )
             .attribute(
