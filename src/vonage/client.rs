@@ -15,13 +15,20 @@
 //! Every attempt first takes a slot from the rate limiter; every wait and
 //! every request observes the client's cancellation token.
 //! Credentials go only into the (sensitive) `Authorization` header.
-//! Must not: know endpoint paths or bodies (the operation modules do), log,
-//! or put a secret into an error.
+//!
+//! Every attempt is logged at debug level (method, path, status, attempt
+//! number, duration) and every wait before a retry with its length; at trace
+//! level an error answer's body follows, with every secret the call knows and
+//! every JSON field named like a secret redacted (see [`log_exchange`]).
+//!
+//! Must not: know endpoint paths or bodies (the operation modules do), log a
+//! header, a success body (a subaccount's create answer holds its secret) or
+//! an unredacted error body, or put a secret into an error.
 
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, Url};
@@ -30,10 +37,11 @@ use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
 use super::auth::basic_header;
-use super::errors::{ApiFailure, Error, ErrorContext, describe_transport};
+use super::errors::{ApiFailure, Error, ErrorContext, describe_transport, scrub};
 use super::rate_limit::RateLimiter;
 use super::retry::{RetryPolicy, parse_retry_after};
 use super::secret::Secret;
+use crate::logging::{self, Level};
 
 // The client's defaults. Each is defined here once; the provider's schema descriptions (and so
 // the generated docs) are written from these constants.
@@ -459,12 +467,31 @@ impl Client {
         self.cancellable(tokio::time::sleep(duration)).await
     }
 
-    async fn attempt(&self, call: &Call) -> Result<Result<RawResponse, AttemptFailure>, Error> {
+    async fn attempt(
+        &self,
+        call: &Call,
+        number: u32,
+        ctx: &ErrorContext<'_>,
+    ) -> Result<Result<RawResponse, AttemptFailure>, Error> {
         self.cancellable(self.shared.limiter.acquire()).await?;
+        let url = self.url(call);
+        let started = Instant::now();
+        let outcome = self.exchange(call, url.clone()).await;
+        if let Ok(outcome) = &outcome {
+            log_exchange(call, &url, number, started.elapsed(), outcome, ctx);
+        }
+        outcome
+    }
+
+    async fn exchange(
+        &self,
+        call: &Call,
+        url: Url,
+    ) -> Result<Result<RawResponse, AttemptFailure>, Error> {
         let mut request = self
             .shared
             .http
-            .request(call.method.clone(), self.url(call))
+            .request(call.method.clone(), url)
             .header(AUTHORIZATION, self.shared.authorization.clone())
             .header(ACCEPT, "application/json");
         request = match &call.payload {
@@ -540,7 +567,7 @@ impl Client {
         let mut retry = 0;
         let mut ambiguous_before = false;
         loop {
-            let (last_error, wait) = match self.attempt(call).await? {
+            let (last_error, wait) = match self.attempt(call, retry + 1, ctx).await? {
                 Ok(raw) if (200..300).contains(&raw.status) => return Ok(Settled::Response(raw)),
                 Ok(raw) => {
                     let failure = Self::failure(&raw);
@@ -572,6 +599,7 @@ impl Client {
             if retry >= policy.max_retries {
                 return Err(last_error);
             }
+            log_retry(call, retry + 1, wait, &last_error);
             self.sleep(wait).await?;
             retry += 1;
         }
@@ -587,7 +615,7 @@ impl Client {
         let policy = self.policy();
         let mut retry = 0;
         loop {
-            let (last_error, wait) = match self.attempt(call).await? {
+            let (last_error, wait) = match self.attempt(call, retry + 1, ctx).await? {
                 Ok(raw) if (200..300).contains(&raw.status) => {
                     return Ok(CreateAttempt::Response(raw));
                 }
@@ -617,6 +645,7 @@ impl Client {
             if retry >= policy.max_retries {
                 return Err(last_error);
             }
+            log_retry(call, retry + 1, wait, &last_error);
             self.sleep(wait).await?;
             retry += 1;
         }
@@ -661,7 +690,16 @@ impl Client {
                 operation: call.operation.clone(),
                 detail,
             };
-            self.sleep(policy.backoff(round)).await?;
+            let wait = policy.backoff(round);
+            logging::debug(
+                "Vonage API create outcome unknown; checking whether it happened",
+                &[
+                    ("operation", call.operation.as_str()),
+                    ("after", &failure.to_string()),
+                    ("wait_ms", &wait.as_millis().to_string()),
+                ],
+            );
+            self.sleep(wait).await?;
             match probe().await {
                 Ok(Probe::Found(found)) => return Ok(found),
                 Ok(Probe::Absent) if round < policy.max_retries => round += 1,
@@ -678,6 +716,107 @@ impl Client {
             }
         }
     }
+}
+
+/// The debug line for one attempt, and at trace level an error answer's body, redacted.
+fn log_exchange(
+    call: &Call,
+    url: &Url,
+    number: u32,
+    took: Duration,
+    outcome: &Result<RawResponse, AttemptFailure>,
+    ctx: &ErrorContext<'_>,
+) {
+    if !logging::enabled(Level::Debug) {
+        return;
+    }
+    let path = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    };
+    let (number, took) = (number.to_string(), took.as_millis().to_string());
+    let (status, failure) = match outcome {
+        Ok(raw) => (raw.status.to_string(), String::new()),
+        Err(AttemptFailure::NotSent(why)) => ("none".into(), format!("not sent: {why}")),
+        Err(AttemptFailure::Timeout) => ("none".into(), "timed out".into()),
+        Err(AttemptFailure::Lost(why)) => ("none".into(), format!("connection lost: {why}")),
+    };
+    let mut fields = vec![
+        ("method", call.method.as_str()),
+        ("path", path.as_str()),
+        ("status", status.as_str()),
+        ("attempt", number.as_str()),
+        ("duration_ms", took.as_str()),
+        ("operation", call.operation.as_str()),
+    ];
+    if !failure.is_empty() {
+        fields.push(("failure", failure.as_str()));
+    }
+    logging::debug("Vonage API request", &fields);
+    if let Ok(raw) = outcome
+        && !(200..300).contains(&raw.status)
+        && logging::enabled(Level::Trace)
+    {
+        let body = redacted_body(&raw.body, &ctx.secrets);
+        logging::trace(
+            "Vonage API error body",
+            &[
+                ("path", path.as_str()),
+                ("status", status.as_str()),
+                ("body", &body),
+            ],
+        );
+    }
+}
+
+fn log_retry(call: &Call, attempt_done: u32, wait: Duration, after: &Error) {
+    logging::debug(
+        "Vonage API request will be retried",
+        &[
+            ("method", call.method.as_str()),
+            ("operation", call.operation.as_str()),
+            ("next_attempt", &(attempt_done + 1).to_string()),
+            ("wait_ms", &wait.as_millis().to_string()),
+            ("after", &after.to_string()),
+        ],
+    );
+}
+
+/// An error body fit for a log: every JSON field whose name mentions a secret is replaced,
+/// then every secret the call knows is scrubbed from what is left, which is cut to 2 KiB.
+fn redacted_body(body: &[u8], secrets: &[&str]) -> String {
+    fn redact_fields(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, child) in map.iter_mut() {
+                    if k.to_ascii_lowercase().contains("secret") && !child.is_object() {
+                        *child = serde_json::Value::String("[redacted]".into());
+                    } else {
+                        redact_fields(child);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(redact_fields),
+            _ => {}
+        }
+    }
+    let text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut v) => {
+            redact_fields(&mut v);
+            v.to_string()
+        }
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    };
+    let mut clean = scrub(&text, secrets);
+    if clean.len() > 2048 {
+        let cut = (0..=2048)
+            .rev()
+            .find(|i| clean.is_char_boundary(*i))
+            .unwrap_or(0);
+        clean.truncate(cut);
+        clean.push_str("…[truncated]");
+    }
+    clean
 }
 
 /// Decodes a success body.
@@ -804,6 +943,21 @@ mod tests {
             client.url(&rest).as_str(),
             "https://rest.nexmo.com/account/get-balance"
         );
+    }
+
+    #[test]
+    fn logged_error_bodies_hide_secrets_by_field_and_by_value() {
+        let body = br#"{"title":"Bad","secret":"Gener4tedSecret","invalid_parameters":[
+            {"name":"secret","reason":"Sup3rSecret1 is reused"}],"nested":{"api_secret":"x"}}"#;
+        let shown = redacted_body(body, &["Sup3rSecret1"]);
+        assert!(!shown.contains("Gener4tedSecret"), "{shown}");
+        assert!(!shown.contains("Sup3rSecret1"), "{shown}");
+        assert!(shown.contains(r#""api_secret":"[redacted]""#), "{shown}");
+        assert!(shown.contains(r#""title":"Bad""#), "{shown}");
+        let plain = redacted_body(b"oops Sup3rSecret1", &["Sup3rSecret1"]);
+        assert_eq!(plain, "oops [redacted]");
+        let long = redacted_body("é".repeat(3000).as_bytes(), &[]);
+        assert!(long.ends_with("…[truncated]") && long.len() < 2100);
     }
 
     #[test]

@@ -13,7 +13,8 @@
 //! | `auth.rs` | the Basic `Authorization` header (the only place credentials go) |
 //! | `secret.rs` | `Secret`, which never prints |
 //!
-//! Must not: log, print, or depend on the sandbox (only `crate::wire` is
+//! Must not: print, log a credential or an unredacted body (see `client.rs`), or depend
+//! on the sandbox (only `crate::wire` is
 //! shared with it).
 
 mod account;
