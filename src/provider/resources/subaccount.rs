@@ -273,20 +273,7 @@ impl Resource<ProviderData> for Subaccount {
     ) -> Result<Model, ApplyFailure<Model>> {
         let data = ctx.configured()?;
         let key = req.prior.api_key.clone().unwrap_or_default();
-        let changed = |a: &Option<bool>, b: &Option<bool>| if a != b { *b } else { None };
-        let patch = ModifySubaccount {
-            name: (req.prior.name != req.planned.name)
-                .then(|| req.planned.name.clone())
-                .flatten(),
-            suspended: changed(&req.prior.suspended, &req.planned.suspended),
-            use_primary_account_balance: changed(
-                &req.prior.use_primary_account_balance,
-                &req.planned.use_primary_account_balance,
-            ),
-        };
-        if patch == ModifySubaccount::default() {
-            return Ok(req.planned.clone().with_remote_from_prior(&req.prior));
-        }
+        let patch = patch_for(&req.planned);
         match data.client.modify_subaccount(&key, &patch).await {
             Ok(s) => Ok(req.planned.with_remote(s)),
             Err(e) => Err(ApplyFailure {
@@ -331,11 +318,128 @@ impl Resource<ProviderData> for Subaccount {
     }
 }
 
-impl Model {
-    /// A no-op update keeps the computed values Terraform planned from the prior state.
-    fn with_remote_from_prior(mut self, prior: &Model) -> Model {
-        self.balance = self.balance.or_else(|| prior.balance.clone());
-        self.credit_limit = self.credit_limit.or_else(|| prior.credit_limit.clone());
-        self
+/// The PATCH that makes the subaccount what the plan says: every value the resource manages,
+/// not only those that differ from the prior state. A saved plan can be applied after the
+/// subaccount changed out of band; sending the whole planned state converges it (or Vonage
+/// refuses with a reason) instead of leaving a value Terraform did not plan.
+fn patch_for(planned: &Model) -> ModifySubaccount {
+    ModifySubaccount {
+        name: planned.name.clone(),
+        suspended: planned.suspended,
+        use_primary_account_balance: planned.use_primary_account_balance,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio_util::sync::CancellationToken;
+
+    fn model(name: &str, suspended: bool, shared: bool) -> Model {
+        Model {
+            api_key: Some("bbe6222f".into()),
+            name: Some(name.into()),
+            use_primary_account_balance: Some(shared),
+            suspended: Some(suspended),
+            ..Model::default()
+        }
+    }
+
+    fn validate(config: &Model) -> Vec<(String, String)> {
+        let unknown = |_: &str| false;
+        Subaccount
+            .validate(ValidateRequest {
+                config,
+                unknown: &unknown,
+            })
+            .iter()
+            .map(|d| (d.summary.clone(), d.path.as_ref().unwrap().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_patch_carries_every_planned_value_not_only_the_changed_ones() {
+        let planned = model("renamed", false, true);
+        assert_eq!(
+            patch_for(&planned),
+            ModifySubaccount {
+                name: Some("renamed".into()),
+                suspended: Some(false),
+                use_primary_account_balance: Some(true),
+            }
+        );
+        let own = model("own", true, false);
+        let patch = patch_for(&own);
+        assert_eq!(
+            (patch.suspended, patch.use_primary_account_balance),
+            (Some(true), Some(false))
+        );
+    }
+
+    #[test]
+    fn names_must_be_1_to_80_characters_and_secrets_strong() {
+        assert!(validate(&model("ok", false, true)).is_empty());
+        assert!(validate(&model(&"é".repeat(NAME_MAX), false, true)).is_empty());
+        for bad in [String::new(), "x".repeat(NAME_MAX + 1)] {
+            assert_eq!(
+                validate(&model(&bad, false, true)),
+                [("Invalid subaccount name".to_string(), "name".to_string())]
+            );
+        }
+        let weak = Model {
+            secret_wo: Some("weakling".into()),
+            ..model("ok", false, true)
+        };
+        assert_eq!(
+            validate(&weak),
+            [(
+                "API secret too weak for Vonage".to_string(),
+                "secret_wo".to_string()
+            )]
+        );
+    }
+
+    #[tokio::test]
+    async fn switching_back_to_the_primarys_balance_is_refused_at_plan_time() {
+        let ctx = Ctx {
+            data: None,
+            cancel: CancellationToken::new(),
+        };
+        let unknown = |_: &str| false;
+        let prior = model("own", false, false);
+        let back = model("own", false, true);
+        let refused = Subaccount
+            .modify_plan(
+                &ctx,
+                PlanRequest {
+                    prior: Some(&prior),
+                    planned: back.clone(),
+                    config: &back,
+                    unknown: &unknown,
+                },
+            )
+            .await
+            .err()
+            .expect("refused");
+        let d = refused.iter().next().unwrap();
+        assert_eq!(d.path, Some(AttrPath::attr("use_primary_account_balance")));
+        assert!(d.detail.contains("bbe6222f"), "{}", d.detail);
+        // The other way (shared to own) is a normal update.
+        let shared = model("s", false, true);
+        let own = model("s", false, false);
+        assert!(
+            Subaccount
+                .modify_plan(
+                    &ctx,
+                    PlanRequest {
+                        prior: Some(&shared),
+                        planned: own.clone(),
+                        config: &own,
+                        unknown: &unknown,
+                    },
+                )
+                .await
+                .is_ok()
+        );
     }
 }
