@@ -5,29 +5,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::requests::{new_subaccount, own_balance_sub, transfer_request};
 use common::{KEY, SECRET, SandboxProcess, calls, client, client_config, fault};
 use serde_json::json;
-use tfvonage::vonage::{
-    CancellationToken, Client, CreateSubaccount, Error, NumberTransfer, Secret, TransferQuery,
-    TransferRequest,
-};
-
-fn amount(text: &str) -> serde_json::Number {
-    serde_json::from_str(text).unwrap()
-}
-
-async fn own_balance_sub(client: &Client, name: &str) -> String {
-    client
-        .create_subaccount(&CreateSubaccount {
-            name: name.into(),
-            secret: None,
-            use_primary_account_balance: Some(false),
-        })
-        .await
-        .unwrap()
-        .0
-        .api_key
-}
+use tfvonage::vonage::{CancellationToken, Client, Error, NumberTransfer, Secret, TransferQuery};
 
 // ------------------------------------------------------------ idempotent calls
 
@@ -301,11 +282,11 @@ async fn lost_subaccount_create_is_adopted() {
     )
     .await;
     let (sub, secret) = client
-        .create_subaccount(&CreateSubaccount {
-            name: "adopted".into(),
-            secret: Some(Secret::from("GivenSecret1")),
-            use_primary_account_balance: Some(false),
-        })
+        .create_subaccount(&new_subaccount(
+            "adopted",
+            Some(false),
+            Some("GivenSecret1"),
+        ))
         .await
         .unwrap();
     assert_eq!(sub.name, "adopted");
@@ -320,11 +301,7 @@ async fn lost_subaccount_create_is_adopted() {
     )
     .await;
     let (generated, secret) = client
-        .create_subaccount(&CreateSubaccount {
-            name: "generated".into(),
-            secret: None,
-            use_primary_account_balance: None,
-        })
+        .create_subaccount(&new_subaccount("generated", None, None))
         .await
         .unwrap();
     assert_eq!(generated.name, "generated");
@@ -351,11 +328,7 @@ async fn subaccount_create_with_two_candidates_is_an_unknown_outcome() {
         let client = client.clone();
         tokio::spawn(async move {
             client
-                .create_subaccount(&CreateSubaccount {
-                    name: "twin".into(),
-                    secret: None,
-                    use_primary_account_balance: None,
-                })
+                .create_subaccount(&new_subaccount("twin", None, None))
                 .await
         })
     };
@@ -401,12 +374,7 @@ async fn transfer_with_reference_is_reconciled_once() {
     )
     .await;
     let transfer = client
-        .transfer_balance(&TransferRequest {
-            from: KEY.into(),
-            to: sub.clone(),
-            amount: amount("7.5"),
-            reference: Some("tf-run-1".into()),
-        })
+        .transfer_balance(&transfer_request(KEY, &sub, "7.5", Some("tf-run-1")))
         .await
         .unwrap();
     assert_eq!(transfer.reference.as_deref(), Some("tf-run-1"));
@@ -442,12 +410,7 @@ async fn credit_transfer_that_did_not_happen_is_sent_again() {
     )
     .await;
     client
-        .transfer_credit(&TransferRequest {
-            from: KEY.into(),
-            to: sub,
-            amount: amount("10"),
-            reference: Some("retry-me".into()),
-        })
+        .transfer_credit(&transfer_request(KEY, &sub, "10", Some("retry-me")))
         .await
         .unwrap();
     assert_eq!(
@@ -480,12 +443,7 @@ async fn transfer_without_reference_is_never_repeated() {
     )
     .await;
     let error = client
-        .transfer_balance(&TransferRequest {
-            from: KEY.into(),
-            to: sub.clone(),
-            amount: amount("3"),
-            reference: None,
-        })
+        .transfer_balance(&transfer_request(KEY, &sub, "3", None))
         .await
         .unwrap_err();
     match &error {

@@ -3,8 +3,9 @@
 
 mod common;
 
+use common::requests::new_subaccount;
 use common::{KEY, SECRET, SandboxProcess, client, client_as};
-use tfvonage::vonage::{CreateSubaccount, Error, Secret};
+use tfvonage::vonage::{Error, Secret};
 
 #[tokio::test]
 async fn secret_lifecycle() {
@@ -94,11 +95,7 @@ async fn primary_manages_subaccount_secrets_and_subaccounts_only_their_own() {
     let sandbox = SandboxProcess::spawn(&[]);
     let primary = client(&sandbox);
     let (sub, sub_secret) = primary
-        .create_subaccount(&CreateSubaccount {
-            name: "secrets".into(),
-            secret: None,
-            use_primary_account_balance: Some(false),
-        })
+        .create_subaccount(&new_subaccount("secrets", Some(false), None))
         .await
         .unwrap();
     let sub_secret = sub_secret.expect("create returns the generated secret");

@@ -2,23 +2,16 @@
 
 mod common;
 
+use common::requests::new_subaccount;
 use common::{KEY, SandboxProcess, client, client_as};
-use tfvonage::vonage::{CreateSubaccount, Error, ModifySubaccount, Secret};
-
-fn create(name: &str, shared: Option<bool>, secret: Option<&str>) -> CreateSubaccount {
-    CreateSubaccount {
-        name: name.to_string(),
-        secret: secret.map(Secret::from),
-        use_primary_account_balance: shared,
-    }
-}
+use tfvonage::vonage::{Error, ModifySubaccount};
 
 #[tokio::test]
 async fn create_get_list() {
     let sandbox = SandboxProcess::spawn(&[]);
     let client = client(&sandbox);
     let (own, secret) = client
-        .create_subaccount(&create("own", Some(false), Some("GivenSecret1")))
+        .create_subaccount(&new_subaccount("own", Some(false), Some("GivenSecret1")))
         .await
         .unwrap();
     assert_eq!(secret.unwrap().expose(), "GivenSecret1");
@@ -29,7 +22,7 @@ async fn create_get_list() {
     assert_eq!(own.credit_limit.as_ref().unwrap().to_string(), "0.0000");
 
     let (shared, generated) = client
-        .create_subaccount(&create("shared", None, None))
+        .create_subaccount(&new_subaccount("shared", None, None))
         .await
         .unwrap();
     assert!(shared.use_primary_account_balance);
@@ -71,7 +64,7 @@ async fn validation_errors() {
     let client = client(&sandbox);
     for name in ["", &"x".repeat(81)] {
         let error = client
-            .create_subaccount(&create(name, None, None))
+            .create_subaccount(&new_subaccount(name, None, None))
             .await
             .unwrap_err();
         match error {
@@ -80,7 +73,7 @@ async fn validation_errors() {
         }
     }
     let error = client
-        .create_subaccount(&create("weak", None, Some("weakweak")))
+        .create_subaccount(&new_subaccount("weak", None, Some("weakweak")))
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Validation { .. }), "{error:?}");
@@ -92,7 +85,7 @@ async fn modify_rename_suspend_and_balance_mode() {
     let sandbox = SandboxProcess::spawn(&[]);
     let client = client(&sandbox);
     let (sub, secret) = client
-        .create_subaccount(&create("before", Some(false), None))
+        .create_subaccount(&new_subaccount("before", Some(false), None))
         .await
         .unwrap();
     let secret = secret.unwrap();
@@ -145,7 +138,7 @@ async fn modify_rename_suspend_and_balance_mode() {
         other => panic!("{other:?}"),
     }
     let (shared, _) = client
-        .create_subaccount(&create("shared", None, None))
+        .create_subaccount(&new_subaccount("shared", None, None))
         .await
         .unwrap();
     let own = client

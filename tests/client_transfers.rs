@@ -2,26 +2,10 @@
 
 mod common;
 
+use common::requests::{own_balance_sub, transfer_request};
 use common::{KEY, SandboxProcess, client};
 use serde_json::json;
-use tfvonage::vonage::{CreateSubaccount, Error, NumberTransfer, TransferQuery, TransferRequest};
-
-fn amount(text: &str) -> serde_json::Number {
-    serde_json::from_str(text).unwrap()
-}
-
-async fn own_balance_sub(client: &tfvonage::vonage::Client, name: &str) -> String {
-    client
-        .create_subaccount(&CreateSubaccount {
-            name: name.into(),
-            secret: None,
-            use_primary_account_balance: Some(false),
-        })
-        .await
-        .unwrap()
-        .0
-        .api_key
-}
+use tfvonage::vonage::{Error, NumberTransfer, TransferQuery};
 
 #[tokio::test]
 async fn balance_transfers_and_listing() {
@@ -29,12 +13,12 @@ async fn balance_transfers_and_listing() {
     let client = client(&sandbox);
     let sub = own_balance_sub(&client, "funded").await;
     let transfer = client
-        .transfer_balance(&TransferRequest {
-            from: KEY.into(),
-            to: sub.clone(),
-            amount: amount("12.5"),
-            reference: Some("initial funding".into()),
-        })
+        .transfer_balance(&transfer_request(
+            KEY,
+            &sub,
+            "12.5",
+            Some("initial funding"),
+        ))
         .await
         .unwrap();
     assert_eq!(transfer.from, KEY);
@@ -42,12 +26,7 @@ async fn balance_transfers_and_listing() {
     assert_eq!(transfer.amount.to_string(), "12.5");
     assert_eq!(transfer.reference.as_deref(), Some("initial funding"));
     let back = client
-        .transfer_balance(&TransferRequest {
-            from: sub.clone(),
-            to: KEY.into(),
-            amount: amount("2.25"),
-            reference: None,
-        })
+        .transfer_balance(&transfer_request(&sub, KEY, "2.25", None))
         .await
         .unwrap();
     assert_eq!(back.reference, None);
@@ -98,12 +77,7 @@ async fn credit_transfers_with_a_credit_line() {
     let client = client(&sandbox);
     let sub = own_balance_sub(&client, "postpaid").await;
     let transfer = client
-        .transfer_credit(&TransferRequest {
-            from: KEY.into(),
-            to: sub.clone(),
-            amount: amount("40"),
-            reference: Some("credit".into()),
-        })
+        .transfer_credit(&transfer_request(KEY, &sub, "40", Some("credit")))
         .await
         .unwrap();
     assert_eq!(transfer.amount.to_string(), "40");
@@ -125,12 +99,7 @@ async fn credit_transfers_with_a_credit_line() {
     );
 
     let too_much = client
-        .transfer_credit(&TransferRequest {
-            from: KEY.into(),
-            to: sub.clone(),
-            amount: amount("60.01"),
-            reference: None,
-        })
+        .transfer_credit(&transfer_request(KEY, &sub, "60.01", None))
         .await
         .unwrap_err();
     assert!(
@@ -145,12 +114,7 @@ async fn transfer_errors() {
     let client = client(&sandbox);
     let a = own_balance_sub(&client, "a").await;
     let b = own_balance_sub(&client, "b").await;
-    let request = |from: &str, to: &str, value: &str| TransferRequest {
-        from: from.into(),
-        to: to.into(),
-        amount: amount(value),
-        reference: None,
-    };
+    let request = |from: &str, to: &str, value: &str| transfer_request(from, to, value, None);
     let cases = [
         (request(&a, &b, "1"), "invalid"),
         (request(KEY, KEY, "1"), "validation"),

@@ -2,6 +2,8 @@
 //! credentials only in the header, never in a URL or body; the User-Agent;
 //! form and JSON bodies; an empty settings read; strict query dates.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -10,10 +12,9 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::IntoResponse;
+use common::requests::new_subaccount;
 use serde_json::json;
-use tfvonage::vonage::{
-    Client, ClientConfig, CreateSubaccount, Secret, SettingsUpdate, TransferQuery, user_agent,
-};
+use tfvonage::vonage::{Client, ClientConfig, Secret, SettingsUpdate, TransferQuery, user_agent};
 
 #[derive(Clone, Debug)]
 struct Seen {
@@ -102,11 +103,7 @@ async fn credentials_only_in_the_basic_header() {
         .await
         .unwrap();
     let (_, secret) = client
-        .create_subaccount(&CreateSubaccount {
-            name: "n".into(),
-            secret: Some(Secret::from("SubSecret123")),
-            use_primary_account_balance: None,
-        })
+        .create_subaccount(&new_subaccount("n", None, Some("SubSecret123")))
         .await
         .unwrap();
     assert_eq!(

@@ -1,6 +1,8 @@
 //! Shared test support: running the real `vonage-sandbox` binary.
 #![allow(dead_code)]
 
+pub mod requests;
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
