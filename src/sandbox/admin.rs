@@ -13,8 +13,8 @@
 //!
 //! Admin errors are `{"error": "…"}` with 400 or 404. Changes made here are
 //! persisted like API changes.
-//! Must not: be reachable through the fault or call-log machinery, or show a
-//! secret value.
+//! Must not: be reachable through the fault or call-log machinery (see
+//! `middleware`), or show a secret value.
 
 use axum::Json;
 use axum::Router;
@@ -32,9 +32,6 @@ use super::rules;
 use super::state::SandboxState;
 use super::timestamps::{millis_z, now_ms, seconds_z};
 use super::world::{Account, NumberRecord, StoredSettings, World};
-
-/// Every admin path starts with this.
-pub const PREFIX: &str = "/_sandbox/";
 
 pub fn router() -> Router<SandboxState> {
     Router::new()

@@ -1,24 +1,17 @@
 //! The call log: what reached the API routes, for tests to inspect
 //! (`GET /_sandbox/calls`, cleared with `DELETE`).
 //!
-//! Owns: the record shape, the bounded buffer and the middleware that fills
-//! it. Records hold method, path, the query string with credential
-//! parameters removed, status (`null` when the connection was dropped by a
-//! fault), the injected fault if any, time and duration.
-//! Must not: record bodies, headers or any credential; admin calls
-//! (`/_sandbox/…`) are not logged.
+//! Owns: the record shape, the bounded buffer (the newest 10,000 calls) and
+//! removing credential parameters from a query string. Records hold method,
+//! path, the query string with credential parameters removed, status
+//! (`null` when the connection was dropped by a fault), the injected fault
+//! if any, time and duration. The `middleware` module fills it.
+//! Must not: import anything from the sandbox, or record bodies, headers or
+//! any credential.
 
 use std::collections::VecDeque;
-use std::time::Instant;
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
 use serde::Serialize;
-
-use super::faults::{ConnectionDrop, InjectedFault};
-use super::state::SandboxState;
-use super::timestamps::{millis_z, now_ms};
 
 const CAPACITY: usize = 10_000;
 
@@ -76,33 +69,6 @@ pub fn sanitize_query(query: &str) -> Option<String> {
             .extend_pairs(kept)
             .finish(),
     )
-}
-
-/// Middleware: logs every non-admin request once its response is known.
-pub async fn record(State(state): State<SandboxState>, request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_string();
-    if path.starts_with(super::admin::PREFIX) {
-        return next.run(request).await;
-    }
-    let method = request.method().to_string();
-    let query = request.uri().query().and_then(sanitize_query);
-    let time = millis_z(now_ms());
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let dropped = response.extensions().get::<ConnectionDrop>().is_some();
-    state.calls().push(CallRecord {
-        method,
-        path,
-        query,
-        status: (!dropped).then(|| response.status().as_u16()),
-        fault: response
-            .extensions()
-            .get::<InjectedFault>()
-            .map(|f| f.0.clone()),
-        time,
-        duration_ms: started.elapsed().as_millis() as u64,
-    });
-    response
 }
 
 #[cfg(test)]

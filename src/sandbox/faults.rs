@@ -1,7 +1,5 @@
-//! Fault injection for reliability tests (`POST /_sandbox/faults`).
-//!
-//! Owns: the fault book (what to break, for which requests, how often) and
-//! the middleware that applies it in front of the API routes.
+//! The fault book: which faults are installed (`POST /_sandbox/faults`),
+//! which requests they match and how often they fire.
 //!
 //! A fault is JSON:
 //! `{"route": "POST /accounts/*/secrets", "kind": "status", "status": 503,
@@ -22,32 +20,13 @@
 //!   response. This is how "the server did it but the client never heard"
 //!   is produced.
 //!
-//! In-process (`app().oneshot`) a drop shows as a 502 response carrying the
-//! [`ConnectionDrop`] extension; the socket server turns it into a closed
-//! connection.
-//! Must not: change the world itself, or apply to `/_sandbox/…`.
+//! Owns: validating a fault, matching it to a request and counting it down.
+//! Must not: import anything from the sandbox, build responses (the
+//! `middleware` module applies a fault) or change the world.
 
-use std::time::Duration;
-
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::http::Method;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
-
-use super::problem::{self, ApiError};
-use super::state::SandboxState;
-
-/// Response extension: the server must close the connection instead of
-/// sending this response.
-#[derive(Clone, Copy, Debug)]
-pub struct ConnectionDrop;
-
-/// Response extension naming the fault that shaped a response (call log).
-#[derive(Clone, Debug)]
-pub struct InjectedFault(pub String);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -87,6 +66,23 @@ pub struct Fault {
     pub after_handler: bool,
     /// Requests this fault has been applied to.
     pub hits: u64,
+}
+
+impl Fault {
+    /// How the call log names this fault: `status 503`, `latency 200ms`,
+    /// `drop`, with ` after handler` when it ran after the handler.
+    pub fn label(&self) -> String {
+        let kind = match self.kind {
+            FaultKind::Status => format!("status {}", self.status.unwrap_or(500)),
+            FaultKind::Latency => format!("latency {}ms", self.latency_ms.unwrap_or(0)),
+            FaultKind::Drop => "drop".to_string(),
+        };
+        if self.after_handler {
+            format!("{kind} after handler")
+        } else {
+            kind
+        }
+    }
 }
 
 #[derive(Default)]
@@ -186,90 +182,6 @@ pub fn route_matches(pattern: &str, method: &Method, path: &str) -> bool {
         return false;
     }
     wanted.iter().zip(&actual).all(|(w, a)| w == "*" || w == a)
-}
-
-/// Middleware: applies the first matching fault.
-pub async fn inject(State(state): State<SandboxState>, request: Request, next: Next) -> Response {
-    if request.uri().path().starts_with(super::admin::PREFIX) {
-        return next.run(request).await;
-    }
-    let fault = state.faults().take(request.method(), request.uri().path());
-    let Some(fault) = fault else {
-        return next.run(request).await;
-    };
-    let mut response = match (fault.kind, fault.after_handler) {
-        (FaultKind::Latency, false) => {
-            tokio::time::sleep(latency(&fault)).await;
-            next.run(request).await
-        }
-        (FaultKind::Latency, true) => {
-            let response = next.run(request).await;
-            tokio::time::sleep(latency(&fault)).await;
-            response
-        }
-        (FaultKind::Status | FaultKind::Drop, true) => {
-            let _ = next.run(request).await;
-            failure(&fault)
-        }
-        (FaultKind::Status | FaultKind::Drop, false) => {
-            // Read the request completely, as a server that fails late would.
-            let _ = axum::body::to_bytes(request.into_body(), usize::MAX).await;
-            failure(&fault)
-        }
-    };
-    let label = format!(
-        "{}{}",
-        match fault.kind {
-            FaultKind::Status => format!("status {}", fault.status.unwrap_or(500)),
-            FaultKind::Latency => format!("latency {}ms", fault.latency_ms.unwrap_or(0)),
-            FaultKind::Drop => "drop".to_string(),
-        },
-        if fault.after_handler {
-            " after handler"
-        } else {
-            ""
-        }
-    );
-    response.extensions_mut().insert(InjectedFault(label));
-    response
-}
-
-fn latency(fault: &Fault) -> Duration {
-    Duration::from_millis(fault.latency_ms.unwrap_or(0))
-}
-
-fn failure(fault: &Fault) -> Response {
-    if fault.kind == FaultKind::Drop {
-        let mut response = (StatusCode::BAD_GATEWAY, Body::empty()).into_response();
-        response.extensions_mut().insert(ConnectionDrop);
-        return response;
-    }
-    let status = fault
-        .status
-        .and_then(|s| StatusCode::from_u16(s).ok())
-        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let error = match status {
-        StatusCode::TOO_MANY_REQUESTS => problem::rate_limited(),
-        StatusCode::INTERNAL_SERVER_ERROR => {
-            problem::internal_error("Internal error (injected by vonage-sandbox)")
-        }
-        StatusCode::SERVICE_UNAVAILABLE => problem::service_unavailable(),
-        other => ApiError::problem(
-            other,
-            "https://developer.nexmo.com/api-errors#injected-fault",
-            other.canonical_reason().unwrap_or("Injected fault"),
-            "Injected by vonage-sandbox",
-        ),
-    };
-    let retry_after = match (status, fault.retry_after) {
-        (StatusCode::TOO_MANY_REQUESTS, None) => Some(1),
-        (_, given) => given,
-    };
-    let error = match retry_after.map(|s| HeaderValue::from_str(&s.to_string())) {
-        Some(Ok(value)) => error.with_header(header::RETRY_AFTER, value),
-        _ => error,
-    };
-    error.into_response()
 }
 
 #[cfg(test)]

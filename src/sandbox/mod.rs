@@ -5,8 +5,9 @@
 //! in-process with `tower::ServiceExt::oneshot` and served on a socket by
 //! the `vonage-sandbox` binary (`cli` → `server`).
 //!
-//! Request path: `paths::normalize` (trailing slash) → `call_log::record` →
-//! `faults::inject` → `routes` (API) or `admin` (`/_sandbox/…`).
+//! Request path: `paths::normalize` (trailing slash) →
+//! `middleware::record_calls` → `middleware::inject_faults` → `routes` (API)
+//! or `admin` (`/_sandbox/…`).
 //!
 //! Map of the modules:
 //! * `routes/` — one file per API route group; `auth` (credentials, access),
@@ -14,7 +15,8 @@
 //!   (every error body), `body` (request decoding), `callback_check`.
 //! * `state` (the shared handle and its locking), `world` (the data model),
 //!   `money`, `timestamps`, `identifiers`, `persistence` (state file).
-//! * `admin`, `faults`, `call_log`, `rate_limit` — test tooling.
+//! * `admin`, `middleware`, and the plain data it keeps: `faults` (the fault
+//!   book), `call_log`, `rate_limit` — test tooling.
 //! * `cli`, `server`, `tls` — the binary's startup and sockets.
 //!
 //! Must not: share code with the client except `crate::wire`.
@@ -27,6 +29,7 @@ pub mod callback_check;
 pub mod cli;
 pub mod faults;
 pub mod identifiers;
+pub mod middleware;
 pub mod money;
 pub mod paths;
 pub mod persistence;
@@ -44,7 +47,7 @@ pub mod world;
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
 
-pub use faults::ConnectionDrop;
+pub use middleware::ConnectionDrop;
 pub use state::{SandboxOptions, SandboxState};
 
 /// The sandbox's HTTP surface: API routes, admin routes and middleware.
@@ -55,7 +58,7 @@ pub fn app(state: SandboxState) -> Router {
         .with_state(state.clone());
     Router::new()
         .fallback_service(inner)
-        .layer(from_fn_with_state(state.clone(), faults::inject))
-        .layer(from_fn_with_state(state, call_log::record))
+        .layer(from_fn_with_state(state.clone(), middleware::inject_faults))
+        .layer(from_fn_with_state(state, middleware::record_calls))
         .layer(from_fn(paths::normalize))
 }

@@ -1,13 +1,22 @@
-//! Path tolerance: `/accounts/k/secrets/` is `/accounts/k/secrets` (legacy
-//! SDKs add a trailing slash; a trailing `?` is simply an empty query).
+//! Paths: which ones belong to the admin surface, and path tolerance:
+//! `/accounts/k/secrets/` is `/accounts/k/secrets` (legacy SDKs add a
+//! trailing slash; a trailing `?` is simply an empty query).
 //!
-//! Owns: rewriting the request URI before routing.
+//! Owns: the admin prefix and rewriting the request URI before routing.
 //! Must not: touch the query string or anything else.
 
 use axum::extract::Request;
 use axum::http::Uri;
 use axum::middleware::Next;
 use axum::response::Response;
+
+/// Every admin path starts with this.
+pub const ADMIN_PREFIX: &str = "/_sandbox/";
+
+/// Is `path` part of the admin surface (`/_sandbox/…`)?
+pub fn is_admin(path: &str) -> bool {
+    path.starts_with(ADMIN_PREFIX)
+}
 
 /// Middleware: strips trailing slashes from the path.
 pub async fn normalize(mut request: Request, next: Next) -> Response {

@@ -17,7 +17,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
-use super::faults::ConnectionDrop;
+use super::middleware::ConnectionDrop;
 
 /// The error that makes hyper close a connection without answering.
 #[derive(Debug)]

@@ -1,0 +1,144 @@
+//! The layers between the socket and the routes that serve test tooling:
+//! recording every API call in the call log and applying installed faults.
+//!
+//! Request path: `paths::normalize` → [`record_calls`] → [`inject_faults`]
+//! → routes. Admin paths (`/_sandbox/…`) pass both layers untouched.
+//!
+//! Owns: the response extensions that carry what happened to a response
+//! ([`ConnectionDrop`], [`InjectedFault`]) and the error bodies of injected
+//! status faults. In-process (`app().oneshot`) a drop shows as a 502
+//! response carrying [`ConnectionDrop`]; the socket server turns it into a
+//! closed connection.
+//! Must not: change the world, or log bodies, headers or credentials.
+
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::call_log::{CallRecord, sanitize_query};
+use super::faults::{Fault, FaultKind};
+use super::paths::is_admin;
+use super::problem::{self, ApiError};
+use super::state::SandboxState;
+use super::timestamps::{millis_z, now_ms};
+
+/// Response extension: the server must close the connection instead of
+/// sending this response.
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectionDrop;
+
+/// Response extension naming the fault that shaped a response (call log).
+#[derive(Clone, Debug)]
+pub struct InjectedFault(pub String);
+
+/// Middleware: logs every API request once its response is known.
+pub async fn record_calls(
+    State(state): State<SandboxState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_string();
+    if is_admin(&path) {
+        return next.run(request).await;
+    }
+    let method = request.method().to_string();
+    let query = request.uri().query().and_then(sanitize_query);
+    let time = millis_z(now_ms());
+    let started = Instant::now();
+    let response = next.run(request).await;
+    let dropped = response.extensions().get::<ConnectionDrop>().is_some();
+    state.calls().push(CallRecord {
+        method,
+        path,
+        query,
+        status: (!dropped).then(|| response.status().as_u16()),
+        fault: response
+            .extensions()
+            .get::<InjectedFault>()
+            .map(|f| f.0.clone()),
+        time,
+        duration_ms: started.elapsed().as_millis() as u64,
+    });
+    response
+}
+
+/// Middleware: applies the first matching fault to an API request.
+pub async fn inject_faults(
+    State(state): State<SandboxState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if is_admin(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let fault = state.faults().take(request.method(), request.uri().path());
+    let Some(fault) = fault else {
+        return next.run(request).await;
+    };
+    let mut response = match (fault.kind, fault.after_handler) {
+        (FaultKind::Latency, false) => {
+            tokio::time::sleep(latency(&fault)).await;
+            next.run(request).await
+        }
+        (FaultKind::Latency, true) => {
+            let response = next.run(request).await;
+            tokio::time::sleep(latency(&fault)).await;
+            response
+        }
+        (FaultKind::Status | FaultKind::Drop, true) => {
+            let _ = next.run(request).await;
+            failure(&fault)
+        }
+        (FaultKind::Status | FaultKind::Drop, false) => {
+            // Read the request completely, as a server that fails late would.
+            let _ = axum::body::to_bytes(request.into_body(), usize::MAX).await;
+            failure(&fault)
+        }
+    };
+    response
+        .extensions_mut()
+        .insert(InjectedFault(fault.label()));
+    response
+}
+
+fn latency(fault: &Fault) -> Duration {
+    Duration::from_millis(fault.latency_ms.unwrap_or(0))
+}
+
+fn failure(fault: &Fault) -> Response {
+    if fault.kind == FaultKind::Drop {
+        let mut response = (StatusCode::BAD_GATEWAY, Body::empty()).into_response();
+        response.extensions_mut().insert(ConnectionDrop);
+        return response;
+    }
+    let status = fault
+        .status
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let error = match status {
+        StatusCode::TOO_MANY_REQUESTS => problem::rate_limited(),
+        StatusCode::INTERNAL_SERVER_ERROR => {
+            problem::internal_error("Internal error (injected by vonage-sandbox)")
+        }
+        StatusCode::SERVICE_UNAVAILABLE => problem::service_unavailable(),
+        other => ApiError::problem(
+            other,
+            "https://developer.nexmo.com/api-errors#injected-fault",
+            other.canonical_reason().unwrap_or("Injected fault"),
+            "Injected by vonage-sandbox",
+        ),
+    };
+    let retry_after = match (status, fault.retry_after) {
+        (StatusCode::TOO_MANY_REQUESTS, None) => Some(1),
+        (_, given) => given,
+    };
+    let error = match retry_after.map(|s| HeaderValue::from_str(&s.to_string())) {
+        Some(Ok(value)) => error.with_header(header::RETRY_AFTER, value),
+        _ => error,
+    };
+    error.into_response()
+}
