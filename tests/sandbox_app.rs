@@ -1468,3 +1468,33 @@ async fn state_file_survives_a_restart_in_process() {
     assert_eq!(reply.body["name"], "durable");
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// Identical concurrent `POST /_sandbox/primary-accounts`: the existence
+/// check runs under the same lock as the insert, so exactly one succeeds.
+/// (With the check outside the lock this failed in about a third of the
+/// rounds on two cores.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_identical_primary_posts_create_one_account() {
+    let sb = Sandbox::new();
+    for round in 0..100 {
+        let body = json!({"api_key": format!("race{round:04}"), "api_secret": "RaceSecret1"});
+        let tasks: Vec<_> = (0..4)
+            .map(|_| {
+                let app = sb.app.clone();
+                let body = body.clone();
+                tokio::spawn(async move {
+                    let sb = Sandbox { app };
+                    sb.admin(Method::POST, "/_sandbox/primary-accounts", Some(body))
+                        .await
+                        .status
+                })
+            })
+            .collect();
+        let mut statuses = Vec::new();
+        for task in tasks {
+            statuses.push(task.await.unwrap().as_u16());
+        }
+        statuses.sort_unstable();
+        assert_eq!(statuses, [201, 409, 409, 409], "round {round}");
+    }
+}

@@ -229,15 +229,11 @@ async fn adjust_account(
     if top_up.is_some_and(|m| !m.is_positive()) {
         return Err(bad_request("\"top_up_amount\" must be positive"));
     }
-    let exists = state.read(|w| w.account(&api_key).is_some());
-    if !exists {
-        return Err(no_account(&api_key));
-    }
     let view = state
-        .change(|world| {
-            let Some(account) = world.account_mut(&api_key) else {
-                return Ok(Value::Null);
-            };
+        .change_with(|world| -> Result<Value, AdminError> {
+            let account = world
+                .account_mut(&api_key)
+                .ok_or_else(|| no_account(&api_key))?;
             if let Some(b) = balance {
                 account.balance = b;
             }
@@ -277,9 +273,6 @@ async fn add_number(
         .ok_or_else(|| bad_request("\"number\" must be digits (E.164)"))?;
     let country = rules::country_code(&seed.country)
         .ok_or_else(|| bad_request("\"country\" must be a two-letter code"))?;
-    if !state.read(|w| w.account(&api_key).is_some()) {
-        return Err(no_account(&api_key));
-    }
     let record = NumberRecord {
         number,
         country,
@@ -287,7 +280,10 @@ async fn add_number(
     };
     let stored = record.clone();
     state
-        .change(move |world| {
+        .change_with(move |world| {
+            if world.account(&stored.owner).is_none() {
+                return Err(no_account(&stored.owner));
+            }
             world
                 .numbers
                 .retain(|n| !(n.number == stored.number && n.country == stored.country));
@@ -334,12 +330,6 @@ async fn add_primary(
     if credit.is_some_and(Money::is_positive) {
         return Err(bad_request("\"credit_limit\" must be zero or negative"));
     }
-    if state.read(|w| w.account(&seed.api_key).is_some()) {
-        return Err(AdminError(
-            StatusCode::CONFLICT,
-            format!("account '{}' already exists", seed.api_key),
-        ));
-    }
     let account = Account::new_primary(
         &seed.api_key,
         &seed.api_secret,
@@ -350,7 +340,13 @@ async fn add_primary(
     );
     let view = serde_json::to_value(account_view(&account)).unwrap_or(Value::Null);
     state
-        .change(move |world| {
+        .change_with(move |world| {
+            if world.account(&account.api_key).is_some() {
+                return Err(AdminError(
+                    StatusCode::CONFLICT,
+                    format!("account '{}' already exists", account.api_key),
+                ));
+            }
             world.accounts.insert(account.api_key.clone(), account);
             Ok(())
         })

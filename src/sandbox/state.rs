@@ -193,6 +193,17 @@ impl SandboxState {
         &self,
         apply: impl FnOnce(&mut World) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
+        self.change_with(apply).await
+    }
+
+    /// [`change`](Self::change) for callers with their own error type (the
+    /// admin API). Checks that decide whether a change is allowed belong
+    /// inside `apply`, which runs under the lock: checked outside, two
+    /// concurrent requests could both pass.
+    pub async fn change_with<T, E: From<ApiError>>(
+        &self,
+        apply: impl FnOnce(&mut World) -> Result<T, E>,
+    ) -> Result<T, E> {
         let (value, snapshot) = {
             let mut current = lock(&self.shared.world);
             let mut draft = current.world.clone();
@@ -210,7 +221,8 @@ impl SandboxState {
             let state = self.clone();
             tokio::spawn(async move { state.persist(version, bytes).await })
                 .await
-                .map_err(|e| internal_error(&format!("state file writer failed: {e}")))??;
+                .map_err(|e| internal_error(&format!("state file writer failed: {e}")))?
+                .map_err(E::from)?;
         }
         Ok(value)
     }
