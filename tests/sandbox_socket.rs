@@ -1,6 +1,7 @@
 //! The `vonage-sandbox` binary on a real socket: the startup contract, TLS,
-//! dropped connections, state files. (In-process behaviour: sandbox_app.rs;
-//! kill -9 durability: sandbox_persistence.rs.)
+//! dropped connections, state files. (In-process behaviour: one file per
+//! route group on the `sandbox_harness` module; kill -9 durability:
+//! sandbox_persistence.rs.)
 
 mod common;
 

@@ -1,0 +1,343 @@
+//! Subaccount routes (`routes/subaccounts.rs`): create, get, list, modify,
+//! suspension, balance mode and who may call them.
+
+mod sandbox_harness;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use sandbox_harness::{KEY, SECRET, Sandbox, basic, is_millis_z};
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn subaccount_create_get_list() {
+    let sb = Sandbox::new();
+    let path = format!("/accounts/{KEY}/subaccounts");
+    let reply = sb
+        .primary(
+            Method::POST,
+            &path,
+            Some(json!({
+                "name": "sub one", "secret": "Abcdefg1x", "use_primary_account_balance": false,
+                "primary_account_api_key": KEY,
+            })),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
+    assert_eq!(reply.content_type(), "application/json");
+    let own_key = reply.body["api_key"].as_str().unwrap().to_string();
+    assert_eq!(own_key.len(), 8);
+    assert_eq!(reply.body["secret"], "Abcdefg1x");
+    assert_eq!(reply.body["primary_account_api_key"], KEY);
+    assert_eq!(reply.body["use_primary_account_balance"], false);
+    assert!(reply.raw.contains(r#""balance":0.0000"#), "{}", reply.raw);
+    assert!(is_millis_z(reply.body["created_at"].as_str().unwrap()));
+
+    // Default: shared balance, generated secret.
+    let reply = sb
+        .primary(Method::POST, &path, Some(json!({"name": "shared"})))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let shared_key = reply.body["api_key"].as_str().unwrap().to_string();
+    let generated = reply.body["secret"].as_str().unwrap().to_string();
+    assert_eq!(reply.body["use_primary_account_balance"], true);
+    assert_eq!(reply.body["balance"], Value::Null);
+    assert_eq!(reply.body["credit_limit"], Value::Null);
+    assert!(generated.len() >= 8);
+
+    // The subaccount's secret is its first and only secret, and works.
+    let reply = sb
+        .call(
+            Method::GET,
+            &format!("/accounts/{shared_key}/secrets"),
+            Some((&shared_key, &generated)),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
+    assert_eq!(
+        reply.body["_embedded"]["secrets"].as_array().unwrap().len(),
+        1
+    );
+    // Shared balance: get-balance shows the primary's.
+    let reply = sb
+        .call(
+            Method::GET,
+            "/account/get-balance",
+            Some((&shared_key, &generated)),
+            None,
+        )
+        .await;
+    assert_eq!(reply.body["value"].to_string(), "100.00000000");
+
+    // Get: later reads show .000Z.
+    let reply = sb
+        .primary(Method::GET, &format!("{path}/{own_key}"), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.body["created_at"]
+            .as_str()
+            .unwrap()
+            .ends_with(".000Z")
+    );
+    assert_eq!(reply.body["name"], "sub one");
+    assert!(reply.body.get("secret").is_none());
+
+    // List with totals.
+    let reply = sb.primary(Method::GET, &path, None).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body["_links"]["self"]["href"], path);
+    assert_eq!(reply.body["total_balance"].to_string(), "100.0000");
+    assert_eq!(reply.body["total_credit_limit"].to_string(), "0.0000");
+    let primary = &reply.body["_embedded"]["primary_account"];
+    assert_eq!(primary["api_key"], KEY);
+    assert!(primary["name"].is_string());
+    assert!(primary.get("primary_account_api_key").is_none());
+    let subs = reply.body["_embedded"]["subaccounts"].as_array().unwrap();
+    let mut keys: Vec<&str> = subs
+        .iter()
+        .map(|s| s["api_key"].as_str().unwrap())
+        .collect();
+    keys.sort();
+    let mut expected = [own_key.as_str(), shared_key.as_str()];
+    expected.sort();
+    assert_eq!(keys, expected);
+
+    // Unknown subaccount.
+    let reply = sb
+        .primary(Method::GET, &format!("{path}/ffffffff"), None)
+        .await;
+    reply.assert_problem(404, "#invalid-api-key");
+}
+
+#[tokio::test]
+async fn subaccount_validation() {
+    let sb = Sandbox::new();
+    let path = format!("/accounts/{KEY}/subaccounts");
+    for body in [
+        json!({}),
+        json!({"name": ""}),
+        json!({"name": "x".repeat(81)}),
+        json!({"name": 7}),
+    ] {
+        let reply = sb.primary(Method::POST, &path, Some(body)).await;
+        reply.assert_problem(422, "/account/subaccounts#validation");
+        assert_eq!(reply.invalid_parameter_names(), ["name"]);
+    }
+    let reply = sb
+        .primary(
+            Method::POST,
+            &path,
+            Some(json!({"name": "ok", "use_primary_account_balance": "yes"})),
+        )
+        .await;
+    reply.assert_problem(422, "/account/subaccounts#validation");
+    assert_eq!(
+        reply.invalid_parameter_names(),
+        ["use_primary_account_balance"]
+    );
+    let reply = sb
+        .primary(
+            Method::POST,
+            &path,
+            Some(json!({"name": "ok", "secret": "weak"})),
+        )
+        .await;
+    reply.assert_problem(400, "/account/secret-management#validation");
+    let reply = sb
+        .primary(Method::POST, &path, Some(json!({"name": "x".repeat(80)})))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let reply = sb
+        .call(Method::POST, &path, Some((KEY, SECRET)), None)
+        .await;
+    reply.assert_problem(422, "/account/subaccounts#validation");
+    // Malformed JSON.
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri(&path)
+        .header(header::AUTHORIZATION, basic(KEY, SECRET))
+        .body(Body::from("{nope"))
+        .unwrap();
+    sb.send(request)
+        .await
+        .assert_problem(422, "/account/subaccounts#validation");
+}
+
+#[tokio::test]
+async fn subaccount_modify_suspend_and_balance_mode() {
+    let sb = Sandbox::new();
+    let (sub, sub_secret) = sb.subaccount("renamable", false).await;
+    let shared = sb.subaccount("shared", true).await;
+    let path = format!("/accounts/{KEY}/subaccounts/{sub}");
+
+    let reply = sb
+        .primary(
+            Method::PATCH,
+            &path,
+            Some(json!({"name": "renamed", "suspended": true})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
+    assert_eq!(reply.body["name"], "renamed");
+    assert_eq!(reply.body["suspended"], true);
+
+    // Own credentials of a suspended account: 403 on both hosts.
+    let reply = sb
+        .call(
+            Method::GET,
+            &format!("/accounts/{sub}/secrets"),
+            Some((&sub, &sub_secret)),
+            None,
+        )
+        .await;
+    reply.assert_problem(403, "#account-suspended");
+    let reply = sb
+        .call(
+            Method::GET,
+            "/account/get-balance",
+            Some((&sub, &sub_secret)),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    assert_eq!(reply.body["error-code"], "403");
+    // The primary can still read it and manage its secrets.
+    let reply = sb.primary(Method::GET, &path, None).await;
+    assert_eq!(reply.body["suspended"], true);
+    let secrets_path = format!("/accounts/{sub}/secrets");
+    let reply = sb
+        .primary(
+            Method::POST,
+            &secrets_path,
+            Some(json!({"secret": "Rotated1234"})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let reply = sb.primary(Method::GET, &secrets_path, None).await;
+    let ids: Vec<String> = reply.body["_embedded"]["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    let reply = sb
+        .primary(Method::DELETE, &format!("{secrets_path}/{}", ids[0]), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+
+    // Reactivate: the rotated secret works.
+    let reply = sb
+        .primary(Method::PATCH, &path, Some(json!({"suspended": false})))
+        .await;
+    assert_eq!(reply.body["suspended"], false);
+    let reply = sb
+        .call(
+            Method::GET,
+            &secrets_path,
+            Some((&sub, "Rotated1234")),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+
+    // Own balance cannot go back to shared.
+    let reply = sb
+        .primary(
+            Method::PATCH,
+            &path,
+            Some(json!({"use_primary_account_balance": true})),
+        )
+        .await;
+    reply.assert_problem(422, "/account/subaccounts#validation");
+    assert_eq!(
+        reply.invalid_parameter_names(),
+        ["use_primary_account_balance"]
+    );
+    // Shared → own is allowed.
+    let (shared_sub, _) = shared;
+    let reply = sb
+        .primary(
+            Method::PATCH,
+            &format!("/accounts/{KEY}/subaccounts/{shared_sub}"),
+            Some(json!({"use_primary_account_balance": false})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body["use_primary_account_balance"], false);
+    assert_eq!(reply.body["balance"].to_string(), "0.0000");
+
+    // Type errors.
+    let reply = sb
+        .primary(Method::PATCH, &path, Some(json!({"suspended": "true"})))
+        .await;
+    reply.assert_problem(422, "/account/subaccounts#validation");
+    assert_eq!(
+        reply.body["invalid_parameters"][0]["reason"],
+        "Should be either 'true' or 'false'"
+    );
+    let reply = sb
+        .primary(Method::PATCH, &path, Some(json!({"name": ""})))
+        .await;
+    reply.assert_problem(422, "/account/subaccounts#validation");
+}
+
+#[tokio::test]
+async fn subaccount_credentials_reach_only_their_own_account() {
+    let sb = Sandbox::new();
+    let (a, a_secret) = sb.subaccount("a", false).await;
+    let (b, _) = sb.subaccount("b", false).await;
+    let creds = Some((a.as_str(), a_secret.as_str()));
+    let reply = sb
+        .call(Method::GET, &format!("/accounts/{a}/secrets"), creds, None)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    for path in [
+        format!("/accounts/{b}/secrets"),
+        format!("/accounts/{KEY}/secrets"),
+        format!("/accounts/{KEY}/subaccounts"),
+        format!("/accounts/{KEY}/subaccounts/{a}"),
+    ] {
+        let reply = sb.call(Method::GET, &path, creds, None).await;
+        reply.assert_problem(404, "#invalid-api-key");
+    }
+    // Its own key on the Subaccounts API: not provisioned.
+    let reply = sb
+        .call(
+            Method::GET,
+            &format!("/accounts/{a}/subaccounts"),
+            creds,
+            None,
+        )
+        .await;
+    reply.assert_problem(403, "#unprovisioned");
+    // A second primary cannot see the first one's subaccounts.
+    let reply = sb
+        .admin(
+            Method::POST,
+            "/_sandbox/primary-accounts",
+            Some(json!({"api_key": "other123", "api_secret": "OtherSecret1"})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.raw);
+    let other = Some(("other123", "OtherSecret1"));
+    let reply = sb
+        .call(Method::GET, &format!("/accounts/{a}/secrets"), other, None)
+        .await;
+    reply.assert_problem(404, "#invalid-api-key");
+    let reply = sb
+        .call(
+            Method::GET,
+            &format!("/accounts/{KEY}/subaccounts"),
+            other,
+            None,
+        )
+        .await;
+    reply.assert_problem(404, "#invalid-api-key");
+    let reply = sb
+        .call(Method::GET, "/accounts/other123/subaccounts", other, None)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body["_embedded"]["subaccounts"], json!([]));
+}

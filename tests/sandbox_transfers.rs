@@ -1,0 +1,267 @@
+//! Credit and balance transfer routes (`routes/transfers.rs`): moving
+//! money and credit, the rules, and listing.
+
+mod sandbox_harness;
+
+use axum::http::{Method, StatusCode};
+use sandbox_harness::{KEY, Sandbox, is_millis_z};
+use serde_json::json;
+use tfvonage::sandbox::SandboxOptions;
+use tfvonage::sandbox::money::Money;
+
+#[tokio::test]
+async fn balance_transfers_move_money_both_ways() {
+    let sb = Sandbox::new();
+    let (sub, _) = sb.subaccount("funded", false).await;
+    let path = format!("/accounts/{KEY}/balance-transfers");
+    let reply = sb
+        .primary(
+            Method::POST,
+            &path,
+            Some(json!({"from": KEY, "to": sub, "amount": 25.5, "reference": "first"})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
+    assert_eq!(reply.body["masterAccountId"], KEY);
+    let id = reply.body["id"].as_str().unwrap().to_string();
+    assert_eq!(reply.body["_links"]["self"]["href"], format!("{path}/{id}"));
+    assert_eq!(reply.body["amount"].to_string(), "25.5");
+    assert_eq!(reply.body["reference"], "first");
+    assert!(is_millis_z(reply.body["created_at"].as_str().unwrap()));
+
+    let reply = sb
+        .primary(
+            Method::POST,
+            &path,
+            Some(json!({"from": sub, "to": KEY, "amount": 0.5})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
+
+    let reply = sb
+        .primary(
+            Method::GET,
+            &format!("/accounts/{KEY}/subaccounts/{sub}"),
+            None,
+        )
+        .await;
+    assert_eq!(reply.body["balance"].to_string(), "25.0000");
+    let reply = sb
+        .primary(Method::GET, &format!("/accounts/{KEY}/subaccounts"), None)
+        .await;
+    assert_eq!(
+        reply.body["_embedded"]["primary_account"]["balance"].to_string(),
+        "75.0000"
+    );
+    assert_eq!(reply.body["total_balance"].to_string(), "100.0000");
+
+    // Over the available balance (prepaid primary: 75).
+    let reply = sb
+        .primary(
+            Method::POST,
+            &path,
+            Some(json!({"from": KEY, "to": sub, "amount": 75.01})),
+        )
+        .await;
+    reply.assert_problem(403, "/account/subaccounts#valid-transfers");
+    assert_eq!(reply.body["detail"], "Insufficient Credit");
+    assert_eq!(reply.body["title"], "Transfer amount is invalid");
+
+    // List: needs a strict start_date.
+    let reply = sb.primary(Method::GET, &path, None).await;
+    reply.assert_problem(422, "/account/subaccounts#validation");
+    assert_eq!(reply.invalid_parameter_names(), ["start_date"]);
+    let reply = sb
+        .primary(
+            Method::GET,
+            &format!("{path}?start_date=2020-01-01T00:00:00.000Z"),
+            None,
+        )
+        .await;
+    reply.assert_problem(422, "/account/subaccounts#validation");
+    assert_eq!(reply.body["invalid_parameters"][0]["reason"], "Malformed");
+    let reply = sb
+        .primary(
+            Method::GET,
+            &format!("{path}?start_date=2020-01-01T00:00:00Z"),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
+    assert_eq!(reply.body["_links"]["self"]["href"], path);
+    let items = reply.body["_embedded"]["balance_transfers"]
+        .as_array()
+        .unwrap();
+    assert_eq!(items.len(), 2);
+    assert!(items[0].get("masterAccountId").is_none());
+    assert!(items[0].get("_links").is_none());
+    assert_eq!(items[1]["reference"], "");
+    // Filters.
+    let reply = sb
+        .primary(
+            Method::GET,
+            &format!("{path}?start_date=2999-01-01T00:00:00Z"),
+            None,
+        )
+        .await;
+    assert_eq!(reply.body["_embedded"]["balance_transfers"], json!([]));
+    let reply = sb
+        .primary(
+            Method::GET,
+            &format!("{path}?start_date=2020-01-01T00:00:00Z&subaccount=ffffffff"),
+            None,
+        )
+        .await;
+    assert_eq!(reply.body["_embedded"]["balance_transfers"], json!([]));
+    let reply = sb
+        .primary(
+            Method::GET,
+            &format!("{path}?start_date=2020-01-01T00:00:00Z&subaccount=ffffffff&subaccount={sub}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        reply.body["_embedded"]["balance_transfers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // Credit transfers are a separate list.
+    let reply = sb
+        .primary(
+            Method::GET,
+            &format!("/accounts/{KEY}/credit-transfers?start_date=2020-01-01T00:00:00Z"),
+            None,
+        )
+        .await;
+    assert_eq!(reply.body["_embedded"]["credit_transfers"], json!([]));
+}
+
+#[tokio::test]
+async fn transfer_rules() {
+    let sb = Sandbox::new();
+    let (a, _) = sb.subaccount("a", false).await;
+    let (b, _) = sb.subaccount("b", false).await;
+    let (shared, _) = sb.subaccount("shared", true).await;
+    let path = format!("/accounts/{KEY}/balance-transfers");
+    let cases = [
+        (json!({"from": KEY, "to": KEY, "amount": 1}), 422, "from"),
+        (json!({"from": KEY, "to": a, "amount": "1"}), 422, "amount"),
+        (json!({"from": KEY, "to": a, "amount": 0}), 422, "amount"),
+        (json!({"from": KEY, "to": a, "amount": -3}), 422, "amount"),
+        (json!({"to": a, "amount": 1}), 422, "from"),
+    ];
+    for (body, status, field) in cases {
+        let reply = sb.primary(Method::POST, &path, Some(body.clone())).await;
+        reply.assert_problem(status, "/account/subaccounts#validation");
+        assert_eq!(reply.invalid_parameter_names(), [field], "{body}");
+    }
+    let reply = sb
+        .primary(
+            Method::POST,
+            &path,
+            Some(json!({"from": KEY, "to": a, "amount": "1"})),
+        )
+        .await;
+    assert_eq!(
+        reply.body["invalid_parameters"][0]["reason"],
+        "Only positive values of data type JSON number are allowed"
+    );
+    for body in [
+        json!({"from": a, "to": b, "amount": 1}),
+        json!({"from": KEY, "to": "ffffffff", "amount": 1}),
+        json!({"from": KEY, "to": shared, "amount": 1}),
+    ] {
+        let reply = sb.primary(Method::POST, &path, Some(body)).await;
+        reply.assert_problem(403, "/account/subaccounts#valid-transfers");
+        assert_eq!(reply.body["title"], "Invalid Transfer");
+    }
+}
+
+#[tokio::test]
+async fn credit_transfers_allocate_the_credit_line() {
+    let sb = Sandbox::with(SandboxOptions {
+        seed: tfvonage::sandbox::world::SeedAccount {
+            credit: Money::from_euros(100),
+            balance: Money::from_euros(-40),
+            ..SandboxOptions::default().seed
+        },
+        ..SandboxOptions::default()
+    });
+    let (sub, _) = sb.subaccount("postpaid", false).await;
+    let path = format!("/accounts/{KEY}/credit-transfers");
+    // Available credit: 100 − 40 = 60.
+    let reply = sb
+        .primary(
+            Method::POST,
+            &path,
+            Some(json!({"from": KEY, "to": sub, "amount": 60.01})),
+        )
+        .await;
+    reply.assert_problem(403, "#valid-transfers");
+    let reply = sb
+        .primary(
+            Method::POST,
+            &path,
+            Some(json!({"from": KEY, "to": sub, "amount": 35})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
+    let reply = sb
+        .primary(Method::GET, &format!("/accounts/{KEY}/subaccounts"), None)
+        .await;
+    let primary = &reply.body["_embedded"]["primary_account"];
+    assert_eq!(primary["credit_limit"].to_string(), "-65.0000");
+    assert_eq!(primary["balance"].to_string(), "-40.0000");
+    let sub_body = &reply.body["_embedded"]["subaccounts"][0];
+    assert_eq!(sub_body["credit_limit"].to_string(), "-35.0000");
+    assert_eq!(reply.body["total_credit_limit"].to_string(), "-100.0000");
+    // And back.
+    let reply = sb
+        .primary(
+            Method::POST,
+            &path,
+            Some(json!({"from": sub, "to": KEY, "amount": 5})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
+    let reply = sb
+        .primary(
+            Method::GET,
+            &format!("{path}?start_date=1970-01-01T00:00:00Z"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        reply.body["_embedded"]["credit_transfers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // Balance transfer may draw on the credit line: balance −40, limit −65 → 25.
+    let reply = sb
+        .primary(
+            Method::POST,
+            &format!("/accounts/{KEY}/balance-transfers"),
+            Some(json!({"from": KEY, "to": sub, "amount": 25})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
+}
+
+#[tokio::test]
+async fn prepaid_primary_has_no_credit_to_give() {
+    let sb = Sandbox::new();
+    let (sub, _) = sb.subaccount("s", false).await;
+    let reply = sb
+        .primary(
+            Method::POST,
+            &format!("/accounts/{KEY}/credit-transfers"),
+            Some(json!({"from": KEY, "to": sub, "amount": 1})),
+        )
+        .await;
+    reply.assert_problem(403, "#valid-transfers");
+    assert_eq!(reply.body["detail"], "Insufficient Credit");
+}
