@@ -1,9 +1,10 @@
 //! Who is calling, and what they may touch.
 //!
 //! Owns: reading credentials (rest host: Basic header, `api_key`/`api_secret`
-//! query parameters or form fields; api host: Basic only, §2.1), checking
+//! query parameters or form fields; api host: Basic only), checking
 //! them against the world, refusing suspended accounts' own credentials,
-//! applying `--rate-limit`, and the access decisions of §2.2:
+//! applying `--rate-limit`, and the access decisions of Vonage's API (see
+//! `docs/vonage-api-notes.md`):
 //! * secrets of account K: the caller is K, or K's primary;
 //! * Subaccounts API under `/accounts/K/…`: the caller is primary K. A
 //!   subaccount using its own key gets 403 unprovisioned; any other key is

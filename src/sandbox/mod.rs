@@ -1,5 +1,7 @@
 //! `vonage-sandbox`: an in-process emulator of Vonage's Account and
-//! Subaccounts APIs, faithful to `shared/reference/vonage-account-api.md`.
+//! Subaccounts APIs, faithful to the API's rules as `docs/vonage-api-notes.md`
+//! records them; where Vonage is undocumented, the sandbox's own choices are
+//! listed in `vonage-sandbox --help`.
 //!
 //! Owns: [`app`], the whole HTTP surface as one `axum::Router` — testable
 //! in-process with `tower::ServiceExt::oneshot` and served on a socket by

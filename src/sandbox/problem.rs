@@ -4,7 +4,8 @@
 //! response: RFC 7807 bodies as `application/problem+json` with a fresh UUID
 //! `instance`, and the rest host's legacy `error-code` bodies as
 //! `application/json`. The catalog functions carry the documented `type`,
-//! `title` and `detail` texts (reference §2.3, §4, §5.3, §6.4, §7, §10).
+//! `title` and `detail` texts (see `docs/vonage-api-notes.md`; the
+//! sandbox's own choices are listed in `vonage-sandbox --help`).
 //! Must not: decide *when* an error applies (routes, `auth` and `rules` do),
 //! and never put a secret in a body.
 
@@ -93,7 +94,7 @@ pub fn param(name: &str, reason: &str) -> InvalidParameter {
     }
 }
 
-// ---- authentication and access (§2.3, §5.3) ----
+// ---- authentication and access ----
 
 /// api host: wrong key or secret.
 pub fn invalid_credentials() -> ApiError {
@@ -122,7 +123,7 @@ pub fn legacy_authentication_failed() -> ApiError {
     ApiError::legacy(StatusCode::UNAUTHORIZED, "authentication failed")
 }
 
-/// api host: the caller's own account is suspended (sandbox choice, §14.13).
+/// api host: the caller's own account is suspended (sandbox choice).
 pub fn account_suspended(api_key: &str) -> ApiError {
     ApiError::problem(
         StatusCode::FORBIDDEN,
@@ -146,7 +147,8 @@ pub fn invalid_api_key(api_key: &str) -> ApiError {
     )
 }
 
-/// A subaccount calling the Subaccounts API (sandbox choice, §14.8).
+/// An account not provisioned for the Subaccounts API (Vonage's body); a
+/// subaccount calling it gets the same (sandbox choice).
 pub fn unprovisioned(api_key: &str) -> ApiError {
     ApiError::problem(
         StatusCode::FORBIDDEN,
@@ -165,13 +167,13 @@ pub fn rate_limited() -> ApiError {
     )
 }
 
-// ---- account (§3) ----
+// ---- account ----
 
 pub fn legacy_not_auto_reload_enabled() -> ApiError {
     ApiError::legacy(StatusCode::UNAUTHORIZED, "not auto-reload enabled")
 }
 
-/// Top-up without `trx` (sandbox choice: problem+json, §14.10).
+/// Top-up without `trx` (sandbox choice: problem+json).
 pub fn top_up_validation(parameters: Vec<InvalidParameter>) -> ApiError {
     ApiError::problem(
         StatusCode::BAD_REQUEST,
@@ -183,7 +185,7 @@ pub fn top_up_validation(parameters: Vec<InvalidParameter>) -> ApiError {
 }
 
 /// Settings with an unusable callback URL or forward method (sandbox
-/// choice; the real error is undocumented, §14.11).
+/// choice; the real error is undocumented).
 pub fn settings_validation(parameters: Vec<InvalidParameter>) -> ApiError {
     ApiError::problem(
         StatusCode::BAD_REQUEST,
@@ -194,7 +196,7 @@ pub fn settings_validation(parameters: Vec<InvalidParameter>) -> ApiError {
     .with_parameters(parameters)
 }
 
-// ---- secrets (§4) ----
+// ---- secrets ----
 
 pub fn secret_validation(parameters: Vec<InvalidParameter>) -> ApiError {
     ApiError::problem(
@@ -206,7 +208,7 @@ pub fn secret_validation(parameters: Vec<InvalidParameter>) -> ApiError {
     .with_parameters(parameters)
 }
 
-/// Third secret: the newest documented variant (§14.4).
+/// Third secret: the newest recorded variant.
 pub fn max_secrets() -> ApiError {
     ApiError::problem(
         StatusCode::FORBIDDEN,
@@ -236,7 +238,7 @@ pub fn invalid_id(id: &str) -> ApiError {
     )
 }
 
-// ---- subaccounts and transfers (§5, §6, §7) ----
+// ---- subaccounts and transfers ----
 
 pub fn subaccount_validation(parameters: Vec<InvalidParameter>) -> ApiError {
     ApiError::problem(

@@ -1,7 +1,7 @@
 //! `--rate-limit`: a per-API-key request budget per wall-clock second.
 //!
 //! Owns: counting requests per key in one-second windows and describing a
-//! refusal (Retry-After and the `X-RateLimit-*` headers Vonage sends, §10).
+//! refusal (Retry-After and the `X-RateLimit-*` headers Vonage sends).
 //! Must not: build responses (see `problem::rate_limited`) or know about
 //! routes; it is consulted by `auth` after a caller is authenticated.
 

@@ -2,7 +2,8 @@
 //!
 //! Owns: secret strength, the two-secret limit, subaccount names, callback
 //! URL and forward-method validity, transfer amounts, and how much an account
-//! can give away in a balance or credit transfer (reference §4, §5, §6.5, §9).
+//! can give away in a balance or credit transfer (see
+//! `docs/vonage-api-notes.md`).
 //! Must not: touch state, locks or HTTP; callers turn a broken rule into the
 //! right `problem` response.
 
@@ -92,7 +93,7 @@ pub fn transfer_amount(value: &Value) -> Result<Money, &'static str> {
 }
 
 /// Balance an account can transfer away: `balance − credit_limit` (it may
-/// draw on its credit line), never below zero. §6.5.
+/// draw on its credit line), never below zero.
 pub fn balance_available_for_transfer(account: &Account) -> Money {
     account
         .balance
@@ -102,7 +103,7 @@ pub fn balance_available_for_transfer(account: &Account) -> Money {
 }
 
 /// Unspent credit an account can hand over: `|credit_limit| − |balance|`
-/// when the balance is negative, else `|credit_limit|`. §6.5.
+/// when the balance is negative, else `|credit_limit|`.
 pub fn credit_available(account: &Account) -> Money {
     let line = account.credit_limit.abs();
     if account.balance.is_negative() {

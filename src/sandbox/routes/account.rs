@@ -1,4 +1,4 @@
-//! Rest-host account routes: balance, top-up, settings (reference §3).
+//! Rest-host account routes: balance, top-up, settings.
 //! Credentials may come as Basic, query parameters or form fields; errors on
 //! this host use the legacy `error-code` body where Vonage does.
 //!

@@ -1,4 +1,4 @@
-//! Number transfer route (reference §7): move a number between a primary and
+//! Number transfer route: move a number between a primary and
 //! its subaccounts (or between two of its subaccounts). Errors: 422
 //! validation, 403 invalid-number-transfer (outside the family, not owned by
 //! `from`, or a suspended party), 404 missing-number-transfer, 409

@@ -1,4 +1,4 @@
-//! API secret routes (reference §4): list, create (201), get, revoke (204).
+//! API secret routes: list, create (201), get, revoke (204).
 //! The caller manages its own secrets or, as a primary, its subaccounts'.
 //! Rules: strength (400), at most two (403 add-excess-secret), never the
 //! last one (403 delete-last-secret), unknown id (404 invalid-id).

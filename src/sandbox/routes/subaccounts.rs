@@ -1,4 +1,4 @@
-//! Subaccount routes (reference §5): list (with totals), create (200, with
+//! Subaccount routes: list (with totals), create (200, with
 //! the subaccount's secret), get, modify (PATCH: name, suspended,
 //! use_primary_account_balance false-only). Only a primary, under its own
 //! key, may call them; one level of hierarchy.

@@ -1,7 +1,8 @@
-//! Credit and balance transfer routes (reference §6): list (needs a strict
+//! Credit and balance transfer routes: list (needs a strict
 //! `start_date`; optional `end_date` and repeatable `subaccount`) and create.
 //! Transfers run only between a primary and one of its own subaccounts that
-//! has its own balance; the source must have enough to give (§6.5).
+//! has its own balance; the source must have enough to give (the
+//! availability rules are in `rules`).
 //!
 //! Must not: share code with the client beyond `crate::wire`.
 

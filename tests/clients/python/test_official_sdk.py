@@ -1,9 +1,9 @@
 """The official Vonage Python SDK (vonage 4.9.1) against vonage-sandbox.
 
 The SDK always builds https:// URLs, so the sandbox runs with --tls and the
-SDK trusts its self-signed certificate through REQUESTS_CA_BUNDLE
-(its hosts are host[:port] without a scheme and always https). Each test starts from the seeded state (POST
-/_sandbox/reset). Missing dependencies skip locally but fail when CI=true.
+SDK trusts its self-signed certificate through REQUESTS_CA_BUNDLE. Each test
+starts from the seeded state (POST /_sandbox/reset). Missing dependencies
+skip locally but fail when CI=true.
 """
 
 import os
