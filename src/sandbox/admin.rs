@@ -29,7 +29,7 @@ use super::faults::{Fault, FaultSpec};
 use super::money::Money;
 use super::problem::ApiError;
 use super::rules;
-use super::state::SandboxState;
+use super::state::{DEFAULT_PRIMARY_NAME, SandboxState};
 use super::timestamps::{millis_z, now_ms, seconds_z};
 use super::world::{Account, NumberRecord, StoredSettings, World};
 
@@ -333,7 +333,7 @@ async fn add_primary(
     let account = Account::new_primary(
         &seed.api_key,
         &seed.api_secret,
-        seed.name.as_deref().unwrap_or("Sandbox primary account"),
+        seed.name.as_deref().unwrap_or(DEFAULT_PRIMARY_NAME),
         balance.unwrap_or(Money::ZERO),
         credit.unwrap_or(Money::ZERO),
         now_ms(),
