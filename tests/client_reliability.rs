@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use common::requests::{new_subaccount, own_balance_sub, transfer_request};
 use common::{KEY, SECRET, SandboxProcess, calls, client, client_config, fault};
 use serde_json::json;
-use tfvonage::vonage::{CancellationToken, Client, Error, NumberTransfer, Secret, TransferQuery};
+use tfvonage::vonage::{
+    CancellationToken, Client, Error, NumberTransfer, Secret, TransferQuery, TransportClass,
+};
 
 // ------------------------------------------------------------ idempotent calls
 
@@ -502,13 +504,57 @@ async fn unreachable_server_is_a_transport_error_even_for_creates() {
     config.retry_max_delay = Duration::from_millis(20);
     let client = Client::new(config).unwrap();
     let read = client.get_balance().await.unwrap_err();
-    assert!(matches!(read, Error::Transport { .. }), "{read:?}");
+    let expected_url = format!("http://127.0.0.1:{port}/account/get-balance");
+    assert!(
+        matches!(&read, Error::Transport { class: TransportClass::Refused, url, .. }
+            if *url == expected_url),
+        "{read:?}"
+    );
     let create = client.top_up("trx").await.unwrap_err();
     assert!(
         matches!(create, Error::Transport { .. }),
         "not unknown: {create:?}"
     );
     assert!(!create.to_string().contains(SECRET));
+}
+
+#[tokio::test]
+async fn transport_failures_are_classified_with_the_url_tried() {
+    // A name that cannot resolve (`.invalid` is reserved for exactly that).
+    let mut config = tfvonage::vonage::ClientConfig::new(KEY, Secret::from(SECRET));
+    config.rest_url = "http://vonage-sandbox.invalid:8080".into();
+    config.api_url = config.rest_url.clone();
+    config.max_retries = 0;
+    let dns = Client::new(config)
+        .unwrap()
+        .get_balance()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&dns, Error::Transport { class: TransportClass::Dns, url, .. }
+            if url == "http://vonage-sandbox.invalid:8080/account/get-balance"),
+        "{dns:?}"
+    );
+
+    // A TLS server whose certificate the client does not trust, then does.
+    let dir = common::temp_dir("tls-trust");
+    let cert = dir.join("sandbox.pem");
+    let cert_arg = cert.to_str().unwrap();
+    let sandbox = SandboxProcess::spawn(&["--tls", "--tls-cert-out", cert_arg]);
+    let mut config = client_config(&sandbox, KEY, SECRET);
+    config.max_retries = 0;
+    let untrusted = Client::new(config.clone())
+        .unwrap()
+        .get_balance()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&untrusted, Error::Transport { class: TransportClass::Tls, url, .. }
+            if url.starts_with("https://127.0.0.1:")),
+        "{untrusted:?}"
+    );
+    config.extra_root_certificate_pem = Some(std::fs::read_to_string(&cert).unwrap());
+    Client::new(config).unwrap().get_balance().await.unwrap();
 }
 
 // ------------------------------------------------------------ pacing, cancellation

@@ -37,7 +37,7 @@ use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
 use super::auth::basic_header;
-use super::errors::{ApiFailure, Error, ErrorContext, describe_transport, scrub};
+use super::errors::{ApiFailure, Error, ErrorContext, TransportClass, describe_transport, scrub};
 use super::rate_limit::RateLimiter;
 use super::retry::{RetryPolicy, parse_retry_after};
 use super::secret::Secret;
@@ -276,11 +276,11 @@ pub(crate) struct RawResponse {
 /// How one attempt failed before producing a response.
 enum AttemptFailure {
     /// Never connected: the request did not reach the server.
-    NotSent(String),
+    NotSent(TransportClass, String),
     /// Sent, but no complete answer within the timeout.
     Timeout,
     /// Sent, then the connection failed.
-    Lost(String),
+    Lost(TransportClass, String),
 }
 
 /// Result of an idempotent call.
@@ -505,12 +505,13 @@ impl Client {
         };
         let exchange = async {
             let response = request.send().await.map_err(|e| {
-                if e.is_connect() {
-                    AttemptFailure::NotSent(describe_transport(e))
-                } else if e.is_timeout() {
+                let class = TransportClass::of(&e);
+                if e.is_timeout() {
                     AttemptFailure::Timeout
+                } else if e.is_connect() {
+                    AttemptFailure::NotSent(class, describe_transport(e))
                 } else {
-                    AttemptFailure::Lost(describe_transport(e))
+                    AttemptFailure::Lost(class, describe_transport(e))
                 }
             })?;
             let status = response.status().as_u16();
@@ -519,7 +520,7 @@ impl Client {
                 if e.is_timeout() {
                     AttemptFailure::Timeout
                 } else {
-                    AttemptFailure::Lost(describe_transport(e))
+                    AttemptFailure::Lost(TransportClass::of(&e), describe_transport(e))
                 }
             })?;
             Ok(RawResponse {
@@ -540,16 +541,26 @@ impl Client {
         ApiFailure::parse(raw.status, &raw.body, retry_after)
     }
 
+    /// Where a call goes, for messages: scheme, host, port and path, without the query.
+    fn shown_url(&self, call: &Call) -> String {
+        let mut url = self.url(call);
+        url.set_query(None);
+        url.to_string()
+    }
+
     fn timeout_error(&self, call: &Call) -> Error {
         Error::Timeout {
             operation: call.operation.clone(),
+            url: self.shown_url(call),
             after: self.shared.timeout,
         }
     }
 
-    fn transport_error(call: &Call, detail: String) -> Error {
+    fn transport_error(&self, call: &Call, class: TransportClass, detail: String) -> Error {
         Error::Transport {
             operation: call.operation.clone(),
+            url: self.shown_url(call),
+            class,
             detail,
         }
     }
@@ -584,16 +595,20 @@ impl Client {
                         return Err(failure.into_error(ctx));
                     }
                 }
-                Err(AttemptFailure::NotSent(detail)) => {
-                    (Self::transport_error(call, detail), policy.backoff(retry))
-                }
+                Err(AttemptFailure::NotSent(class, detail)) => (
+                    self.transport_error(call, class, detail),
+                    policy.backoff(retry),
+                ),
                 Err(AttemptFailure::Timeout) => {
                     ambiguous_before = true;
                     (self.timeout_error(call), policy.backoff(retry))
                 }
-                Err(AttemptFailure::Lost(detail)) => {
+                Err(AttemptFailure::Lost(class, detail)) => {
                     ambiguous_before = true;
-                    (Self::transport_error(call, detail), policy.backoff(retry))
+                    (
+                        self.transport_error(call, class, detail),
+                        policy.backoff(retry),
+                    )
                 }
             };
             if retry >= policy.max_retries {
@@ -630,16 +645,17 @@ impl Client {
                     ));
                 }
                 Ok(raw) => return Err(Self::failure(&raw).into_error(ctx)),
-                Err(AttemptFailure::NotSent(detail)) => {
-                    (Self::transport_error(call, detail), policy.backoff(retry))
-                }
+                Err(AttemptFailure::NotSent(class, detail)) => (
+                    self.transport_error(call, class, detail),
+                    policy.backoff(retry),
+                ),
                 Err(AttemptFailure::Timeout) => {
                     return Ok(CreateAttempt::Ambiguous(self.timeout_error(call)));
                 }
-                Err(AttemptFailure::Lost(detail)) => {
-                    return Ok(CreateAttempt::Ambiguous(Self::transport_error(
-                        call, detail,
-                    )));
+                Err(AttemptFailure::Lost(class, detail)) => {
+                    return Ok(CreateAttempt::Ambiguous(
+                        self.transport_error(call, class, detail),
+                    ));
                 }
             };
             if retry >= policy.max_retries {
@@ -737,9 +753,9 @@ fn log_exchange(
     let (number, took) = (number.to_string(), took.as_millis().to_string());
     let (status, failure) = match outcome {
         Ok(raw) => (raw.status.to_string(), String::new()),
-        Err(AttemptFailure::NotSent(why)) => ("none".into(), format!("not sent: {why}")),
+        Err(AttemptFailure::NotSent(_, why)) => ("none".into(), format!("not sent: {why}")),
         Err(AttemptFailure::Timeout) => ("none".into(), "timed out".into()),
-        Err(AttemptFailure::Lost(why)) => ("none".into(), format!("connection lost: {why}")),
+        Err(AttemptFailure::Lost(_, why)) => ("none".into(), format!("connection lost: {why}")),
     };
     let mut fields = vec![
         ("method", call.method.as_str()),

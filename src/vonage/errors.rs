@@ -20,6 +20,63 @@ pub struct FieldError {
     pub reason: String,
 }
 
+/// What kind of connection failure a transport error was. Each has its own way out, so the
+/// provider's diagnostics advise differently for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportClass {
+    /// Nothing listens at the address (connection refused).
+    Refused,
+    /// The host name does not resolve.
+    Dns,
+    /// The TLS handshake failed, almost always an untrusted certificate.
+    Tls,
+    /// The connection broke after it was made (reset, closed early).
+    Dropped,
+    /// Anything else.
+    Other,
+}
+
+impl TransportClass {
+    /// Classifies a transport error by its chain of causes.
+    pub(crate) fn of(error: &reqwest::Error) -> TransportClass {
+        let mut texts = Vec::new();
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+        while let Some(cause) = source {
+            if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+                use std::io::ErrorKind::*;
+                match io.kind() {
+                    ConnectionRefused => return TransportClass::Refused,
+                    ConnectionReset | ConnectionAborted | BrokenPipe | UnexpectedEof => {
+                        return TransportClass::Dropped;
+                    }
+                    _ => {}
+                }
+            }
+            if cause.downcast_ref::<rustls::Error>().is_some() {
+                return TransportClass::Tls;
+            }
+            texts.push(cause.to_string().to_ascii_lowercase());
+            source = cause.source();
+        }
+        let said = |words: &[&str]| texts.iter().any(|t| words.iter().any(|w| t.contains(w)));
+        if said(&[
+            "dns error",
+            "failed to lookup address",
+            "name or service not known",
+        ]) {
+            TransportClass::Dns
+        } else if said(&["certificate", "tls handshake", "invalid peer"]) {
+            TransportClass::Tls
+        } else if said(&["connection refused"]) {
+            TransportClass::Refused
+        } else if said(&["connection reset", "connection closed", "broken pipe"]) {
+            TransportClass::Dropped
+        } else {
+            TransportClass::Other
+        }
+    }
+}
+
 /// Everything a client call can fail with.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
@@ -49,10 +106,21 @@ pub enum Error {
     RateLimited { retry_after: Option<Duration> },
     /// A create whose result is unknown and could not be reconciled.
     UnknownOutcome { operation: String, detail: String },
-    /// No response within the configured timeout (after retries).
-    Timeout { operation: String, after: Duration },
-    /// Connection-level failure (after retries).
-    Transport { operation: String, detail: String },
+    /// No response within the configured timeout (after retries). `url` is the request's
+    /// address without its query.
+    Timeout {
+        operation: String,
+        url: String,
+        after: Duration,
+    },
+    /// Connection-level failure (after retries). `url` is the request's address without its
+    /// query.
+    Transport {
+        operation: String,
+        url: String,
+        class: TransportClass,
+        detail: String,
+    },
     /// The client's cancellation token fired.
     Cancelled,
     /// Any other error status.
@@ -115,13 +183,22 @@ impl fmt::Display for Error {
             Error::UnknownOutcome { operation, detail } => {
                 write!(f, "outcome of {operation} is unknown: {detail}")
             }
-            Error::Timeout { operation, after } => write!(
+            Error::Timeout {
+                operation,
+                url,
+                after,
+            } => write!(
                 f,
-                "{operation} timed out (no response within {}s per attempt)",
+                "{operation} timed out: {url} gave no response within {}s per attempt",
                 after.as_secs_f64()
             ),
-            Error::Transport { operation, detail } => {
-                write!(f, "{operation} failed to reach Vonage: {detail}")
+            Error::Transport {
+                operation,
+                url,
+                detail,
+                ..
+            } => {
+                write!(f, "{operation} could not reach {url}: {detail}")
             }
             Error::Cancelled => write!(f, "the request was cancelled"),
             Error::Api {

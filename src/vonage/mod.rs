@@ -33,7 +33,7 @@ pub use client::{
     Client, ClientConfig, ClientSettings, DEFAULT_API_URL, DEFAULT_MAX_RETRIES,
     DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS, user_agent,
 };
-pub use errors::{Error, FieldError};
+pub use errors::{Error, FieldError, TransportClass};
 pub use secret::Secret;
 pub use secrets::ApiSecret;
 pub use subaccounts::{
