@@ -114,6 +114,13 @@ pub fn schema() -> Schema {
                     `VONAGE_REST_URL`, then `{DEFAULT_REST_URL}`."
                 )),
         )
+        .attribute(Attribute::string("ca_cert_pem").optional().description(
+            "\
+                    PEM certificates of extra certificate authorities to trust for `api_url` and \
+                    `rest_url`, in addition to the system's: for a TLS-inspecting corporate proxy, \
+                    or `vonage-sandbox --tls` (its `--tls-cert-out` file). The SSL_CERT_FILE \
+                    environment variable, pointing at a bundle, works too.",
+        ))
         .attribute(
             Attribute::number("max_retries")
                 .optional()
@@ -155,6 +162,7 @@ struct Config {
     api_secret: Option<String>,
     api_url: Option<String>,
     rest_url: Option<String>,
+    ca_cert_pem: Option<String>,
     max_retries: Option<Number>,
     request_timeout_seconds: Option<Number>,
     rate_limit_per_second: Option<Number>,
@@ -186,6 +194,19 @@ pub fn validate(config: &Value) -> Diagnostics {
                     .at(AttrPath::attr(name)),
             );
         }
+    }
+    if let Some(pem) = &c.ca_cert_pem
+        && !pem.contains("-----BEGIN CERTIFICATE-----")
+    {
+        diags.push(
+            Diagnostic::error(
+                "Not a PEM certificate",
+                "\
+                `ca_cert_pem` must hold one or more certificates in PEM form (`-----BEGIN \
+                CERTIFICATE-----` …), such as `file(\"ca.pem\")`.",
+            )
+            .at(AttrPath::attr("ca_cert_pem")),
+        );
     }
     let ranges = [
         (&MAX_RETRIES, &c.max_retries),
@@ -290,6 +311,7 @@ pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diag
     let mut cfg = ClientConfig::new(api_key.clone(), Secret::new(api_secret));
     cfg.api_url = api_url;
     cfg.rest_url = rest_url;
+    cfg.extra_root_certificate_pem = c.ca_cert_pem;
     cfg.user_agent = vonage::user_agent(Some(req.terraform_version).filter(|v| !v.is_empty()));
     if let Some(n) = c.max_retries.and_then(|n| n.as_i64()) {
         cfg.max_retries = n as u32;

@@ -280,10 +280,10 @@ class ApiResponse:
 class Sandbox:
     """A running vonage-sandbox on 127.0.0.1:<ephemeral port> with a state file in a private directory."""
 
-    LISTENING = re.compile(r"vonage-sandbox listening on (http://\S+)")
+    LISTENING = re.compile(r"vonage-sandbox listening on (https?://\S+)")
 
     def __init__(self, binary: Path, workdir: Path, api_key: str = SANDBOX_API_KEY, api_secret: str | None = None,
-                 startup_timeout: float = 30):
+                 startup_timeout: float = 30, extra_args: list[str] | None = None):
         self.api_key = api_key
         self.api_secret = api_secret or strong_secret()
         self.state_file = workdir / "sandbox.json"
@@ -292,7 +292,7 @@ class Sandbox:
         self._stderr = open(self.log_file, "wb")
         self.proc = subprocess.Popen(
             [str(binary), "--listen", "127.0.0.1:0", "--state", str(self.state_file),
-             "--api-key", self.api_key, "--api-secret", self.api_secret],
+             "--api-key", self.api_key, "--api-secret", self.api_secret, *(extra_args or [])],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
         self.url = self._await_listening(startup_timeout)
         # Keep draining stdout so the sandbox can never block on a full pipe.

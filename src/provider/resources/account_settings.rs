@@ -22,10 +22,19 @@ use crate::framework::schema::{Attribute, Block, IdentitySchema, Schema, timeout
 use crate::vonage::{Settings, SettingsUpdate};
 
 use crate::provider::ProviderData;
-use crate::provider::api_errors::diagnostic;
+use crate::provider::api_errors::{
+    diagnostic, diagnostic_for_fields, is_suspension, suspended_read_warning,
+};
 use crate::provider::config::check_http_url;
 
 pub const FORWARD_METHODS: [&str; 3] = ["GET_QUERY_PARAMS", "POST_QUERY_PARAMS", "POST_JSON"];
+
+/// The API's names for the fields this resource sends, and the attributes they come from.
+const SETTINGS_FIELDS: &[(&str, &str)] = &[
+    ("moCallBackUrl", "mo_callback_url"),
+    ("drCallBackUrl", "dr_callback_url"),
+    ("httpForwardMethod", "http_forward_method"),
+];
 
 pub struct AccountSettings;
 
@@ -219,10 +228,14 @@ impl Resource<ProviderData> for AccountSettings {
             .update_settings(&req.planned.update())
             .await
             .map_err(|e| {
-                diagnostic(
+                diagnostic_for_fields(
                     data,
-                    &format!("setting the callback URLs of account {}", data.api_key),
+                    &format!(
+                        "setting vonage_account_settings of account {}",
+                        data.api_key
+                    ),
                     &e,
+                    SETTINGS_FIELDS,
                 )
             })?;
         Ok(Model {
@@ -244,11 +257,21 @@ impl Resource<ProviderData> for AccountSettings {
             return Err(own_account_only(&data.api_key, id));
         }
         let settings = data.client.read_settings().await.map_err(|e| {
-            Diagnostics::from(diagnostic(
-                data,
-                &format!("reading the settings of account {}", data.api_key),
-                &e,
-            ))
+            Diagnostics::from(if is_suspension(&e) {
+                suspended_read_warning(
+                    &data.api_key,
+                    &format!("the settings of account {}", data.api_key),
+                )
+            } else {
+                diagnostic(
+                    data,
+                    &format!(
+                        "reading vonage_account_settings of account {}",
+                        data.api_key
+                    ),
+                    &e,
+                )
+            })
         })?;
         Ok(Some(state.with_settings(settings)))
     }
@@ -264,10 +287,14 @@ impl Resource<ProviderData> for AccountSettings {
             .update_settings(&req.planned.update())
             .await
             .map_err(|e| ApplyFailure {
-                diags: diagnostic(
+                diags: diagnostic_for_fields(
                     data,
-                    &format!("updating the callback URLs of account {}", data.api_key),
+                    &format!(
+                        "updating vonage_account_settings of account {}",
+                        data.api_key
+                    ),
                     &e,
+                    SETTINGS_FIELDS,
                 )
                 .into(),
                 partial: Some(req.prior.clone()),
@@ -285,7 +312,10 @@ impl Resource<ProviderData> for AccountSettings {
         data.client.update_settings(&unset).await.map_err(|e| {
             diagnostic(
                 data,
-                &format!("unsetting the callback URLs of account {}", data.api_key),
+                &format!(
+                    "destroying vonage_account_settings of account {} (unsetting its callbacks)",
+                    data.api_key
+                ),
                 &e,
             )
         })?;

@@ -28,7 +28,7 @@ use crate::framework::schema::{Attribute, Block, IdentitySchema, Schema, timeout
 use crate::vonage::{Error, Secret};
 
 use crate::provider::ProviderData;
-use crate::provider::api_errors::diagnostic;
+use crate::provider::api_errors::{diagnostic, is_suspension, suspended_read_warning};
 use crate::provider::secret_strength::{secret_rule, secret_strength, weak_secret_diagnostic};
 
 /// Vonage's limit of secrets per account.
@@ -303,7 +303,7 @@ impl Resource<ProviderData> for ApiSecret {
                 Error::Validation { .. } => weak_secret_diagnostic(attr, "Vonage rejected it"),
                 e => diagnostic(
                     data,
-                    &format!("creating an API secret for account {api_key}"),
+                    &format!("creating a vonage_api_secret for account {api_key}"),
                     &e,
                 ),
             })?;
@@ -332,9 +332,14 @@ impl Resource<ProviderData> for ApiSecret {
             })),
             // Revoked outside Terraform: leave state, so the next plan recreates it.
             Err(Error::NotFound { .. }) => Ok(None),
+            Err(e) if is_suspension(&e) => Err(suspended_read_warning(
+                &api_key,
+                &format!("vonage_api_secret {id} of account {api_key}"),
+            )
+            .into()),
             Err(e) => Err(diagnostic(
                 data,
-                &format!("reading API secret {id} of account {api_key}"),
+                &format!("reading vonage_api_secret {id} of account {api_key}"),
                 &e,
             )
             .into()),
@@ -378,7 +383,10 @@ impl Resource<ProviderData> for ApiSecret {
                     every account to keep at least one, and an account without one could not be \
                     managed at all. Nothing was revoked. Create its replacement first (add the \
                     new `vonage_api_secret`, apply, then remove this one), or stop managing it \
-                    without revoking it: `terraform state rm` this resource."
+                    without revoking it: replace the resource block with `removed {{ from = \
+                    ADDRESS  lifecycle {{ destroy = false }} }}` and apply (or run `terraform \
+                    state rm ADDRESS`). The rest of the destroy is not blocked by this secret once \
+                    it is removed that way."
                 ),
             )
             .into());
@@ -392,7 +400,7 @@ impl Resource<ProviderData> for ApiSecret {
             }
             Err(e) => Err(diagnostic(
                 data,
-                &format!("revoking API secret {id} of account {api_key}"),
+                &format!("destroying vonage_api_secret {id} (revoking it) of account {api_key}"),
                 &e,
             )
             .into()),

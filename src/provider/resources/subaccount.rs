@@ -26,7 +26,7 @@ use crate::vonage::{
 };
 
 use crate::provider::ProviderData;
-use crate::provider::api_errors::diagnostic;
+use crate::provider::api_errors::{diagnostic, diagnostic_for_fields};
 use crate::provider::secret_strength::{secret_strength, weak_secret_diagnostic};
 
 pub struct Subaccount;
@@ -64,6 +64,14 @@ impl Model {
 }
 
 const NAME_MAX: usize = 80;
+
+/// The API's names for the fields this resource sends, and the attributes they come from.
+const SUBACCOUNT_FIELDS: &[(&str, &str)] = &[
+    ("name", "name"),
+    ("secret", "secret_wo"),
+    ("use_primary_account_balance", "use_primary_account_balance"),
+    ("suspended", "suspended"),
+];
 
 #[async_trait]
 impl Resource<ProviderData> for Subaccount {
@@ -223,10 +231,14 @@ impl Resource<ProviderData> for Subaccount {
         };
         let (created, _generated_secret) =
             data.client.create_subaccount(&create).await.map_err(|e| {
-                diagnostic(
+                diagnostic_for_fields(
                     data,
-                    &format!("creating subaccount \"{name}\" of account {}", data.api_key),
+                    &format!(
+                        "creating vonage_subaccount \"{name}\" under account {}",
+                        data.api_key
+                    ),
                     &e,
+                    SUBACCOUNT_FIELDS,
                 )
             })?;
         let mut model = req.planned.clone().with_remote(created);
@@ -240,8 +252,12 @@ impl Resource<ProviderData> for Subaccount {
                 Ok(s) => model = model.with_remote(s),
                 Err(e) => {
                     return Err(ApplyFailure {
-                        diags: diagnostic(data, &format!("suspending new subaccount {key}"), &e)
-                            .into(),
+                        diags: diagnostic(
+                            data,
+                            &format!("suspending the new vonage_subaccount {key}"),
+                            &e,
+                        )
+                        .into(),
                         partial: Some(model),
                     });
                 }
@@ -262,7 +278,7 @@ impl Resource<ProviderData> for Subaccount {
         match data.client.get_subaccount(&key).await {
             Ok(s) => Ok(Some(state.with_remote(s))),
             Err(Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(diagnostic(data, &format!("reading subaccount {key}"), &e).into()),
+            Err(e) => Err(diagnostic(data, &format!("reading vonage_subaccount {key}"), &e).into()),
         }
     }
 
@@ -277,7 +293,13 @@ impl Resource<ProviderData> for Subaccount {
         match data.client.modify_subaccount(&key, &patch).await {
             Ok(s) => Ok(req.planned.with_remote(s)),
             Err(e) => Err(ApplyFailure {
-                diags: diagnostic(data, &format!("updating subaccount {key}"), &e).into(),
+                diags: diagnostic_for_fields(
+                    data,
+                    &format!("updating vonage_subaccount {key}"),
+                    &e,
+                    SUBACCOUNT_FIELDS,
+                )
+                .into(),
                 partial: Some(req.prior),
             }),
         }
@@ -296,7 +318,10 @@ impl Resource<ProviderData> for Subaccount {
             Ok(_) | Err(Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(diagnostic(
                 data,
-                &format!("suspending subaccount {key} (Vonage cannot delete subaccounts)"),
+                &format!(
+                    "destroying vonage_subaccount {key} (suspending it: Vonage cannot delete \
+                    subaccounts)"
+                ),
                 &e,
             )
             .into()),

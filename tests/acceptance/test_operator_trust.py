@@ -1,0 +1,161 @@
+"""Operator trust under real Terraform: plans that cannot brick themselves, diagnostics that name the URL tried
+and the attribute at fault, and the way out of every refusal."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+import tfharness as h
+
+SUBACCOUNT_WITH_ALIAS = h.PROVIDER_BLOCK + """
+variable "team_secret" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+provider "vonage" {}
+
+resource "vonage_subaccount" "team" {
+  name      = "team"
+  secret_wo = var.team_secret
+}
+
+provider "vonage" {
+  alias      = "team"
+  api_key    = vonage_subaccount.team.api_key
+  api_secret = var.team_secret
+}
+
+resource "vonage_account_settings" "team" {
+  provider        = vonage.team
+  mo_callback_url = "https://example.com/team/inbound"
+}
+"""
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_suspended_subaccount_does_not_brick_the_plan(tf, sandbox):
+    """The documented pattern: a subaccount's callbacks set through a provider alias with its credentials. When
+    the subaccount is suspended out of band, its own credentials are refused; the plan still works, warns, and
+    plans the reactivation that fixes it."""
+    tf.env.update(sandbox.provider_env)
+    env = {"TF_VAR_team_secret": h.strong_secret()}
+    tf.write("main.tf", SUBACCOUNT_WITH_ALIAS)
+    tf.run("apply", "-auto-approve", env=env).ok()
+    key = next(r for r in tf.json("show", "-json")["values"]["root_module"]["resources"]
+               if r["type"] == "vonage_subaccount")["values"]["api_key"]
+    assert sandbox.api("PATCH", f"/accounts/{sandbox.api_key}/subaccounts/{key}",
+                       json={"suspended": True}).status == 200
+
+    plan = tf.run("plan", "-detailed-exitcode", env=env)
+    assert plan.rc == 2, plan.explain()
+    assert plan.says(f"Account {key} is suspended"), plan.explain()
+    assert plan.says("-target="), plan.explain()
+    assert plan.says("~ suspended = true -> false"), plan.explain()
+
+    tf.run("apply", "-auto-approve", env=env).ok()
+    assert sandbox.api("GET", f"/accounts/{sandbox.api_key}/subaccounts/{key}").body["suspended"] is False
+    assert tf.run("plan", "-detailed-exitcode", env=env).rc == 0
+
+
+def test_a_closed_port_is_named_with_its_url(tf, sandbox):
+    port = closed_port()
+    tf.env.update(sandbox.provider_env)
+    tf.env.update(VONAGE_API_URL=f"http://127.0.0.1:{port}", VONAGE_REST_URL=f"http://127.0.0.1:{port}")
+    tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {\n  max_retries = 0\n}\ndata "vonage_balance" "b" {}\n')
+    result = tf.run("plan")
+    assert result.rc == 1, result.explain()
+    assert result.says(f"http://127.0.0.1:{port}/account/get-balance"), result.explain()
+    assert result.says("connection refused"), result.explain()
+    assert not result.says("wait and run Terraform again"), result.explain()
+
+
+def test_an_untrusted_certificate_points_to_ca_cert_pem_which_fixes_it(tf, tmp_path):
+    """A TLS sandbox whose certificate nobody trusts yet: the error says so and names the two ways out, and
+    both (the `ca_cert_pem` argument and SSL_CERT_FILE) work."""
+    cert = tmp_path / "sandbox-ca.pem"
+    box = h.Sandbox(h.sandbox_bin(), tmp_path / "tls-sandbox", extra_args=["--tls", "--tls-cert-out", str(cert)])
+    try:
+        assert box.url.startswith("https://")
+        tf.env.update(box.provider_env)
+        data = 'data "vonage_balance" "b" {}\noutput "balance" {\n  value = data.vonage_balance.b.value\n}\n'
+        tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {\n  max_retries = 0\n}\n' + data)
+        untrusted = tf.run("plan")
+        assert untrusted.rc == 1, untrusted.explain()
+        assert untrusted.says("is not trusted") and untrusted.says("ca_cert_pem"), untrusted.explain()
+        assert untrusted.says("SSL_CERT_FILE") and untrusted.says(box.url), untrusted.explain()
+
+        tf.write("main.tf", h.PROVIDER_BLOCK + f"""
+provider "vonage" {{
+  ca_cert_pem = file("{cert}")
+}}
+""" + data)
+        tf.run("apply", "-auto-approve").ok()
+        assert tf.json("output", "-json")["balance"]["value"] is not None
+
+        tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {}\n' + data)
+        tf.run("apply", "-auto-approve", env={"SSL_CERT_FILE": str(cert)}).ok()
+    finally:
+        box.stop()
+
+
+def test_a_refused_callback_url_points_at_the_attribute(tf, tmp_path):
+    box = h.Sandbox(h.sandbox_bin(), tmp_path / "checking-sandbox", extra_args=["--check-callbacks"])
+    try:
+        tf.env.update(box.provider_env)
+        port = closed_port()
+        tf.write("main.tf", h.PROVIDER_BLOCK + f"""
+provider "vonage" {{}}
+
+resource "vonage_account_settings" "this" {{
+  mo_callback_url = "http://127.0.0.1:{port}/not-listening"
+}}
+""")
+        result = tf.run("apply", "-auto-approve")
+        assert result.rc == 1, result.explain()
+        assert result.says("mo_callback_url"), result.explain()
+        assert not result.says("moCallBackUrl"), result.explain()
+        assert result.says('mo_callback_url = "http://127.0.0.1'), "the diagnostic points at the line"
+    finally:
+        box.stop()
+
+
+def test_the_last_secret_refusal_names_the_removed_block(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    secrets = sandbox.api("GET", f"/accounts/{sandbox.api_key}/secrets").body["_embedded"]["secrets"]
+    only = secrets[0]["id"]
+    tf.write("main.tf", h.PROVIDER_BLOCK + f"""
+provider "vonage" {{}}
+
+import {{
+  to = vonage_api_secret.own
+  id = "{sandbox.api_key}/{only}"
+}}
+
+resource "vonage_api_secret" "own" {{}}
+""")
+    tf.run("apply", "-auto-approve").ok()
+    refused = tf.run("destroy", "-auto-approve")
+    assert refused.rc == 1 and refused.says("lifecycle { destroy = false }"), refused.explain()
+    # The advice works: a removed block stops managing it without revoking it.
+    tf.write("main.tf", h.PROVIDER_BLOCK + """
+provider "vonage" {}
+
+removed {
+  from = vonage_api_secret.own
+  lifecycle {
+    destroy = false
+  }
+}
+""")
+    tf.run("apply", "-auto-approve").ok()
+    assert [s["id"] for s in sandbox.api("GET", f"/accounts/{sandbox.api_key}/secrets").body["_embedded"]["secrets"]] == [only]
+    assert os.path.exists(tf.workdir / "terraform.tfstate")
+    assert "vonage_api_secret" not in (tf.workdir / "terraform.tfstate").read_text()
