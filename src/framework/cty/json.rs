@@ -85,7 +85,7 @@ fn from_json(j: &J, ty: &Type, path: &mut Vec<String>) -> Result<Value, CtyError
         (J::Number(n), Type::Number) => Value::Number(Number::from(n)),
         (J::String(s), Type::Number) => Value::Number(
             s.parse()
-                .map_err(|_| want(path, format!("a number (not {s:?})")))?,
+                .map_err(|_| want(path, "a number (not a string of other text)".into()))?,
         ),
         (J::Bool(b), Type::Bool) => Value::Bool(*b),
         (J::String(s), Type::Bool) if s == "true" || s == "false" => Value::Bool(s == "true"),

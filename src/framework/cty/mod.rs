@@ -256,7 +256,7 @@ fn conform_at(v: Value, ty: &Type, path: &mut Vec<String>) -> Result<Value, CtyE
         (Value::Number(n), Type::Number) => Value::Number(n),
         (Value::String(s), Type::Number) => Value::Number(
             s.parse()
-                .map_err(|_| err(path, format!("a number is required, got {s:?}")))?,
+                .map_err(|_| err(path, "a number is required, got other text".into()))?,
         ),
         (Value::Bool(b), Type::Bool) => Value::Bool(b),
         (Value::String(s), Type::Bool) => match s.as_str() {

@@ -160,7 +160,7 @@ fn from_mp(mp: Mp, ty: &Type, path: &mut Vec<String>) -> Result<Value, CtyError>
             let s = s.into_str().ok_or_else(|| want(path, "a number"))?;
             Value::Number(
                 s.parse()
-                    .map_err(|_| CtyError::at(path, format!("{s:?} is not a number")))?,
+                    .map_err(|_| CtyError::at(path, "a string that is not a number".into()))?,
             )
         }
         (Mp::Array(xs), Type::List(et)) => Value::List(elems(xs, et, path)?),

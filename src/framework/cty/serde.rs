@@ -19,14 +19,27 @@ use super::{CtyError, Number, Type, Value};
 
 /// Read a typed model out of a value. Unknown parts read as null.
 pub fn from_value<T: DeserializeOwned>(v: &Value) -> Result<T, CtyError> {
-    serde_json::from_value(to_json_lenient(v)).map_err(|e| CtyError::new(e.to_string()))
+    serde_json::from_value(to_json_lenient(v)).map_err(|e| CtyError::new(without_values(&e)))
 }
 
 /// Turn a typed model into a value of type `ty`.
 pub fn to_value<T: Serialize>(model: &T, ty: &Type) -> Result<Value, CtyError> {
-    let j = serde_json::to_value(model).map_err(|e| CtyError::new(e.to_string()))?;
-    let bytes = serde_json::to_vec(&j).map_err(|e| CtyError::new(e.to_string()))?;
+    let j = serde_json::to_value(model).map_err(|e| CtyError::new(without_values(&e)))?;
+    let bytes = serde_json::to_vec(&j).map_err(|e| CtyError::new(without_values(&e)))?;
     super::json::decode(&bytes, ty)
+}
+
+/// serde's message without the value it quotes (`invalid type: string "…", expected i64`
+/// becomes `invalid type, expected i64`): values can be secrets, and these messages end up in
+/// diagnostics.
+pub fn without_values(e: &impl std::fmt::Display) -> String {
+    let msg = e.to_string();
+    match (msg.find(": "), msg.rfind(", expected")) {
+        (Some(i), Some(j)) if i < j => format!("{}{}", &msg[..i], &msg[j..]),
+        (Some(i), None) if msg.starts_with("invalid") => msg[..i].to_owned(),
+        _ if msg.starts_with("unknown variant") => "unknown variant".to_owned(),
+        _ => msg,
+    }
 }
 
 fn to_json_lenient(v: &Value) -> J {
@@ -70,6 +83,26 @@ mod tests {
         id: Option<String>,
         count: Option<Number>,
         tags: Vec<String>,
+    }
+
+    #[test]
+    fn conversion_errors_never_quote_the_value() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Counted {
+            count: Option<i64>,
+        }
+        let v = Value::Object([("count".into(), Value::string("Hunter2secret"))].into());
+        let e = from_value::<Counted>(&v).unwrap_err();
+        assert!(!e.to_string().contains("Hunter2secret"), "{e}");
+        assert!(e.to_string().contains("expected i64"), "{e}");
+        let v = Value::Object([("count".into(), Value::Number("8.5".parse().unwrap()))].into());
+        let e = from_value::<Counted>(&v).unwrap_err();
+        assert!(!e.to_string().contains("8.5"), "{e}");
+        assert_eq!(
+            without_values(&"missing field `count`"),
+            "missing field `count`"
+        );
     }
 
     #[test]
