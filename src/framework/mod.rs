@@ -5,6 +5,7 @@
 //! - [`plan`]: Terraform's planning rules, applied once for every resource;
 //! - [`resource`], [`data_source`], [`ephemeral`], [`provider`]: the traits authors implement, on
 //!   typed models;
+//! - [`upgrade`]: reading state that earlier schema versions wrote;
 //! - [`diagnostics`]: errors and warnings with attribute paths.
 //!
 //! Must not: know about protobuf (that is `tfplugin`) or about Vonage (that is `provider` and
@@ -18,3 +19,4 @@ pub mod plan;
 pub mod provider;
 pub mod resource;
 pub mod schema;
+pub mod upgrade;

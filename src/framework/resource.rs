@@ -8,6 +8,7 @@
 //!
 //! Must not: see protobuf or msgpack (that is `tfplugin`), or know any Vonage detail.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -19,6 +20,7 @@ use super::cty::{self, Value};
 use super::diagnostics::{AttrPath, Diagnostic, Diagnostics};
 use super::plan;
 use super::schema::{IdentitySchema, Schema};
+use super::upgrade::{self, RawState, StateUpgrader};
 
 /// What every operation gets: the configured provider and the stop signal.
 pub struct Ctx<'a, D> {
@@ -152,6 +154,12 @@ pub trait Resource<D: Send + Sync>: Send + Sync + 'static {
         req: UpdateRequest<Self::Model>,
     ) -> Result<Self::Model, ApplyFailure<Self::Model>>;
     async fn delete(&self, ctx: &Ctx<'_, D>, state: Self::Model) -> Result<(), Diagnostics>;
+    /// One upgrader per earlier schema version, keyed by that version. Each turns state stored
+    /// with its version into a model of the current schema in one step.
+    fn state_upgraders(&self) -> BTreeMap<i64, StateUpgrader<Self::Model>> {
+        BTreeMap::new()
+    }
+
     /// A partial model from an import id; `read` fills in the rest.
     async fn import(&self, ctx: &Ctx<'_, D>, id: &str) -> Result<Self::Model, Diagnostics>;
     /// A partial model from an identity (import blocks with `identity = {...}`). By default an
@@ -195,6 +203,14 @@ pub trait DynResource<D: Send + Sync>: Send + Sync {
     fn identity_schema(&self) -> Option<IdentitySchema>;
     fn identity_of(&self, state: &Value) -> Option<Value>;
     fn validate(&self, config: &Value, write_only_allowed: bool) -> Diagnostics;
+    /// Stored state of schema `version`, in the current schema (see [`upgrade`]).
+    fn upgrade_state(&self, version: i64, raw: RawState<'_>) -> Result<Value, Diagnostics>;
+    /// A stored identity of identity-schema `version`, in the current identity schema.
+    fn upgrade_identity(
+        &self,
+        version: i64,
+        json: &[u8],
+    ) -> Result<(Value, IdentitySchema), Diagnostics>;
     async fn read(&self, ctx: &Ctx<'_, D>, state: &Value) -> (Value, Diagnostics);
     async fn plan(
         &self,
@@ -392,6 +408,56 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
             Resource::validate(self, req)
         }));
         diags
+    }
+
+    fn upgrade_state(&self, version: i64, raw: RawState<'_>) -> Result<Value, Diagnostics> {
+        let schema = Resource::schema(self);
+        upgrade::upgrade_state(Resource::type_name(self), &schema, version, raw, || {
+            Resource::state_upgraders(self)
+        })
+    }
+
+    fn upgrade_identity(
+        &self,
+        version: i64,
+        json: &[u8],
+    ) -> Result<(Value, IdentitySchema), Diagnostics> {
+        let tn = Resource::type_name(self);
+        let Some(schema) = Resource::identity_schema(self) else {
+            return Err(Diagnostic::error(
+                format!("{tn} has no identity"),
+                format!("`{tn}` does not support resource identity."),
+            )
+            .into());
+        };
+        if version != schema.version {
+            return Err(Diagnostic::error(
+                format!("Unsupported identity version for {tn}"),
+                format!(
+                    "\
+                    This `{tn}` was stored with identity version {version}; this provider reads \
+                    only version {}. Use the provider version that wrote the state.",
+                    schema.version
+                ),
+            )
+            .into());
+        }
+        let identity = cty::json::decode(json, &schema.value_type()).map_err(|e| {
+            Diagnostic::error(
+                format!("Unreadable identity of {tn}"),
+                format!(
+                    "\
+                    The stored identity of this `{tn}` could not be read ({}). Remove it from \
+                    state with `terraform state rm` and import the object again.",
+                    if e.path.is_empty() {
+                        "malformed"
+                    } else {
+                        &e.path
+                    }
+                ),
+            )
+        })?;
+        Ok((identity, schema))
     }
 
     async fn read(&self, ctx: &Ctx<'_, D>, state: &Value) -> (Value, Diagnostics) {
