@@ -110,6 +110,14 @@ impl Diagnostics {
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(|d| d.severity == Severity::Error)
     }
+    /// `Err(self)` when any is an error, else `Ok(self)` (warnings to pass on): for `?`.
+    pub fn fail_on_errors(self) -> Result<Diagnostics, Diagnostics> {
+        if self.has_errors() {
+            Err(self)
+        } else {
+            Ok(self)
+        }
+    }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -7,6 +7,7 @@ use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics, PathStep,
 use crate::framework::schema::{
     AttrType, Attribute, Block, IdentitySchema, NestedBlock, Nesting, Schema,
 };
+use crate::framework::upgrade::RawState;
 
 use super::proto;
 use proto::schema::{
@@ -128,6 +129,37 @@ pub fn path(p: &AttrPath) -> proto::AttributePath {
                 }),
             })
             .collect(),
+    }
+}
+
+/// Whether Terraform accepts write-only attributes (1.11+).
+pub fn write_only_allowed(caps: Option<&proto::ClientCapabilities>) -> bool {
+    caps.is_some_and(|c| c.write_only_attributes_allowed)
+}
+
+/// Stored state as the framework reads it.
+pub fn raw_state(raw: &proto::RawState) -> RawState<'_> {
+    RawState {
+        json: &raw.json,
+        flatmap: !raw.flatmap.is_empty(),
+    }
+}
+
+/// An identity value on the wire.
+pub fn identity(v: &Value, s: &IdentitySchema) -> Result<proto::ResourceIdentityData, Diagnostics> {
+    Ok(proto::ResourceIdentityData {
+        identity_data: Some(encode(v, &s.value_type(), "identity")?),
+    })
+}
+
+/// The identity an import block gives, decoded with the resource's identity schema.
+pub fn given_identity(
+    given: Option<&proto::ResourceIdentityData>,
+    schema: Option<IdentitySchema>,
+) -> Result<Option<Value>, Diagnostics> {
+    match (schema, given.and_then(|i| i.identity_data.as_ref())) {
+        (Some(s), Some(dv)) => decode(Some(dv), &s.value_type(), "identity").map(Some),
+        _ => Ok(None),
     }
 }
 

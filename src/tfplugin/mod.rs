@@ -3,12 +3,18 @@
 //! Owns the generated protobuf code ([`proto`] and go-plugin's [`goplugin`]), the pure
 //! conversions between protobuf and framework types ([`convert`]), and [`ProviderService`],
 //! which implements every RPC by converting in, calling the framework, and converting out.
+//! Each RPC runs through one helper (`session`): the configured provider and the stop signal
+//! in, early-return diagnostics and a debug log line out. RPCs for features the provider does
+//! not offer answer from `not_offered`.
 //!
 //! Must not: hold planning logic or resource knowledge. If an RPC handler does more than look
 //! a type up, convert, call and convert back, the logic belongs in `framework`.
 
+mod catalogue;
 pub mod convert;
+mod not_offered;
 mod service;
+mod session;
 
 pub use service::ProviderService;
 

@@ -1,0 +1,149 @@
+//! The provider's types by name, and the RPC answers made from them alone: the schema
+//! (`GetProviderSchema`, built once per process), the metadata and the identity schemas.
+//!
+//! Must not: run any author code but `type_name`, `schema` and `identity_schema`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use super::convert;
+use super::proto::{self, get_metadata, get_provider_schema, get_resource_identity_schemas};
+use crate::framework::cty::Value;
+use crate::framework::data_source::DynDataSource;
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::ephemeral::DynEphemeralResource;
+use crate::framework::provider::Provider;
+use crate::framework::resource::DynResource;
+use crate::framework::schema::Schema;
+
+type Named<T> = HashMap<&'static str, Arc<T>>;
+
+pub struct Catalogue<P: Provider> {
+    pub provider: P,
+    resources: Named<dyn DynResource<P::Data>>,
+    data_sources: Named<dyn DynDataSource<P::Data>>,
+    ephemerals: Named<dyn DynEphemeralResource<P::Data>>,
+    schema_response: OnceLock<get_provider_schema::Response>,
+}
+
+impl<P: Provider> Catalogue<P> {
+    pub fn new(provider: P) -> Self {
+        Catalogue {
+            resources: (provider.resources().into_iter())
+                .map(|r| (r.type_name(), r))
+                .collect(),
+            data_sources: (provider.data_sources().into_iter())
+                .map(|d| (d.type_name(), d))
+                .collect(),
+            ephemerals: (provider.ephemeral_resources().into_iter())
+                .map(|e| (e.type_name(), e))
+                .collect(),
+            provider,
+            schema_response: OnceLock::new(),
+        }
+    }
+
+    pub fn resource(&self, type_name: &str) -> Result<&dyn DynResource<P::Data>, Diagnostics> {
+        lookup(&self.resources, "resource", type_name)
+    }
+
+    pub fn data_source(&self, type_name: &str) -> Result<&dyn DynDataSource<P::Data>, Diagnostics> {
+        lookup(&self.data_sources, "data source", type_name)
+    }
+
+    pub fn ephemeral(
+        &self,
+        type_name: &str,
+    ) -> Result<&dyn DynEphemeralResource<P::Data>, Diagnostics> {
+        lookup(&self.ephemerals, "ephemeral resource", type_name)
+    }
+
+    fn capabilities() -> proto::ServerCapabilities {
+        proto::ServerCapabilities {
+            plan_destroy: true,
+            get_provider_schema_optional: true,
+            move_resource_state: false,
+            generate_resource_config: false,
+        }
+    }
+
+    pub fn schema_response(&self) -> get_provider_schema::Response {
+        fn schemas<'a, T: ?Sized + 'a>(
+            named: &'a Named<T>,
+            schema: impl Fn(&T) -> Schema,
+        ) -> HashMap<String, proto::Schema> {
+            (named.iter())
+                .map(|(t, x)| (t.to_string(), convert::schema(&schema(x))))
+                .collect()
+        }
+        let build = || get_provider_schema::Response {
+            provider: Some(convert::schema(&self.provider.schema())),
+            resource_schemas: schemas(&self.resources, |r| r.schema()),
+            data_source_schemas: schemas(&self.data_sources, |d| d.schema()),
+            ephemeral_resource_schemas: schemas(&self.ephemerals, |e| e.schema()),
+            server_capabilities: Some(Self::capabilities()),
+            ..Default::default()
+        };
+        self.schema_response.get_or_init(build).clone()
+    }
+
+    pub fn metadata(&self) -> get_metadata::Response {
+        use get_metadata::{DataSourceMetadata, EphemeralMetadata, ResourceMetadata};
+        fn names<T: ?Sized>(named: &Named<T>) -> impl Iterator<Item = String> + '_ {
+            named.keys().map(|t| t.to_string())
+        }
+        get_metadata::Response {
+            server_capabilities: Some(Self::capabilities()),
+            resources: names(&self.resources)
+                .map(|type_name| ResourceMetadata { type_name })
+                .collect(),
+            data_sources: names(&self.data_sources)
+                .map(|type_name| DataSourceMetadata { type_name })
+                .collect(),
+            ephemeral_resources: names(&self.ephemerals)
+                .map(|type_name| EphemeralMetadata { type_name })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    pub fn identity_schemas(&self) -> get_resource_identity_schemas::Response {
+        get_resource_identity_schemas::Response {
+            identity_schemas: (self.resources.iter())
+                .filter_map(|(t, r)| {
+                    Some((
+                        t.to_string(),
+                        convert::identity_schema(&r.identity_schema()?),
+                    ))
+                })
+                .collect(),
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
+/// The identity of `state` on the wire, when the resource has one.
+pub fn identity<D: Send + Sync>(
+    r: &dyn DynResource<D>,
+    state: &Value,
+) -> Option<proto::ResourceIdentityData> {
+    convert::identity(&r.identity_of(state)?, &r.identity_schema()?).ok()
+}
+
+fn lookup<'a, T: ?Sized>(
+    named: &'a Named<T>,
+    kind: &str,
+    type_name: &str,
+) -> Result<&'a T, Diagnostics> {
+    named.get(type_name).map(|x| x.as_ref()).ok_or_else(|| {
+        Diagnostic::error(
+            format!("Unknown {kind} type"),
+            format!(
+                "\
+                This provider has no {kind} named `{type_name}`. Check the spelling, or upgrade \
+                the provider if the type is newer than this version."
+            ),
+        )
+        .into()
+    })
+}

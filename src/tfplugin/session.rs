@@ -1,0 +1,253 @@
+//! What every RPC runs with, and the one place that runs it.
+//!
+//! [`Sessions`] holds what the RPCs of one provider process share: the configured provider
+//! data (set by `ConfigureProvider`) and the stop signal (fired by `StopProvider`).
+//! [`Sessions::serve`] runs one RPC body: it hands the body a [`Session`], whose
+//! [`Session::ctx`] is the framework's `Ctx`; turns diagnostics the body returns early into
+//! the RPC's response; and logs the RPC's name, its type and how long it took, at debug level.
+//!
+//! Adding an RPC (list resources, actions): name it with the [`Rpc`] constructor of its kind
+//! (add one for a new kind: it only picks the log key of the type name), implement
+//! [`Diagnosable`] for its response, and write its body as a closure over a [`Session`].
+//!
+//! Must not: log values. Log lines carry RPC names, type names, durations and counts only.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
+
+use tokio_util::sync::CancellationToken;
+use tonic::{Response, Status};
+
+use super::convert;
+use super::proto;
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::resource::Ctx;
+use crate::logging;
+
+/// What every RPC method returns.
+pub type Reply<T> = Result<Response<T>, Status>;
+
+/// What one RPC runs with: the configured provider (if any) and the stop signal.
+pub struct Session<D> {
+    data: Option<Arc<D>>,
+    cancel: CancellationToken,
+}
+
+impl<D> Session<D> {
+    /// The framework's view of this session.
+    pub fn ctx(&self) -> Ctx<'_, D> {
+        Ctx {
+            data: self.data.as_deref(),
+            cancel: self.cancel.clone(),
+        }
+    }
+}
+
+/// What the RPCs of one provider process share.
+pub struct Sessions<D> {
+    /// Set by `ConfigureProvider`; `None` before, or when the configuration was not yet known.
+    data: RwLock<Option<Arc<D>>>,
+    /// Fired by `StopProvider`; replaced afterwards so later calls can run.
+    stop: Mutex<CancellationToken>,
+}
+
+impl<D: Send + Sync> Sessions<D> {
+    pub fn new() -> Self {
+        Sessions {
+            data: RwLock::new(None),
+            stop: Mutex::new(CancellationToken::new()),
+        }
+    }
+
+    /// Keep what `ConfigureProvider` produced for every later RPC.
+    pub fn configure(&self, data: Option<D>) {
+        *self.data.write().unwrap_or_else(|e| e.into_inner()) = data.map(Arc::new);
+    }
+
+    /// Cancel every operation in flight; later RPCs get a fresh signal.
+    pub fn stop(&self) {
+        let mut token = self.stop.lock().unwrap_or_else(|e| e.into_inner());
+        token.cancel();
+        *token = CancellationToken::new();
+    }
+
+    fn open(&self) -> Session<D> {
+        Session {
+            data: self.data.read().unwrap_or_else(|e| e.into_inner()).clone(),
+            cancel: self.stop.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+        }
+    }
+
+    /// Serve one RPC: run `body` in a fresh session, answer with its response or with the
+    /// diagnostics it stopped on, and log the call.
+    pub async fn serve<T, Fut>(&self, rpc: Rpc, body: impl FnOnce(Session<D>) -> Fut) -> Reply<T>
+    where
+        T: Diagnosable,
+        Fut: Future<Output = Result<T, Diagnostics>>,
+    {
+        let started = Instant::now();
+        let response = body(self.open())
+            .await
+            .unwrap_or_else(|d| T::from_diagnostics(&d));
+        rpc.log_served(started, response.diagnostics());
+        Ok(Response::new(response))
+    }
+}
+
+/// The RPC being served, named for logs.
+pub struct Rpc {
+    name: &'static str,
+    /// The log key of the type name (`tf_resource_type`, ...), and the type name.
+    kind: Option<(&'static str, String)>,
+}
+
+impl Rpc {
+    /// An RPC about the provider as a whole.
+    pub fn provider(name: &'static str) -> Rpc {
+        Rpc { name, kind: None }
+    }
+    pub fn resource(name: &'static str, type_name: &str) -> Rpc {
+        Rpc::typed(name, "tf_resource_type", type_name)
+    }
+    pub fn data_source(name: &'static str, type_name: &str) -> Rpc {
+        Rpc::typed(name, "tf_data_source_type", type_name)
+    }
+    pub fn ephemeral(name: &'static str, type_name: &str) -> Rpc {
+        Rpc::typed(name, "tf_ephemeral_resource_type", type_name)
+    }
+    fn typed(name: &'static str, key: &'static str, type_name: &str) -> Rpc {
+        Rpc {
+            name,
+            kind: Some((key, type_name.to_owned())),
+        }
+    }
+
+    /// The key/value pairs of the "Served request" log line.
+    pub fn log_fields<'a>(
+        &'a self,
+        duration_ms: &'a str,
+        errors: &'a str,
+        warnings: &'a str,
+    ) -> Vec<(&'a str, &'a str)> {
+        let mut fields = vec![("tf_rpc", self.name)];
+        if let Some((key, type_name)) = &self.kind {
+            fields.push((key, type_name));
+        }
+        fields.extend([
+            ("tf_req_duration_ms", duration_ms),
+            ("diagnostic_errors", errors),
+            ("diagnostic_warnings", warnings),
+        ]);
+        fields
+    }
+
+    fn log_served(&self, started: Instant, diagnostics: &[proto::Diagnostic]) {
+        if !logging::enabled(logging::Level::Debug) {
+            return;
+        }
+        let error = proto::diagnostic::Severity::Error as i32;
+        let errors = diagnostics.iter().filter(|d| d.severity == error).count();
+        let warnings = diagnostics.len() - errors;
+        let ms = started.elapsed().as_millis().to_string();
+        let (errors, warnings) = (errors.to_string(), warnings.to_string());
+        let fields = self.log_fields(&ms, &errors, &warnings);
+        logging::debug("Served request", &fields);
+    }
+}
+
+/// Responses that carry diagnostics, so an RPC body can fail early with `?` and still answer
+/// Terraform with a diagnostic rather than a gRPC error.
+pub trait Diagnosable {
+    fn from_diagnostics(d: &Diagnostics) -> Self;
+    fn diagnostics(&self) -> &[proto::Diagnostic];
+}
+
+macro_rules! diagnosable {
+    ($($rpc:ident),* $(,)?) => {$(
+        impl Diagnosable for proto::$rpc::Response {
+            #[allow(clippy::needless_update)]
+            fn from_diagnostics(d: &Diagnostics) -> Self {
+                Self { diagnostics: convert::diagnostics(d), ..Default::default() }
+            }
+            fn diagnostics(&self) -> &[proto::Diagnostic] {
+                &self.diagnostics
+            }
+        }
+    )*};
+}
+
+diagnosable!(
+    get_metadata,
+    get_provider_schema,
+    get_resource_identity_schemas,
+    validate_provider_config,
+    validate_resource_config,
+    validate_data_resource_config,
+    upgrade_resource_state,
+    upgrade_resource_identity,
+    configure_provider,
+    read_resource,
+    plan_resource_change,
+    apply_resource_change,
+    import_resource_state,
+    read_data_source,
+    validate_ephemeral_resource_config,
+    open_ephemeral_resource,
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_lines_name_the_rpc_the_type_and_the_duration_only() {
+        let rpc = Rpc::resource("PlanResourceChange", "vonage_subaccount");
+        assert_eq!(
+            rpc.log_fields("12", "0", "1"),
+            [
+                ("tf_rpc", "PlanResourceChange"),
+                ("tf_resource_type", "vonage_subaccount"),
+                ("tf_req_duration_ms", "12"),
+                ("diagnostic_errors", "0"),
+                ("diagnostic_warnings", "1"),
+            ]
+        );
+        let rpc = Rpc::provider("ConfigureProvider");
+        let keys: Vec<&str> = rpc
+            .log_fields("1", "0", "0")
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "tf_rpc",
+                "tf_req_duration_ms",
+                "diagnostic_errors",
+                "diagnostic_warnings"
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn an_early_return_becomes_the_responses_diagnostics_and_stop_reaches_the_session() {
+        use crate::framework::diagnostics::Diagnostic;
+        let sessions = Sessions::<()>::new();
+        let response: Response<proto::read_resource::Response> = sessions
+            .serve(Rpc::resource("ReadResource", "t"), |_| async {
+                Err(Diagnostic::error("s", "d").into())
+            })
+            .await
+            .unwrap();
+        assert_eq!(response.get_ref().diagnostics[0].summary, "s");
+
+        let session = sessions.open();
+        assert!(session.ctx().data.is_none());
+        sessions.stop();
+        assert!(session.ctx().cancel.is_cancelled());
+        assert!(!sessions.open().ctx().cancel.is_cancelled());
+        sessions.configure(Some(()));
+        assert!(sessions.open().ctx().data.is_some());
+    }
+}
