@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::cty::{self, Value};
-use super::diagnostics::{Diagnostic, Diagnostics};
-use super::resource::{Ctx, ValidateRequest, model_error, validate_model};
+use super::diagnostics::Diagnostics;
+use super::resource::{Ctx, ValidateRequest, model_error, validate_model, with_limits};
 use super::schema::Schema;
 
 #[async_trait]
@@ -57,15 +57,10 @@ impl<D: Send + Sync, S: DataSource<D>> DynDataSource<D> for S {
             Err(e) => return (Value::Null, model_error(tn, e)),
         };
         let read = DataSource::read(self, ctx, model);
-        let result = tokio::select! {
-            r = read => r,
-            _ = ctx.cancel.cancelled() => Err(Diagnostic::error(
-                format!("Cancelled reading {tn}"),
-                "Terraform asked the provider to stop.",
-            )
-            .into()),
-        };
-        match result {
+        match with_limits(&ctx.cancel, None, format!("reading {tn}"), read)
+            .await
+            .and_then(|r| r)
+        {
             Ok(m) => match cty::serde::to_value(&m, &DataSource::schema(self).value_type()) {
                 Ok(v) => (v, Diagnostics::new()),
                 Err(e) => (Value::Null, model_error(tn, e)),

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 
 use super::cty::{self, Value};
 use super::diagnostics::Diagnostics;
-use super::resource::{Ctx, ValidateRequest, model_error, validate_model};
+use super::resource::{Ctx, ValidateRequest, model_error, validate_model, with_limits};
 use super::schema::Schema;
 
 #[async_trait]
@@ -55,7 +55,11 @@ impl<D: Send + Sync, E: EphemeralResource<D>> DynEphemeralResource<D> for E {
             Ok(m) => m,
             Err(e) => return (Value::Null, model_error(tn, e)),
         };
-        match EphemeralResource::open(self, ctx, model).await {
+        let open = EphemeralResource::open(self, ctx, model);
+        match with_limits(&ctx.cancel, None, format!("opening {tn}"), open)
+            .await
+            .and_then(|r| r)
+        {
             Ok(m) => {
                 match cty::serde::to_value(&m, &EphemeralResource::schema(self).value_type()) {
                     Ok(v) => (v, Diagnostics::new()),
@@ -64,5 +68,63 @@ impl<D: Send + Sync, E: EphemeralResource<D>> DynEphemeralResource<D> for E {
             }
             Err(d) => (Value::Null, d),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde::Deserialize;
+    use tokio_util::sync::CancellationToken;
+
+    use super::*;
+    use crate::framework::schema::{Attribute, Block};
+
+    /// An ephemeral resource whose `open` never finishes on its own.
+    struct Stuck;
+
+    #[derive(Serialize, Deserialize)]
+    struct Model {
+        value: Option<String>,
+    }
+
+    #[async_trait]
+    impl EphemeralResource<()> for Stuck {
+        type Model = Model;
+        fn type_name(&self) -> &'static str {
+            "test_stuck"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(
+                0,
+                Block::new("t").attribute(Attribute::string("value").computed()),
+            )
+        }
+        async fn open(&self, _: &Ctx<'_, ()>, _: Model) -> Result<Model, Diagnostics> {
+            std::future::pending().await
+        }
+    }
+
+    #[tokio::test]
+    async fn stop_provider_cancels_an_open_in_flight() {
+        let cancel = CancellationToken::new();
+        let ctx = Ctx {
+            data: None,
+            cancel: cancel.clone(),
+        };
+        let stop = async {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            cancel.cancel();
+        };
+        let config = Value::Object([("value".into(), Value::Null)].into());
+        let open = DynEphemeralResource::open(&Stuck, &ctx, &config);
+        let ((result, diags), ()) =
+            tokio::time::timeout(Duration::from_secs(5), async { tokio::join!(open, stop) })
+                .await
+                .expect("the open ends once Terraform asks the provider to stop");
+        assert_eq!(result, Value::Null);
+        let d = diags.iter().next().expect("a diagnostic");
+        assert_eq!(d.summary, "Cancelled opening test_stuck");
     }
 }

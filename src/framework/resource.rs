@@ -310,7 +310,8 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
     Some(Duration::from_secs_f64(total))
 }
 
-async fn with_limits<T>(
+/// Run `fut` until it finishes, `limit` passes, or Terraform asks the provider to stop.
+pub(crate) async fn with_limits<T>(
     ctx_cancel: &CancellationToken,
     limit: Option<Duration>,
     what: String,
@@ -337,8 +338,9 @@ async fn with_limits<T>(
         _ = ctx_cancel.cancelled() => Err(Diagnostic::error(
             format!("Cancelled {what}"),
             "\
-            Terraform asked the provider to stop. The remote object may be partly changed; run \
-            `terraform plan` to see where it stands.",
+            Terraform asked the provider to stop, so the operation was abandoned. If it was \
+            changing an object, the object may be partly changed: run `terraform plan` to see \
+            where it stands.",
         ).into()),
     }
 }
