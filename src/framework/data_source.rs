@@ -15,20 +15,33 @@ use super::diagnostics::Diagnostics;
 use super::resource::{Ctx, ValidateRequest, model_error, validate_model, with_limits};
 use super::schema::Schema;
 
+/// One data source type, written against its own model struct.
 #[async_trait]
 pub trait DataSource<D: Send + Sync>: Send + Sync + 'static {
+    /// One `Option` field per attribute, as for resources.
     type Model: Serialize + DeserializeOwned + Send + Sync;
 
+    /// The data source type name (`vonage_...`). Asked once, when the provider starts.
     fn type_name(&self) -> &'static str;
+    /// The attributes, with their flags and descriptions. Sent once per process and used by
+    /// the engine on every call, so it must be cheap and always the same.
     fn schema(&self) -> Schema;
+    /// `ValidateDataResourceConfig`: checks that need no API, on `validate`, `plan` and
+    /// `apply`, with no provider data. Arguments not yet known read as `None` (ask
+    /// `req.unknown`). Diagnostics carry the attribute path and never the value.
     fn validate(&self, _req: ValidateRequest<'_, Self::Model>) -> Diagnostics {
         Diagnostics::new()
     }
-    /// Fill the computed attributes of `config`.
+    /// `ReadDataSource`: during plan when the configuration is wholly known, otherwise during
+    /// apply once it is. Return `config` with its computed attributes filled: every configured
+    /// value kept as it is. Must not change anything remotely. Cancelled when Terraform asks
+    /// the provider to stop.
     async fn read(&self, ctx: &Ctx<'_, D>, config: Self::Model)
     -> Result<Self::Model, Diagnostics>;
 }
 
+/// The value-level face of a data source, which the RPC layer calls. Implemented for every
+/// [`DataSource`].
 #[async_trait]
 pub trait DynDataSource<D: Send + Sync>: Send + Sync {
     fn type_name(&self) -> &'static str;

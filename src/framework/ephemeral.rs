@@ -14,20 +14,35 @@ use super::diagnostics::Diagnostics;
 use super::resource::{Ctx, ValidateRequest, model_error, validate_model, with_limits};
 use super::schema::Schema;
 
+/// One ephemeral resource type, written against its own model struct.
 #[async_trait]
 pub trait EphemeralResource<D: Send + Sync>: Send + Sync + 'static {
+    /// One `Option` field per attribute, as for resources. Never `Debug`: results are
+    /// usually secrets.
     type Model: Serialize + DeserializeOwned + Send + Sync;
 
+    /// The ephemeral resource type name (`vonage_...`). Asked once, when the provider starts.
     fn type_name(&self) -> &'static str;
+    /// The attributes, with their flags and descriptions. Sent once per process and used by
+    /// the engine on every call, so it must be cheap and always the same.
     fn schema(&self) -> Schema;
+    /// `ValidateEphemeralResourceConfig`: checks that need no API, with no provider data.
+    /// Arguments not yet known read as `None` (ask `req.unknown`); `open` sees them known.
+    /// Diagnostics carry the attribute path and never the value.
     fn validate(&self, _req: ValidateRequest<'_, Self::Model>) -> Diagnostics {
         Diagnostics::new()
     }
-    /// Produce the result from the configuration.
+    /// `OpenEphemeralResource`: in every run that needs the result (plan and apply alike),
+    /// once the configuration is wholly known. Return `config` with its computed attributes
+    /// filled, every configured value kept. The result is never stored, and is not renewed
+    /// or closed: it must stay valid for the run. Cancelled when Terraform asks the provider
+    /// to stop.
     async fn open(&self, ctx: &Ctx<'_, D>, config: Self::Model)
     -> Result<Self::Model, Diagnostics>;
 }
 
+/// The value-level face of an ephemeral resource, which the RPC layer calls. Implemented
+/// for every [`EphemeralResource`].
 #[async_trait]
 pub trait DynEphemeralResource<D: Send + Sync>: Send + Sync {
     fn type_name(&self) -> &'static str;

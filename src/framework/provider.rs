@@ -24,6 +24,7 @@ pub struct ConfigureRequest<'a> {
     pub write_only_allowed: bool,
 }
 
+/// The provider itself: its configuration block and its catalogue of types.
 #[async_trait]
 pub trait Provider: Send + Sync + 'static {
     /// What configuration produces and every operation receives (the API client, defaults).
@@ -31,15 +32,25 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The provider's local name, the prefix of its type names (`vonage`).
     fn name(&self) -> &'static str;
+    /// The `provider` block's attributes. Sent once per process; must always be the same.
     fn schema(&self) -> Schema;
+    /// `ValidateProviderConfig`: checks of the provider block that need no API. Values may be
+    /// unknown (they can come from resources not yet created); check only known ones.
+    /// Diagnostics carry the attribute path and never the value.
     fn validate(&self, _config: &Value) -> Diagnostics {
         Diagnostics::new()
     }
-    /// Build the provider's data. `Ok(None)` when the configuration is not yet known.
+    /// `ConfigureProvider`: once per provider process, before any resource or data source
+    /// operation. Build the provider's data, or return `Ok(None)` when the configuration is
+    /// not yet wholly known (operations then see `ctx.data == None`). Terraform starts the
+    /// provider several times per command, so this must be cheap: no API call.
     async fn configure(&self, req: ConfigureRequest<'_>)
     -> Result<Option<Self::Data>, Diagnostics>;
+    /// The managed resources, asked once when the provider starts.
     fn resources(&self) -> Vec<Arc<dyn DynResource<Self::Data>>>;
+    /// The data sources, asked once when the provider starts.
     fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<Self::Data>>>;
+    /// The ephemeral resources, asked once when the provider starts.
     fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<Self::Data>>> {
         Vec::new()
     }

@@ -79,6 +79,7 @@ impl<M> From<Diagnostic> for ApplyFailure<M> {
     }
 }
 
+/// What `validate` checks.
 pub struct ValidateRequest<'a, M> {
     /// The configuration; values not yet known read as `None`.
     pub config: &'a M,
@@ -86,49 +87,89 @@ pub struct ValidateRequest<'a, M> {
     pub unknown: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
+/// What `modify_plan` plans from.
 pub struct PlanRequest<'a, M> {
-    /// `None` on create.
+    /// The refreshed state; `None` on create.
     pub prior: Option<&'a M>,
     /// What the engine planned so far; return it changed or as it is.
     pub planned: M,
+    /// The configuration, with write-only values.
     pub config: &'a M,
     /// True when a top-level attribute of the plan or the configuration is still unknown.
     pub unknown: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
+/// What `create` makes.
 pub struct CreateRequest<M> {
+    /// The plan; its write-only attributes are `None`.
     pub planned: M,
     /// The configuration, which alone carries write-only values.
     pub config: M,
 }
 
+/// What `update` changes.
 pub struct UpdateRequest<M> {
+    /// State as Terraform last recorded it, which may be stale (see `Resource::update`).
     pub prior: M,
+    /// The plan; its write-only attributes are `None`.
     pub planned: M,
+    /// The configuration, which alone carries write-only values.
     pub config: M,
 }
 
 /// One managed resource type, written against its own model struct.
+///
+/// Terraform drives a resource through these methods; the engine (the blanket
+/// [`DynResource`] implementation) sits in between and keeps Terraform's rules, so a method
+/// only does what its documentation says. Every method that gets a [`Ctx`] may find
+/// `ctx.data` to be `None` while the provider's configuration is not yet known; operations
+/// that need the API call `ctx.configured()?`. Operations are bounded by the `timeouts` block
+/// and cancelled when Terraform asks the provider to stop.
 #[async_trait]
 pub trait Resource<D: Send + Sync>: Send + Sync + 'static {
+    /// One field per attribute and nested block of [`schema`](Resource::schema), each an
+    /// `Option` (null reads as `None`, and so does a value not yet known during planning).
+    /// Derive `Serialize` and `Deserialize`; never `Debug` when a field can hold a secret.
     type Model: Serialize + DeserializeOwned + Send + Sync;
 
+    /// The resource type name (`vonage_...`). Asked once, when the provider starts; it must
+    /// never change.
     fn type_name(&self) -> &'static str;
+    /// The attributes and blocks, with their flags and descriptions. Sent to Terraform once
+    /// per process (`GetProviderSchema`) and used by the engine on every operation, so it must
+    /// be cheap and always return the same schema. Bump its version (and add a state
+    /// upgrader) when state stored by an earlier version would no longer read.
     fn schema(&self) -> Schema;
+    /// The attributes that identify an object (Terraform 1.12+: import blocks with
+    /// `identity`). `None` for a resource without an identity.
     fn identity_schema(&self) -> Option<IdentitySchema> {
         None
     }
-    /// The identity of an object in state (Terraform 1.12+), when the resource has one.
+    /// The identity of an object in state, after every read, apply and import, and at plan
+    /// time once the whole plan is known. Made from the model alone; `None` while a part of it
+    /// is missing. It must not change during the object's life: Terraform refuses that.
     fn identity(&self, _state: &Self::Model) -> Option<Value> {
         None
     }
 
-    /// Checks that need no API: formats, conflicts, strength rules.
+    /// `ValidateResourceConfig`: checks that need no API, such as formats, conflicts between
+    /// arguments and strength rules. Terraform calls it on `validate`, `plan` and `apply`,
+    /// possibly before the provider is configured, so it gets no provider data. Arguments not
+    /// yet known read as `None`: ask `req.unknown` before calling one missing. The engine has
+    /// already checked the schema's own rules (timeouts, write-only support). Diagnostics
+    /// carry the attribute path and never the value.
     fn validate(&self, _req: ValidateRequest<'_, Self::Model>) -> Diagnostics {
         Diagnostics::new()
     }
-    /// Resource-specific planning on top of the engine's rules (defaults known only at run time,
-    /// checks that need the API). Returns the planned model.
+    /// `PlanResourceChange`, for a create (`req.prior` is `None`, also for the create half of
+    /// a replacement) or an update, never for a destroy. Runs after the engine applied the
+    /// plan rules (defaults, computed values unknown or kept, write-only values null), and
+    /// before it works out replacements. Return the planned model: it may fill computed
+    /// attributes the configuration leaves null, or refuse the change with a diagnostic at
+    /// the attribute's path, but must keep every configured value (Terraform refuses a plan
+    /// that changes one). Values that read as `None` because they are unknown can be left
+    /// alone: the engine restores the unknowns. A check that needs a known value waits when
+    /// `req.unknown` says so, and is made again by `create` or `update`.
     async fn modify_plan(
         &self,
         _ctx: &Ctx<'_, D>,
@@ -137,33 +178,57 @@ pub trait Resource<D: Send + Sync>: Send + Sync + 'static {
         Ok(req.planned)
     }
 
+    /// `ApplyResourceChange` without prior state: make the object. `req.planned` is what the
+    /// plan promised (unknowns read as `None`); `req.config` is the configuration, the only
+    /// place write-only values arrive. Return the object as it now exists: every known
+    /// planned value exactly as planned, every computed value known (the engine's apply
+    /// checker refuses anything else, and nulls write-only values). If the object was made
+    /// but a later step failed, return an [`ApplyFailure`] with the `partial` object, so state
+    /// keeps track of it. Never repeat a create whose outcome is unknown without checking.
     async fn create(
         &self,
         ctx: &Ctx<'_, D>,
         req: CreateRequest<Self::Model>,
     ) -> Result<Self::Model, ApplyFailure<Self::Model>>;
-    /// The object as it is now, or `None` when it is gone.
+    /// `ReadResource`: refresh an object before a plan (unless `-refresh=false`) and after an
+    /// import. Return the object as it is now, so that drift shows, or `None` when it is gone
+    /// (Terraform then plans to create it again). Keep from `state` what the API cannot
+    /// return (arguments it never echoes, `timeouts`). Must not change anything remotely, and
+    /// must return every value in the form create and update return it, or a refresh right
+    /// after an apply reports changes that did not happen.
     async fn read(
         &self,
         ctx: &Ctx<'_, D>,
         state: Self::Model,
     ) -> Result<Option<Self::Model>, Diagnostics>;
+    /// `ApplyResourceChange` with prior state and a plan: change the object in place. Send
+    /// every planned value the resource manages, not only those that differ from
+    /// `req.prior`: prior state can be stale (a saved plan applied after drift, or
+    /// `-refresh=false`), and the result must match the plan. Same result rules as `create`;
+    /// on a failure, `partial` is the object as it now is (often `req.prior`).
     async fn update(
         &self,
         ctx: &Ctx<'_, D>,
         req: UpdateRequest<Self::Model>,
     ) -> Result<Self::Model, ApplyFailure<Self::Model>>;
+    /// `ApplyResourceChange` with no planned state: remove the object (or, where the API
+    /// cannot, do the documented nearest thing). An object already gone is a success.
     async fn delete(&self, ctx: &Ctx<'_, D>, state: Self::Model) -> Result<(), Diagnostics>;
-    /// One upgrader per earlier schema version, keyed by that version. Each turns state stored
-    /// with its version into a model of the current schema in one step.
+    /// One upgrader per earlier schema version, keyed by that version, for
+    /// `UpgradeResourceState` (which Terraform calls whenever it loads state). Each turns
+    /// state stored with its version into a model of the current schema in one step; see
+    /// [`upgrade`] and DESIGN.md. Upgraders get no configuration and no API.
     fn state_upgraders(&self) -> BTreeMap<i64, StateUpgrader<Self::Model>> {
         BTreeMap::new()
     }
 
-    /// A partial model from an import id; `read` fills in the rest.
+    /// `ImportResourceState` with an import ID (`terraform import`, import blocks with `id`):
+    /// a partial model that names the object; the engine then calls `read`, which fills the
+    /// rest. Refuse a malformed ID with a diagnostic that shows the expected form.
     async fn import(&self, ctx: &Ctx<'_, D>, id: &str) -> Result<Self::Model, Diagnostics>;
-    /// A partial model from an identity (import blocks with `identity = {...}`). By default an
-    /// identity of a single attribute is the import ID; resources with more override this.
+    /// `ImportResourceState` with an identity (import blocks with `identity = {...}`,
+    /// Terraform 1.12+): a partial model, as `import` returns. By default an identity of a
+    /// single attribute is the import ID; resources with more override this.
     async fn import_identity(
         &self,
         ctx: &Ctx<'_, D>,
