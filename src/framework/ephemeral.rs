@@ -124,9 +124,11 @@ mod tests {
     #[tokio::test]
     async fn stop_provider_cancels_an_open_in_flight() {
         let cancel = CancellationToken::new();
+        let private = crate::framework::private::PrivateState::default();
         let ctx = Ctx {
             data: None,
             cancel: cancel.clone(),
+            private: &private,
         };
         let stop = async {
             tokio::time::sleep(Duration::from_millis(20)).await;

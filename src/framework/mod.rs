@@ -6,7 +6,8 @@
 //! - [`resource`], [`data_source`], [`ephemeral`], [`provider`]: the traits authors implement, on
 //!   typed models;
 //! - [`upgrade`]: reading state that earlier schema versions wrote;
-//! - [`diagnostics`]: errors and warnings with attribute paths.
+//! - [`diagnostics`]: errors and warnings with attribute paths;
+//! - [`private`]: the private state a resource keeps beside an object.
 //!
 //! Must not: know about protobuf (that is `tfplugin`) or about Vonage (that is `provider` and
 //! `vonage`).
@@ -16,6 +17,7 @@ pub mod data_source;
 pub mod diagnostics;
 pub mod ephemeral;
 pub mod plan;
+pub mod private;
 pub mod provider;
 pub mod resource;
 pub mod schema;

@@ -19,15 +19,20 @@ use tokio_util::sync::CancellationToken;
 use super::cty::{self, Value};
 use super::diagnostics::{AttrPath, Diagnostic, Diagnostics};
 use super::plan;
+use super::private::PrivateState;
 use super::schema::{IdentitySchema, Schema};
 use super::upgrade::{self, RawState, StateUpgrader};
 
-/// What every operation gets: the configured provider and the stop signal.
+/// What every operation gets: the configured provider, the stop signal, and the private state
+/// of the object it works on.
 pub struct Ctx<'a, D> {
     /// `None` when the provider configuration is not yet known (during some plans).
     pub data: Option<&'a D>,
     /// Fired when Terraform asks the provider to stop (Ctrl-C).
     pub cancel: CancellationToken,
+    /// The object's private state (see [`PrivateState`] for what flows where); empty for
+    /// operations that have none.
+    pub private: &'a PrivateState,
 }
 
 impl<'a, D> Ctx<'a, D> {

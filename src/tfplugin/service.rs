@@ -200,6 +200,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         let req = req.into_inner();
         let rpc = Rpc::resource("ReadResource", &req.type_name);
         self.serve(rpc, |s| async move {
+            let s = s.with_private(&req.private);
             let r = self.catalogue.resource(&req.type_name)?;
             let ty = r.schema().value_type();
             let current = convert::decode(req.current_state.as_ref(), &ty, "current state")?;
@@ -207,7 +208,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             let encoded = convert::encode(&new_state, &ty, "new state");
             Ok(read_resource::Response {
                 new_state: encoded.map_err(|d| diags.extend(d)).ok(),
-                private: req.private,
+                private: s.private_bytes(),
                 new_identity: identity(r, &new_state),
                 diagnostics: convert::diagnostics(&diags),
                 deferred: None,
@@ -223,6 +224,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         let req = req.into_inner();
         let rpc = Rpc::resource("PlanResourceChange", &req.type_name);
         self.serve(rpc, |s| async move {
+            let s = s.with_private(&req.prior_private);
             let r = self.catalogue.resource(&req.type_name)?;
             let ty = r.schema().value_type();
             let prior = convert::decode(req.prior_state.as_ref(), &ty, "prior state")?;
@@ -238,7 +240,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             Ok(plan_resource_change::Response {
                 planned_state: encoded.map_err(|d| planned.diags.extend(d)).ok(),
                 requires_replace: planned.requires_replace.iter().map(convert::path).collect(),
-                planned_private: req.prior_private,
+                planned_private: s.private_bytes(),
                 diagnostics: convert::diagnostics(&planned.diags),
                 legacy_type_system: false,
                 deferred: None,
@@ -255,6 +257,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         let req = req.into_inner();
         let rpc = Rpc::resource("ApplyResourceChange", &req.type_name);
         self.serve(rpc, |s| async move {
+            let s = s.with_private(&req.planned_private);
             let r = self.catalogue.resource(&req.type_name)?;
             let ty = r.schema().value_type();
             let prior = convert::decode(req.prior_state.as_ref(), &ty, "prior state")?;
@@ -264,7 +267,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             let encoded = convert::encode(&new_state, &ty, "new state");
             Ok(apply_resource_change::Response {
                 new_state: encoded.map_err(|d| diags.extend(d)).ok(),
-                private: req.planned_private,
+                private: s.private_bytes(),
                 new_identity: identity(r, &new_state),
                 diagnostics: convert::diagnostics(&diags),
                 legacy_type_system: false,
@@ -288,7 +291,7 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
             let imported = import_resource_state::ImportedResource {
                 type_name: req.type_name.clone(),
                 state: Some(convert::encode(&state, &ty, "imported state")?),
-                private: Vec::new(),
+                private: s.private_bytes(),
                 identity: identity(r, &state),
             };
             Ok(import_resource_state::Response {

@@ -22,16 +22,19 @@ use tonic::{Response, Status};
 use super::convert;
 use super::proto;
 use crate::framework::diagnostics::Diagnostics;
+use crate::framework::private::PrivateState;
 use crate::framework::resource::Ctx;
 use crate::logging;
 
 /// What every RPC method returns.
 pub type Reply<T> = Result<Response<T>, Status>;
 
-/// What one RPC runs with: the configured provider (if any) and the stop signal.
+/// What one RPC runs with: the configured provider (if any), the stop signal, and the private
+/// state of the object the RPC is about.
 pub struct Session<D> {
     data: Option<Arc<D>>,
     cancel: CancellationToken,
+    private: PrivateState,
 }
 
 impl<D> Session<D> {
@@ -40,7 +43,19 @@ impl<D> Session<D> {
         Ctx {
             data: self.data.as_deref(),
             cancel: self.cancel.clone(),
+            private: &self.private,
         }
+    }
+
+    /// This session, with the private state Terraform sent in the request.
+    pub fn with_private(mut self, bytes: &[u8]) -> Self {
+        self.private = PrivateState::from_bytes(bytes);
+        self
+    }
+
+    /// The private state to send back in the response, as the operation left it.
+    pub fn private_bytes(&self) -> Vec<u8> {
+        self.private.to_bytes()
     }
 }
 
@@ -76,6 +91,7 @@ impl<D: Send + Sync> Sessions<D> {
         Session {
             data: self.data.read().unwrap_or_else(|e| e.into_inner()).clone(),
             cancel: self.stop.lock().unwrap_or_else(|e| e.into_inner()).clone(),
+            private: PrivateState::default(),
         }
     }
 

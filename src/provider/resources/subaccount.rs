@@ -426,9 +426,11 @@ mod tests {
 
     #[tokio::test]
     async fn switching_back_to_the_primarys_balance_is_refused_at_plan_time() {
+        let private = crate::framework::private::PrivateState::default();
         let ctx = Ctx {
             data: None,
             cancel: CancellationToken::new(),
+            private: &private,
         };
         let unknown = |_: &str| false;
         let prior = model("own", false, false);
