@@ -596,6 +596,43 @@ async fn client_pacing_stays_under_the_sandbox_limit() {
 }
 
 #[tokio::test]
+async fn a_create_in_flight_is_answered_not_abandoned_when_cancelled() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let token = CancellationToken::new();
+    let client = client(&sandbox).with_cancel(token.clone());
+    // Vonage makes the secret at once but answers 1.5 s later; the stop comes in between.
+    fault(
+        &sandbox,
+        json!({
+            "route": "POST /accounts/*/secrets", "kind": "latency", "latency_ms": 1500,
+            "count": 1, "after_handler": true,
+        }),
+    )
+    .await;
+    let cancel = token.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        cancel.cancel();
+    });
+    let made = client
+        .create_secret(KEY, &Secret::from("Finished1Anyway"))
+        .await
+        .expect("the answer is awaited, so the caller knows what Vonage made");
+    let listed = common::client(&sandbox).list_secrets(KEY).await.unwrap();
+    assert!(listed.iter().any(|s| s.id == made.id));
+    // And nothing new starts once cancelled.
+    let before = calls(&sandbox, "POST", "/").await.len();
+    assert_eq!(
+        client
+            .create_secret(KEY, &Secret::from("Never1Sent"))
+            .await
+            .unwrap_err(),
+        Error::Cancelled
+    );
+    assert_eq!(calls(&sandbox, "POST", "/").await.len(), before);
+}
+
+#[tokio::test]
 async fn cancellation_interrupts_requests_and_backoff() {
     let sandbox = SandboxProcess::spawn(&[]);
     let token = CancellationToken::new();

@@ -381,6 +381,69 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
 }
 
 /// Run `fut` until it finishes, `limit` passes, or Terraform asks the provider to stop.
+/// Runs a create to its end. A create is never abandoned half-way, because a request Vonage may
+/// have acted on must be answered or recorded: when Terraform asks the provider to stop, or the
+/// `timeouts` block's limit passes, the create's own cancellation signal fires, so it starts no
+/// new request and waits no longer, and it returns what it knows (the created object, or what
+/// it needs to find the object on the next run).
+async fn create_to_completion<'c, D, M, Fut>(
+    ctx: &'c Ctx<'c, D>,
+    limit: Option<Duration>,
+    what: String,
+    create: impl FnOnce(Ctx<'c, D>) -> Fut,
+) -> Result<M, ApplyFailure<M>>
+where
+    Fut: std::future::Future<Output = Result<M, ApplyFailure<M>>>,
+{
+    let signal = ctx.cancel.child_token();
+    let deadline = limit.map(|d| {
+        let signal = signal.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(d).await;
+            signal.cancel();
+        })
+    });
+    let own = Ctx {
+        data: ctx.data,
+        cancel: signal.clone(),
+        private: ctx.private,
+    };
+    let result = create(own).await;
+    if let Some(timer) = deadline {
+        timer.abort();
+    }
+    match result {
+        Err(mut failure) if signal.is_cancelled() => {
+            let (summary, why) = if ctx.cancel.is_cancelled() {
+                (
+                    format!("Cancelled {what}"),
+                    "Terraform asked the provider to stop".to_string(),
+                )
+            } else {
+                (
+                    format!("Timed out {what}"),
+                    format!(
+                        "the `timeouts` block allows {:?}; raise it if Vonage is slow",
+                        limit.unwrap_or_default()
+                    ),
+                )
+            };
+            let mut diags = Diagnostics::from(Diagnostic::error(
+                summary,
+                format!(
+                    "\
+                    {why}. A create is never abandoned half-way: the details below say what \
+                    Vonage holds now and what the next run does about it."
+                ),
+            ));
+            diags.extend(failure.diags);
+            failure.diags = diags;
+            Err(failure)
+        }
+        other => other,
+    }
+}
+
 pub(crate) async fn with_limits<T>(
     ctx_cancel: &CancellationToken,
     limit: Option<Duration>,
@@ -688,7 +751,10 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
                 planned: planned_m,
                 config: config_m,
             };
-            with_limits(&ctx.cancel, limit, what, Resource::create(self, ctx, req)).await
+            Ok(create_to_completion(ctx, limit, what, |ctx| async move {
+                Resource::create(self, &ctx, req).await
+            })
+            .await)
         } else {
             let prior_m = match decode(prior) {
                 Ok(m) => m,

@@ -81,6 +81,13 @@ pub fn diagnostic_for_fields(
                 after.as_secs_f64()
             ),
         ),
+        Error::Cancelled => (
+            format!("Cancelled while {doing}"),
+            "\
+            Terraform asked the provider to stop, so it started no new request and abandoned \
+            the ones that were safe to abandon."
+                .to_string(),
+        ),
         other => (
             format!("Vonage API error while {doing}"),
             api_advice(data, other),
@@ -224,9 +231,6 @@ fn api_advice(data: &ProviderData, err: &Error) -> String {
             whether Vonage made the change, so it did not retry. Check the account (for example \
             with `terraform plan` or the Vonage dashboard) before applying again."
         ),
-        Error::Cancelled => {
-            "Terraform asked the provider to stop before the request finished.".to_string()
-        }
         Error::Api {
             status,
             title,

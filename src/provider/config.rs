@@ -60,6 +60,11 @@ pub struct ProviderData {
 }
 
 impl ProviderData {
+    /// The client for one operation: it stops (starting no new request) when `cancel` fires.
+    pub fn client_for(&self, cancel: &vonage::CancellationToken) -> Client {
+        self.client.with_cancel(cancel.clone())
+    }
+
     pub fn new(client: Client, api_key: String) -> ProviderData {
         ProviderData {
             client,

@@ -467,27 +467,29 @@ impl Client {
         self.cancellable(tokio::time::sleep(duration)).await
     }
 
+    /// One attempt at `call`. Waiting for a rate-limit slot always stops on cancellation; the
+    /// exchange itself does only when `abortable`. A create's POST is not: once sent, it is
+    /// answered (within the request timeout), so its outcome is known rather than abandoned.
     async fn attempt(
         &self,
         call: &Call,
         number: u32,
         ctx: &ErrorContext<'_>,
+        abortable: bool,
     ) -> Result<Result<RawResponse, AttemptFailure>, Error> {
         self.cancellable(self.shared.limiter.acquire()).await?;
         let url = self.url(call);
         let started = Instant::now();
-        let outcome = self.exchange(call, url.clone()).await;
-        if let Ok(outcome) = &outcome {
-            log_exchange(call, &url, number, started.elapsed(), outcome, ctx);
-        }
-        outcome
+        let outcome = if abortable {
+            self.cancellable(self.exchange(call, url.clone())).await?
+        } else {
+            self.exchange(call, url.clone()).await
+        };
+        log_exchange(call, &url, number, started.elapsed(), &outcome, ctx);
+        Ok(outcome)
     }
 
-    async fn exchange(
-        &self,
-        call: &Call,
-        url: Url,
-    ) -> Result<Result<RawResponse, AttemptFailure>, Error> {
+    async fn exchange(&self, call: &Call, url: Url) -> Result<RawResponse, AttemptFailure> {
         let mut request = self
             .shared
             .http
@@ -529,7 +531,7 @@ impl Client {
                 body: body.to_vec(),
             })
         };
-        self.cancellable(exchange).await
+        exchange.await
     }
 
     fn failure(raw: &RawResponse) -> ApiFailure {
@@ -578,7 +580,7 @@ impl Client {
         let mut retry = 0;
         let mut ambiguous_before = false;
         loop {
-            let (last_error, wait) = match self.attempt(call, retry + 1, ctx).await? {
+            let (last_error, wait) = match self.attempt(call, retry + 1, ctx, true).await? {
                 Ok(raw) if (200..300).contains(&raw.status) => return Ok(Settled::Response(raw)),
                 Ok(raw) => {
                     let failure = Self::failure(&raw);
@@ -630,7 +632,7 @@ impl Client {
         let policy = self.policy();
         let mut retry = 0;
         loop {
-            let (last_error, wait) = match self.attempt(call, retry + 1, ctx).await? {
+            let (last_error, wait) = match self.attempt(call, retry + 1, ctx, false).await? {
                 Ok(raw) if (200..300).contains(&raw.status) => {
                     return Ok(CreateAttempt::Response(raw));
                 }

@@ -76,8 +76,9 @@ impl DataSource<ProviderData> for ApiSecrets {
 
     async fn read(&self, ctx: &Ctx<'_, ProviderData>, config: Model) -> Result<Model, Diagnostics> {
         let data = ctx.configured()?;
+        let client = data.client_for(&ctx.cancel);
         let api_key = config.api_key.unwrap_or_else(|| data.api_key.clone());
-        let mut list = data.client.list_secrets(&api_key).await.map_err(|e| {
+        let mut list = client.list_secrets(&api_key).await.map_err(|e| {
             diagnostic(
                 data,
                 &format!("listing the API secrets of account {api_key}"),

@@ -72,9 +72,10 @@ impl DataSource<ProviderData> for Balance {
 
     async fn read(&self, ctx: &Ctx<'_, ProviderData>, config: Model) -> Result<Model, Diagnostics> {
         let data = ctx.configured()?;
+        let client = data.client_for(&ctx.cancel);
         let api_key = config.api_key.unwrap_or_else(|| data.api_key.clone());
         if api_key == data.api_key {
-            let b = data.client.get_balance().await.map_err(|e| {
+            let b = client.get_balance().await.map_err(|e| {
                 diagnostic(
                     data,
                     &format!("reading the balance of account {api_key}"),
@@ -87,7 +88,7 @@ impl DataSource<ProviderData> for Balance {
                 auto_reload: Some(b.auto_reload),
             });
         }
-        let sub = data.client.get_subaccount(&api_key).await.map_err(|e| {
+        let sub = client.get_subaccount(&api_key).await.map_err(|e| {
             diagnostic(
                 data,
                 &format!("reading the balance of subaccount {api_key}"),

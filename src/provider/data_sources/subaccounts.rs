@@ -103,7 +103,8 @@ impl DataSource<ProviderData> for Subaccounts {
         _config: Model,
     ) -> Result<Model, Diagnostics> {
         let data = ctx.configured()?;
-        let list = data.client.list_subaccounts().await.map_err(|e| {
+        let client = data.client_for(&ctx.cancel);
+        let list = client.list_subaccounts().await.map_err(|e| {
             diagnostic(
                 data,
                 &format!("listing the subaccounts of account {}", data.api_key),

@@ -224,7 +224,7 @@ impl Resource<ProviderData> for AccountSettings {
     ) -> Result<Model, ApplyFailure<Model>> {
         let data = ctx.configured()?;
         let settings = data
-            .client
+            .client_for(&ctx.cancel)
             .update_settings(&req.planned.update())
             .await
             .map_err(|e| {
@@ -251,12 +251,13 @@ impl Resource<ProviderData> for AccountSettings {
         state: Model,
     ) -> Result<Option<Model>, Diagnostics> {
         let data = ctx.configured()?;
+        let client = data.client_for(&ctx.cancel);
         if let Some(id) = &state.id
             && id != &data.api_key
         {
             return Err(own_account_only(&data.api_key, id));
         }
-        let settings = data.client.read_settings().await.map_err(|e| {
+        let settings = client.read_settings().await.map_err(|e| {
             Diagnostics::from(if is_suspension(&e) {
                 suspended_read_warning(
                     &data.api_key,
@@ -283,7 +284,7 @@ impl Resource<ProviderData> for AccountSettings {
     ) -> Result<Model, ApplyFailure<Model>> {
         let data = ctx.configured()?;
         let settings = data
-            .client
+            .client_for(&ctx.cancel)
             .update_settings(&req.planned.update())
             .await
             .map_err(|e| ApplyFailure {
@@ -304,12 +305,13 @@ impl Resource<ProviderData> for AccountSettings {
 
     async fn delete(&self, ctx: &Ctx<'_, ProviderData>, _state: Model) -> Result<(), Diagnostics> {
         let data = ctx.configured()?;
+        let client = data.client_for(&ctx.cancel);
         let unset = SettingsUpdate {
             mo_callback_url: Some(String::new()),
             dr_callback_url: Some(String::new()),
             http_forward_method: None,
         };
-        data.client.update_settings(&unset).await.map_err(|e| {
+        client.update_settings(&unset).await.map_err(|e| {
             diagnostic(
                 data,
                 &format!(

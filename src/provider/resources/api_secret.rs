@@ -246,6 +246,7 @@ impl Resource<ProviderData> for ApiSecret {
         req: CreateRequest<Model>,
     ) -> Result<Model, ApplyFailure<Model>> {
         let data = ctx.configured()?;
+        let client = data.client_for(&ctx.cancel);
         let api_key = req
             .planned
             .api_key
@@ -266,7 +267,7 @@ impl Resource<ProviderData> for ApiSecret {
         if let Err(why) = secret_strength(value) {
             return Err(weak_secret_diagnostic(attr, &why).into());
         }
-        let existing = data.client.list_secrets(&api_key).await.map_err(|e| {
+        let existing = client.list_secrets(&api_key).await.map_err(|e| {
             diagnostic(
                 data,
                 &format!("listing the API secrets of account {api_key}"),
@@ -295,8 +296,7 @@ impl Resource<ProviderData> for ApiSecret {
             )
             .into());
         }
-        let created = data
-            .client
+        let created = client
             .create_secret(&api_key, &Secret::new(value.clone()))
             .await
             .map_err(|e| match e {
@@ -322,10 +322,11 @@ impl Resource<ProviderData> for ApiSecret {
         state: Model,
     ) -> Result<Option<Model>, Diagnostics> {
         let data = ctx.configured()?;
+        let client = data.client_for(&ctx.cancel);
         let (Some(api_key), Some(id)) = (state.api_key.clone(), state.id.clone()) else {
             return Ok(None);
         };
-        match data.client.get_secret(&api_key, &id).await {
+        match client.get_secret(&api_key, &id).await {
             Ok(s) => Ok(Some(Model {
                 created_at: Some(s.created_at),
                 ..state
@@ -361,10 +362,11 @@ impl Resource<ProviderData> for ApiSecret {
 
     async fn delete(&self, ctx: &Ctx<'_, ProviderData>, state: Model) -> Result<(), Diagnostics> {
         let data = ctx.configured()?;
+        let client = data.client_for(&ctx.cancel);
         let (Some(api_key), Some(id)) = (state.api_key, state.id) else {
             return Ok(());
         };
-        let existing = data.client.list_secrets(&api_key).await.map_err(|e| {
+        let existing = client.list_secrets(&api_key).await.map_err(|e| {
             diagnostic(
                 data,
                 &format!("listing the API secrets of account {api_key}"),
@@ -391,7 +393,7 @@ impl Resource<ProviderData> for ApiSecret {
             )
             .into());
         }
-        match data.client.revoke_secret(&api_key, &id).await {
+        match client.revoke_secret(&api_key, &id).await {
             Ok(()) | Err(Error::NotFound { .. }) => {
                 if let Ok(mut r) = data.revoked.lock() {
                     r.push(format!("{api_key}/{id}"));

@@ -223,6 +223,7 @@ impl Resource<ProviderData> for Subaccount {
         req: CreateRequest<Model>,
     ) -> Result<Model, ApplyFailure<Model>> {
         let data = ctx.configured()?;
+        let client = data.client_for(&ctx.cancel);
         let name = req.planned.name.clone().unwrap_or_default();
         let create = CreateSubaccount {
             name: name.clone(),
@@ -230,7 +231,7 @@ impl Resource<ProviderData> for Subaccount {
             use_primary_account_balance: req.planned.use_primary_account_balance,
         };
         let (created, _generated_secret) =
-            data.client.create_subaccount(&create).await.map_err(|e| {
+            client.create_subaccount(&create).await.map_err(|e| {
                 diagnostic_for_fields(
                     data,
                     &format!(
@@ -248,7 +249,7 @@ impl Resource<ProviderData> for Subaccount {
                 suspended: Some(true),
                 ..ModifySubaccount::default()
             };
-            match data.client.modify_subaccount(&key, &patch).await {
+            match client.modify_subaccount(&key, &patch).await {
                 Ok(s) => model = model.with_remote(s),
                 Err(e) => {
                     return Err(ApplyFailure {
@@ -272,10 +273,11 @@ impl Resource<ProviderData> for Subaccount {
         state: Model,
     ) -> Result<Option<Model>, Diagnostics> {
         let data = ctx.configured()?;
+        let client = data.client_for(&ctx.cancel);
         let Some(key) = state.api_key.clone() else {
             return Ok(None);
         };
-        match data.client.get_subaccount(&key).await {
+        match client.get_subaccount(&key).await {
             Ok(s) => Ok(Some(state.with_remote(s))),
             Err(Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(diagnostic(data, &format!("reading vonage_subaccount {key}"), &e).into()),
@@ -288,9 +290,10 @@ impl Resource<ProviderData> for Subaccount {
         req: UpdateRequest<Model>,
     ) -> Result<Model, ApplyFailure<Model>> {
         let data = ctx.configured()?;
+        let client = data.client_for(&ctx.cancel);
         let key = req.prior.api_key.clone().unwrap_or_default();
         let patch = patch_for(&req.planned);
-        match data.client.modify_subaccount(&key, &patch).await {
+        match client.modify_subaccount(&key, &patch).await {
             Ok(s) => Ok(req.planned.with_remote(s)),
             Err(e) => Err(ApplyFailure {
                 diags: diagnostic_for_fields(
@@ -307,6 +310,7 @@ impl Resource<ProviderData> for Subaccount {
 
     async fn delete(&self, ctx: &Ctx<'_, ProviderData>, state: Model) -> Result<(), Diagnostics> {
         let data = ctx.configured()?;
+        let client = data.client_for(&ctx.cancel);
         let Some(key) = state.api_key else {
             return Ok(());
         };
@@ -314,7 +318,7 @@ impl Resource<ProviderData> for Subaccount {
             suspended: Some(true),
             ..ModifySubaccount::default()
         };
-        match data.client.modify_subaccount(&key, &patch).await {
+        match client.modify_subaccount(&key, &patch).await {
             Ok(_) | Err(Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(diagnostic(
                 data,
