@@ -97,6 +97,24 @@ impl Diagnostic {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
+/// Warnings an operation gives beside its result: a read that returns the object can still
+/// warn about it. The engine appends them to the RPC's diagnostics.
+#[derive(Default)]
+pub struct Warnings(std::sync::Mutex<Vec<Diagnostic>>);
+
+impl Warnings {
+    pub fn warn(&self, d: Diagnostic) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(d);
+    }
+
+    /// Every warning given so far, leaving none.
+    pub fn take(&self) -> Diagnostics {
+        Diagnostics(std::mem::take(
+            &mut *self.0.lock().unwrap_or_else(|e| e.into_inner()),
+        ))
+    }
+}
+
 impl Diagnostics {
     pub fn new() -> Diagnostics {
         Diagnostics(Vec::new())

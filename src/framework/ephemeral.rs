@@ -129,6 +129,7 @@ mod tests {
             data: None,
             cancel: cancel.clone(),
             private: &private,
+            warnings: &Default::default(),
         };
         let stop = async {
             tokio::time::sleep(Duration::from_millis(20)).await;

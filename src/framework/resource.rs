@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
 use super::cty::{self, Value};
-use super::diagnostics::{AttrPath, Diagnostic, Diagnostics};
+use super::diagnostics::{AttrPath, Diagnostic, Diagnostics, Warnings};
 use super::plan;
 use super::private::PrivateState;
 use super::schema::{IdentitySchema, Schema};
@@ -33,6 +33,8 @@ pub struct Ctx<'a, D> {
     /// The object's private state (see [`PrivateState`] for what flows where); empty for
     /// operations that have none.
     pub private: &'a PrivateState,
+    /// Warnings to give beside the operation's result.
+    pub warnings: &'a Warnings,
 }
 
 impl<'a, D> Ctx<'a, D> {
@@ -407,6 +409,7 @@ where
         data: ctx.data,
         cancel: signal.clone(),
         private: ctx.private,
+        warnings: ctx.warnings,
     };
     let result = create(own).await;
     if let Some(timer) = deadline {

@@ -3,16 +3,22 @@
 //! Owns the generated protobuf code ([`proto`] and go-plugin's [`goplugin`]), the pure
 //! conversions between protobuf and framework types ([`convert`]), and [`ProviderService`],
 //! which implements every RPC by converting in, calling the framework, and converting out.
-//! Each RPC runs through one helper (`session`): the configured provider and the stop signal
-//! in, early-return diagnostics and a debug log line out. RPCs for features the provider does
-//! not offer answer from `not_offered`.
+//! `service` holds one short method per RPC; their bodies live by kind of type:
+//! `provider_rpcs`, `resource_rpcs`, `data_source_rpcs`, `ephemeral_rpcs` (and RPCs for
+//! features the provider does not offer answer from `not_offered`). Each RPC runs through one
+//! helper (`session`): the configured provider, the stop signal and the object's private state
+//! in; early-return diagnostics, warnings and a debug log line out.
 //!
 //! Must not: hold planning logic or resource knowledge. If an RPC handler does more than look
 //! a type up, convert, call and convert back, the logic belongs in `framework`.
 
 mod catalogue;
 pub mod convert;
+mod data_source_rpcs;
+mod ephemeral_rpcs;
 mod not_offered;
+mod provider_rpcs;
+mod resource_rpcs;
 mod service;
 mod session;
 

@@ -21,7 +21,7 @@ use tonic::{Response, Status};
 
 use super::convert;
 use super::proto;
-use crate::framework::diagnostics::Diagnostics;
+use crate::framework::diagnostics::{Diagnostics, Warnings};
 use crate::framework::private::PrivateState;
 use crate::framework::resource::Ctx;
 use crate::logging;
@@ -35,6 +35,7 @@ pub struct Session<D> {
     data: Option<Arc<D>>,
     cancel: CancellationToken,
     private: PrivateState,
+    warnings: Warnings,
 }
 
 impl<D> Session<D> {
@@ -44,7 +45,14 @@ impl<D> Session<D> {
             data: self.data.as_deref(),
             cancel: self.cancel.clone(),
             private: &self.private,
+            warnings: &self.warnings,
         }
+    }
+
+    /// `diags` with the warnings the operation gave beside its result.
+    pub fn with_warnings(&self, mut diags: Diagnostics) -> Diagnostics {
+        diags.extend(self.warnings.take());
+        diags
     }
 
     /// This session, with the private state Terraform sent in the request.
@@ -92,6 +100,7 @@ impl<D: Send + Sync> Sessions<D> {
             data: self.data.read().unwrap_or_else(|e| e.into_inner()).clone(),
             cancel: self.stop.lock().unwrap_or_else(|e| e.into_inner()).clone(),
             private: PrivateState::default(),
+            warnings: Warnings::default(),
         }
     }
 

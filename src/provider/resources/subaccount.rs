@@ -435,6 +435,7 @@ mod tests {
             data: None,
             cancel: CancellationToken::new(),
             private: &private,
+            warnings: &Default::default(),
         };
         let unknown = |_: &str| false;
         let prior = model("own", false, false);
