@@ -16,6 +16,7 @@ use crate::framework::cty::{self, Number, Value};
 use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
 use crate::framework::provider::ConfigureRequest;
 use crate::framework::schema::{Attribute, Block, Schema};
+use crate::provider::lost_creates::RecoveryBook;
 use crate::vonage::{
     self, Client, ClientConfig, DEFAULT_API_URL, DEFAULT_MAX_RETRIES,
     DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS, Secret,
@@ -57,6 +58,8 @@ pub struct ProviderData {
     pub api_key: String,
     /// Secrets this process revoked (`api_key/id`), to explain a 401 that follows.
     pub revoked: Mutex<Vec<String>>,
+    /// What this process's refreshes found of creates whose answer was lost.
+    pub recovery: RecoveryBook,
 }
 
 impl ProviderData {
@@ -70,6 +73,7 @@ impl ProviderData {
             client,
             api_key,
             revoked: Mutex::new(Vec::new()),
+            recovery: RecoveryBook::default(),
         }
     }
 }

@@ -8,7 +8,8 @@
 //! - [`ephemeral`] — `vonage_generated_secret`, strong secrets for `secret_wo`.
 //!
 //! [`config`] reads the provider block and builds the client; [`api_errors`] turns client
-//! errors into diagnostics that say what to do.
+//! errors into diagnostics that say what to do; [`lost_creates`] finds what a create whose
+//! answer was lost made, on the next run.
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).
 
@@ -16,6 +17,7 @@ pub mod api_errors;
 pub mod config;
 pub mod data_sources;
 pub mod ephemeral;
+pub mod lost_creates;
 pub mod resources;
 pub mod secret_strength;
 

@@ -159,3 +159,68 @@ removed {
     assert [s["id"] for s in sandbox.api("GET", f"/accounts/{sandbox.api_key}/secrets").body["_embedded"]["secrets"]] == [only]
     assert os.path.exists(tf.workdir / "terraform.tfstate")
     assert "vonage_api_secret" not in (tf.workdir / "terraform.tfstate").read_text()
+
+
+def secret_config(*names: str, api_key: str = h.SANDBOX_API_KEY) -> str:
+    key = f'  api_key = "{api_key}"\n'
+    blocks = "".join(f"""
+resource "vonage_api_secret" "{n}" {{
+{key}  secret_wo         = var.value
+  secret_wo_version = 1
+}}
+""" for n in names)
+    return h.PROVIDER_BLOCK + """
+variable "value" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+provider "vonage" {}
+""" + blocks
+
+
+def listed_secrets(sandbox) -> list[str]:
+    return [s["id"] for s in sandbox.api("GET", f"/accounts/{sandbox.api_key}/secrets").body["_embedded"]["secrets"]]
+
+
+def test_a_secret_that_cannot_fit_fails_at_plan_naming_the_account_and_ids(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    extra = sandbox.api("POST", f"/accounts/{sandbox.api_key}/secrets", json={"secret": h.strong_secret()})
+    assert extra.status == 201
+    tf.write("main.tf", secret_config("app"))
+    sandbox.clear_calls()
+    plan = tf.run("plan", env={"TF_VAR_value": h.strong_secret()})
+    assert plan.rc == 1, plan.explain()
+    assert plan.says("No free API secret slot") and plan.says(f"Account {sandbox.api_key}"), plan.explain()
+    for secret_id in listed_secrets(sandbox):
+        assert plan.says(secret_id), plan.explain()
+    assert not [c for c in sandbox.calls() if c["method"] == "POST"], "refused before any create"
+
+
+def test_two_new_secrets_for_one_free_slot_fail_at_plan(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", secret_config("a", "b"))
+    plan = tf.run("plan", env={"TF_VAR_value": h.strong_secret()})
+    assert plan.rc == 1 and plan.says("No free API secret slot"), plan.explain()
+
+
+def test_a_rotation_by_version_or_replace_fits_in_two_slots(tf, sandbox):
+    """The account holds the provider's own secret and the managed one: a rotation revokes first, so it fits."""
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", secret_config("app"))
+    tf.run("apply", "-auto-approve", env={"TF_VAR_value": h.strong_secret()}).ok()
+    assert len(listed_secrets(sandbox)) == 2
+    tf.run("apply", "-auto-approve", "-replace=vonage_api_secret.app", env={"TF_VAR_value": h.strong_secret()}).ok()
+    tf.write("main.tf", secret_config("app").replace("secret_wo_version = 1", "secret_wo_version = 2"))
+    tf.run("apply", "-auto-approve", env={"TF_VAR_value": h.strong_secret()}).ok()
+    assert len(listed_secrets(sandbox)) == 2
+
+
+def test_an_account_the_provider_cannot_manage_fails_at_plan_on_api_key(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", secret_config("app", api_key="zzzz9999"))
+    plan = tf.run("plan", env={"TF_VAR_value": h.strong_secret()})
+    assert plan.rc == 1, plan.explain()
+    assert plan.says("The provider cannot manage this account's secrets"), plan.explain()
+    assert plan.says('api_key = "zzzz9999"'), "the diagnostic points at the attribute"

@@ -201,6 +201,16 @@ class Terraform:
                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
         return Result(list(args), proc.returncode, proc.stdout, proc.stderr)
 
+    def start(self, *args: str, env: dict[str, str] | None = None) -> "Running":
+        """Start a command without waiting for it (to interrupt it, or to act while it runs)."""
+        full_env = self.base_env()
+        full_env.update(self.env)
+        full_env.update(env or {})
+        proc = subprocess.Popen([str(self.binary.path), *args], cwd=self.workdir, env=full_env,
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        return Running(list(args), proc)
+
     def json(self, *args: str, **kw):
         """Run a command whose stdout is one JSON document; assert rc 0 and return the parsed document."""
         return self.run(*args, **kw).ok().json()
@@ -215,6 +225,23 @@ class Terraform:
         """Copy the .tf files (and nothing else, notably no .terraform/ or lock file) of `src` into workdir."""
         for tf in sorted(src.glob("*.tf")):
             shutil.copy2(tf, self.workdir / tf.name)
+
+
+@dataclass
+class Running:
+    """A Terraform command started with `Terraform.start`."""
+
+    args: list[str]
+    proc: subprocess.Popen
+
+    def interrupt(self) -> None:
+        """Ctrl-C, as a person at the terminal would press it once."""
+        import signal
+        self.proc.send_signal(signal.SIGINT)
+
+    def wait(self, timeout: float = DEFAULT_TIMEOUT) -> Result:
+        stdout, stderr = self.proc.communicate(timeout=timeout)
+        return Result(self.args, self.proc.returncode, stdout, stderr)
 
 
 def new_terraform(binary: TerraformBinary, tmp_path: Path, provider_dir: Path | None) -> Terraform:

@@ -25,10 +25,13 @@ use crate::framework::resource::{
     ValidateRequest,
 };
 use crate::framework::schema::{Attribute, Block, IdentitySchema, Schema, timeouts_block};
-use crate::vonage::{Error, Secret};
+use crate::vonage::{Client, Error, Secret};
 
 use crate::provider::ProviderData;
 use crate::provider::api_errors::{diagnostic, is_suspension, suspended_read_warning};
+use crate::provider::lost_creates::{
+    PENDING, PendingCreate, lost_create_diagnostic, outcome_unknown,
+};
 use crate::provider::secret_strength::{secret_rule, secret_strength, weak_secret_diagnostic};
 
 /// Vonage's limit of secrets per account.
@@ -237,6 +240,23 @@ impl Resource<ProviderData> for ApiSecret {
             .at(AttrPath::attr("secret_wo"))
             .into());
         }
+        match (req.prior, ctx.data) {
+            // Remember what a replacement revokes: its create half plans with this private state.
+            (Some(prior), _) => {
+                if let Some(id) = &prior.id {
+                    ctx.private.set(REPLACES, id);
+                }
+            }
+            // The account is known once the configuration or its default gives it; a value known
+            // only at apply is checked by `create` then.
+            (None, Some(data)) => {
+                if let Some(account) = planned.api_key.clone() {
+                    let freed = ctx.private.get::<String>(REPLACES);
+                    plan_free_slot(ctx, data, &account, freed.as_deref()).await?;
+                }
+            }
+            _ => {}
+        }
         Ok(planned)
     }
 
@@ -296,17 +316,56 @@ impl Resource<ProviderData> for ApiSecret {
             )
             .into());
         }
-        let created = client
+        let pending = PendingCreate::new(
+            &api_key,
+            None,
+            existing.iter().map(|s| s.id.clone()).collect(),
+        );
+        let created = match client
             .create_secret(&api_key, &Secret::new(value.clone()))
             .await
-            .map_err(|e| match e {
-                Error::Validation { .. } => weak_secret_diagnostic(attr, "Vonage rejected it"),
-                e => diagnostic(
+        {
+            Ok(created) => created,
+            Err(Error::Validation { .. }) => {
+                return Err(weak_secret_diagnostic(attr, "Vonage rejected it").into());
+            }
+            Err(e) if outcome_unknown(&e) => {
+                ctx.private.set(PENDING, &pending);
+                let next_run = format!(
+                    "\
+                    The next run looks for a secret of account {api_key} created after {} that \
+                    the account did not have: if there is one, its value was lost with the \
+                    answer, so the run revokes it and creates the secret again from the \
+                    configured value (the plan shows the tainted record being replaced); if \
+                    there is none, it creates the secret; if there are several, it stops and \
+                    names them.",
+                    pending.sent_at()
+                );
+                return Err(ApplyFailure {
+                    diags: lost_create_diagnostic(
+                        &format!("an API secret of account {api_key}"),
+                        &e,
+                        &next_run,
+                    )
+                    .into(),
+                    partial: Some(Model {
+                        id: None,
+                        api_key: Some(api_key),
+                        created_at: None,
+                        secret_wo: None,
+                        ..req.planned
+                    }),
+                });
+            }
+            Err(e) => {
+                return Err(diagnostic(
                     data,
                     &format!("creating a vonage_api_secret for account {api_key}"),
                     &e,
-                ),
-            })?;
+                )
+                .into());
+            }
+        };
         Ok(Model {
             id: Some(created.id),
             api_key: Some(api_key),
@@ -323,8 +382,12 @@ impl Resource<ProviderData> for ApiSecret {
     ) -> Result<Option<Model>, Diagnostics> {
         let data = ctx.configured()?;
         let client = data.client_for(&ctx.cancel);
+        ctx.private.remove(REPLACES);
         let (Some(api_key), Some(id)) = (state.api_key.clone(), state.id.clone()) else {
-            return Ok(None);
+            return match ctx.private.get::<PendingCreate>(PENDING) {
+                Some(pending) => find_lost_create(ctx, data, &client, state, &pending).await,
+                None => Ok(None),
+            };
         };
         match client.get_secret(&api_key, &id).await {
             Ok(s) => Ok(Some(Model {
@@ -349,11 +412,12 @@ impl Resource<ProviderData> for ApiSecret {
 
     async fn update(
         &self,
-        _ctx: &Ctx<'_, ProviderData>,
+        ctx: &Ctx<'_, ProviderData>,
         req: UpdateRequest<Model>,
     ) -> Result<Model, ApplyFailure<Model>> {
         // Only `secret_wo_version` being recorded for the first time, or `timeouts`, update in
         // place; every other change replaces the secret. Nothing to send to Vonage.
+        ctx.private.remove(REPLACES);
         Ok(Model {
             secret_wo: None,
             ..req.planned
@@ -433,6 +497,149 @@ impl Resource<ProviderData> for ApiSecret {
                 "Give both `api_key` and `id` in the import block's identity.",
             )
             .into()),
+        }
+    }
+}
+
+/// The private-state key of the secret a replacement revokes before its create.
+const REPLACES: &str = "replaces";
+
+/// The plan-time check that a new secret fits in `account`'s two slots, counting what this run
+/// revokes first and what it plans to create. An account the provider's credentials cannot
+/// manage is named on `api_key`.
+async fn plan_free_slot(
+    ctx: &Ctx<'_, ProviderData>,
+    data: &ProviderData,
+    account: &str,
+    freed: Option<&str>,
+) -> Result<(), Diagnostics> {
+    let client = data.client_for(&ctx.cancel);
+    let existing = match client.list_secrets(account).await {
+        Ok(list) => list,
+        Err(e @ (Error::NotFound { .. } | Error::Forbidden { .. })) => {
+            return Err(Diagnostic::error(
+                "The provider cannot manage this account's secrets",
+                format!(
+                    "\
+                    The provider's credentials (account {}) cannot manage the API secrets of \
+                    account {account}: {e}. `api_key` must be the provider's own account or one \
+                    of its subaccounts; to manage another account, configure a provider alias \
+                    with that account's credentials.",
+                    data.api_key
+                ),
+            )
+            .at(AttrPath::attr("api_key"))
+            .into());
+        }
+        Err(e) => {
+            return Err(diagnostic(
+                data,
+                &format!("checking for a free API secret slot in account {account}"),
+                &e,
+            )
+            .into());
+        }
+    };
+    let ids: Vec<String> = existing.iter().map(|s| s.id.clone()).collect();
+    match data
+        .recovery
+        .claim_secret_slot(account, &ids, freed, MAX_SECRETS)
+    {
+        // A replacement that fits only when its old secret goes first can still fail at apply
+        // with `create_before_destroy`; Terraform drops warnings from a replacement's create
+        // plan, so `create` explains that case when it happens.
+        Ok(()) => Ok(()),
+        Err(staying) => {
+            let shown: Vec<String> = existing
+                .iter()
+                .filter(|s| staying.contains(&s.id))
+                .map(|s| format!("{} (created {})", s.id, s.created_at))
+                .collect();
+            Err(Diagnostic::error(
+                "No free API secret slot",
+                format!(
+                    "\
+                    Account {account} keeps {} API secrets through this run ({}), and Vonage \
+                    allows {MAX_SECRETS}, so the new secret cannot be created. Nothing was \
+                    changed. Revoke a secret the account no longer uses (in the Vonage dashboard, \
+                    or import it into a `vonage_api_secret` and destroy that), or for a rotation \
+                    use `terraform apply -replace=ADDRESS`, which revokes the old secret first.",
+                    staying.len(),
+                    shown.join(", ")
+                ),
+            )
+            .at(AttrPath::attr("api_key"))
+            .into())
+        }
+    }
+}
+
+/// The refresh of a lost create's record: the orphan secret it made (which the replacement of
+/// the tainted record revokes), none, or a refusal to guess.
+async fn find_lost_create(
+    ctx: &Ctx<'_, ProviderData>,
+    data: &ProviderData,
+    client: &Client,
+    state: Model,
+    pending: &PendingCreate,
+) -> Result<Option<Model>, Diagnostics> {
+    let account = pending.account.clone();
+    let secrets = client.list_secrets(&account).await.map_err(|e| {
+        diagnostic(
+            data,
+            &format!(
+                "looking for the API secret of account {account} that an interrupted create made"
+            ),
+            &e,
+        )
+    })?;
+    let mut found: Vec<_> = secrets
+        .into_iter()
+        .filter(|s| pending.could_have_made(&s.id, &s.created_at))
+        .collect();
+    match found.len() {
+        0 => Ok(None),
+        1 => {
+            let orphan = found.remove(0);
+            data.recovery.note_orphan_secret(&account, &orphan.id);
+            ctx.warnings.warn(Diagnostic::warning(
+                format!("Secret {} will be revoked and created again", orphan.id),
+                format!(
+                    "\
+                    An earlier run's create of an API secret for account {account} lost Vonage's \
+                    answer, and {} (created {}) is the secret it made. Its value was lost with \
+                    the answer, so the replacement Terraform plans for the tainted record revokes \
+                    it and creates the secret again from the configured value.",
+                    orphan.id, orphan.created_at
+                ),
+            ));
+            Ok(Some(Model {
+                id: Some(orphan.id),
+                created_at: Some(orphan.created_at),
+                ..state
+            }))
+        }
+        _ => {
+            let shown: Vec<String> = found
+                .iter()
+                .map(|s| format!("{} (created {})", s.id, s.created_at))
+                .collect();
+            Err(Diagnostic::error(
+                "Several API secrets may be the lost create's",
+                format!(
+                    "\
+                    An earlier run's create of an API secret for account {account} lost Vonage's \
+                    answer, and {} secrets appeared since {}: {}. The provider cannot tell which \
+                    one it made, so it changed nothing. Revoke the ones nobody uses (in the \
+                    Vonage dashboard), then run Terraform again; or run `terraform state rm \
+                    ADDRESS` and import the one to keep with `terraform import ADDRESS \
+                    {account}/SECRET_ID`.",
+                    found.len(),
+                    pending.sent_at(),
+                    shown.join(", ")
+                ),
+            )
+            .into())
         }
     }
 }

@@ -22,11 +22,14 @@ use crate::framework::resource::{
 };
 use crate::framework::schema::{Attribute, Block, IdentitySchema, Schema, timeouts_block};
 use crate::vonage::{
-    CreateSubaccount, Error, ModifySubaccount, Secret, Subaccount as ApiSubaccount,
+    Client, CreateSubaccount, Error, ModifySubaccount, Secret, Subaccount as ApiSubaccount,
 };
 
 use crate::provider::ProviderData;
 use crate::provider::api_errors::{diagnostic, diagnostic_for_fields};
+use crate::provider::lost_creates::{
+    ADOPT, PENDING, PendingCreate, lost_create_diagnostic, outcome_unknown,
+};
 use crate::provider::secret_strength::{secret_strength, weak_secret_diagnostic};
 
 pub struct Subaccount;
@@ -195,7 +198,7 @@ impl Resource<ProviderData> for Subaccount {
 
     async fn modify_plan(
         &self,
-        _ctx: &Ctx<'_, ProviderData>,
+        ctx: &Ctx<'_, ProviderData>,
         req: PlanRequest<'_, Model>,
     ) -> Result<Model, Diagnostics> {
         if let Some(prior) = req.prior
@@ -214,6 +217,22 @@ impl Resource<ProviderData> for Subaccount {
             .at(AttrPath::attr("use_primary_account_balance"))
             .into());
         }
+        if req.prior.is_none()
+            && let (Some(data), Some(name)) = (ctx.data, &req.planned.name)
+            && let Some(key) = data.recovery.adoption_for(name)
+        {
+            ctx.private.set(ADOPT, &key);
+            ctx.warnings.warn(Diagnostic::warning(
+                format!("Subaccount {key} will be adopted, not created"),
+                format!(
+                    "\
+                    An earlier run's create of subaccount \"{name}\" lost Vonage's answer, and \
+                    {key} is the subaccount it made. Terraform shows the replacement of the \
+                    tainted record it kept; applying it takes {key} over: nothing is suspended \
+                    and no second subaccount is created."
+                ),
+            ));
+        }
         Ok(req.planned)
     }
 
@@ -225,14 +244,39 @@ impl Resource<ProviderData> for Subaccount {
         let data = ctx.configured()?;
         let client = data.client_for(&ctx.cancel);
         let name = req.planned.name.clone().unwrap_or_default();
+        if let Some(key) = ctx.private.get::<String>(ADOPT) {
+            return adopt(ctx, data, &client, &key, req.planned).await;
+        }
         let create = CreateSubaccount {
             name: name.clone(),
             secret: req.config.secret_wo.clone().map(Secret::new),
             use_primary_account_balance: req.planned.use_primary_account_balance,
         };
-        let (created, _generated_secret) =
-            client.create_subaccount(&create).await.map_err(|e| {
-                diagnostic_for_fields(
+        let pending = PendingCreate::new(&data.api_key, Some(&name), Vec::new());
+        let created = match client.create_subaccount(&create).await {
+            Ok((created, _generated_secret)) => created,
+            Err(e) if outcome_unknown(&e) => {
+                ctx.private.set(PENDING, &pending);
+                let next_run = format!(
+                    "\
+                    The next run looks for a subaccount named \"{name}\" created after {}: if \
+                    there is one, it adopts it (the plan shows the tainted record being replaced, \
+                    but nothing is suspended or created); if there is none, it creates it; if \
+                    there are several, it stops and names them.",
+                    pending.sent_at()
+                );
+                return Err(ApplyFailure {
+                    diags: lost_create_diagnostic(&format!("subaccount \"{name}\""), &e, &next_run)
+                        .into(),
+                    partial: Some(Model {
+                        api_key: None,
+                        primary_account_api_key: Some(data.api_key.clone()),
+                        ..req.planned
+                    }),
+                });
+            }
+            Err(e) => {
+                return Err(diagnostic_for_fields(
                     data,
                     &format!(
                         "creating vonage_subaccount \"{name}\" under account {}",
@@ -241,7 +285,9 @@ impl Resource<ProviderData> for Subaccount {
                     &e,
                     SUBACCOUNT_FIELDS,
                 )
-            })?;
+                .into());
+            }
+        };
         let mut model = req.planned.clone().with_remote(created);
         if req.planned.suspended == Some(true) {
             let key = model.api_key.clone().unwrap_or_default();
@@ -275,7 +321,10 @@ impl Resource<ProviderData> for Subaccount {
         let data = ctx.configured()?;
         let client = data.client_for(&ctx.cancel);
         let Some(key) = state.api_key.clone() else {
-            return Ok(None);
+            return match ctx.private.get::<PendingCreate>(PENDING) {
+                Some(pending) => find_lost_create(ctx, data, &client, state, &pending).await,
+                None => Ok(None),
+            };
         };
         match client.get_subaccount(&key).await {
             Ok(s) => Ok(Some(state.with_remote(s))),
@@ -314,6 +363,14 @@ impl Resource<ProviderData> for Subaccount {
         let Some(key) = state.api_key else {
             return Ok(());
         };
+        if ctx.private.get::<String>(ADOPT).as_deref() == Some(key.as_str()) {
+            // The destroy half of a replacement that adopts this very subaccount: leave it,
+            // and tell the create half that follows in this process.
+            if let Some(name) = &state.name {
+                data.recovery.note_adoption(name, &key);
+            }
+            return Ok(());
+        }
         let patch = ModifySubaccount {
             suspended: Some(true),
             ..ModifySubaccount::default()
@@ -345,6 +402,92 @@ impl Resource<ProviderData> for Subaccount {
             ..Model::default()
         })
     }
+}
+
+/// The refresh of a lost create's record: the subaccount it made, none, or a refusal to guess.
+async fn find_lost_create(
+    ctx: &Ctx<'_, ProviderData>,
+    data: &ProviderData,
+    client: &Client,
+    state: Model,
+    pending: &PendingCreate,
+) -> Result<Option<Model>, Diagnostics> {
+    let name = pending.name.clone().unwrap_or_default();
+    let list = client.list_subaccounts().await.map_err(|e| {
+        diagnostic(
+            data,
+            &format!("looking for the subaccount \"{name}\" that an interrupted create made"),
+            &e,
+        )
+    })?;
+    let mut found: Vec<ApiSubaccount> = list
+        .subaccounts
+        .into_iter()
+        .filter(|s| s.name == name && pending.could_have_made(&s.api_key, &s.created_at))
+        .collect();
+    match found.len() {
+        0 => Ok(None),
+        1 => {
+            let sub = found.remove(0);
+            data.recovery.note_adoption(&name, &sub.api_key);
+            ctx.private.set(ADOPT, &sub.api_key);
+            Ok(Some(state.with_remote(sub)))
+        }
+        _ => {
+            let keys: Vec<&str> = found.iter().map(|s| s.api_key.as_str()).collect();
+            let imports: Vec<String> = keys
+                .iter()
+                .map(|k| format!("`terraform import ADDRESS {k}`"))
+                .collect();
+            Err(Diagnostic::error(
+                format!("Several subaccounts named \"{name}\" may be the lost create's"),
+                format!(
+                    "\
+                    An earlier run's create of subaccount \"{name}\" lost Vonage's answer, and \
+                    {} subaccounts of that name were created since {}: {}. The provider cannot \
+                    tell which one it made, so it created nothing. Choose the one to manage: \
+                    run `terraform state rm ADDRESS` (ADDRESS is this resource's address, shown \
+                    above) and then one of {}. Suspend the others, or import them into resources \
+                    of their own.",
+                    keys.len(),
+                    pending.sent_at(),
+                    keys.join(", "),
+                    imports.join(" or ")
+                ),
+            )
+            .into())
+        }
+    }
+}
+
+/// The create half of a replacement that adopts `key` (see `lost_creates`): no POST; the
+/// subaccount is made what the plan says.
+async fn adopt(
+    ctx: &Ctx<'_, ProviderData>,
+    data: &ProviderData,
+    client: &Client,
+    key: &str,
+    planned: Model,
+) -> Result<Model, ApplyFailure<Model>> {
+    let doing = format!("adopting vonage_subaccount {key}");
+    let found = client
+        .get_subaccount(key)
+        .await
+        .map_err(|e| diagnostic(data, &doing, &e))?;
+    let model = planned.clone().with_remote(found);
+    let converged = if model.name == planned.name && model.suspended == planned.suspended {
+        model
+    } else {
+        let patch = patch_for(&planned);
+        let changed = client
+            .modify_subaccount(key, &patch)
+            .await
+            .map_err(|e| diagnostic_for_fields(data, &doing, &e, SUBACCOUNT_FIELDS))?;
+        planned.with_remote(changed)
+    };
+    ctx.private.remove(ADOPT);
+    ctx.private.remove(PENDING);
+    Ok(converged)
 }
 
 /// The PATCH that makes the subaccount what the plan says: every value the resource manages,
