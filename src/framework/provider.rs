@@ -43,7 +43,7 @@ pub trait Provider: Send + Sync + 'static {
     /// `ConfigureProvider`: once per provider process, before any resource or data source
     /// operation. Build the provider's data, or return `Ok(None)` when the configuration is
     /// not yet wholly known (operations then see `ctx.data == None`). Terraform starts the
-    /// provider several times per command, so this must be cheap: no API call.
+    /// provider several times per command, so this must be cheap: at most one API call.
     async fn configure(&self, req: ConfigureRequest<'_>)
     -> Result<Option<Self::Data>, Diagnostics>;
     /// The managed resources, asked once when the provider starts.

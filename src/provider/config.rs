@@ -16,10 +16,11 @@ use crate::framework::cty::{self, Number, Value};
 use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
 use crate::framework::provider::ConfigureRequest;
 use crate::framework::schema::{Attribute, Block, Schema};
+use crate::provider::api_errors::diagnostic;
 use crate::provider::lost_creates::RecoveryBook;
 use crate::vonage::{
     self, Client, ClientConfig, DEFAULT_API_URL, DEFAULT_MAX_RETRIES,
-    DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS, Secret,
+    DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS, Error, Secret,
 };
 
 /// The accepted range of a number argument, checked at plan time and stated in its docs.
@@ -338,6 +339,35 @@ pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diag
         ))
     })?;
     Ok(Some(ProviderData::new(client, api_key)))
+}
+
+/// The one API call configuration makes: the primary's subaccount list, which proves the
+/// credentials before a plan promises anything. Only a refusal of the credentials fails: a 403 (a suspended account,
+/// whose plan must go on; an account without the Subaccounts API; a subaccount's own
+/// credentials) proves them accepted.
+pub async fn check_credentials(data: &ProviderData) -> Result<(), Diagnostics> {
+    match data.client.list_subaccounts().await {
+        Ok(_) => Ok(()),
+        Err(Error::Forbidden { .. }) => Ok(()),
+        Err(e @ Error::Unauthorized { .. }) => Err(Diagnostic::error(
+            "Vonage refused the provider's credentials",
+            format!(
+                "\
+                Vonage refused the API key {} with the configured secret ({e}). Check `api_key` \
+                and `api_secret` in the provider block, or VONAGE_API_KEY and VONAGE_API_SECRET. \
+                Nothing was planned or changed.",
+                data.api_key
+            ),
+        )
+        .at(AttrPath::attr("api_secret"))
+        .into()),
+        Err(e) => Err(diagnostic(
+            data,
+            &format!("checking the credentials of account {}", data.api_key),
+            &e,
+        )
+        .into()),
+    }
 }
 
 #[cfg(test)]

@@ -58,7 +58,11 @@ impl Provider for VonageProvider {
         &self,
         req: ConfigureRequest<'_>,
     ) -> Result<Option<ProviderData>, Diagnostics> {
-        config::configure(req)
+        let Some(data) = config::configure(req)? else {
+            return Ok(None);
+        };
+        config::check_credentials(&data).await?;
+        Ok(Some(data))
     }
     fn resources(&self) -> Vec<Arc<dyn DynResource<ProviderData>>> {
         vec![

@@ -712,8 +712,9 @@ impl Client {
             logging::debug(
                 "Vonage API create outcome unknown; checking whether it happened",
                 &[
-                    ("operation", call.operation.as_str()),
-                    ("after", &failure.to_string()),
+                    ("method", call.method.as_str()),
+                    ("path", &self.shown_url(call)),
+                    ("after", &failure_class(&failure)),
                     ("wait_ms", &wait.as_millis().to_string()),
                 ],
             );
@@ -765,7 +766,6 @@ fn log_exchange(
         ("status", status.as_str()),
         ("attempt", number.as_str()),
         ("duration_ms", took.as_str()),
-        ("operation", call.operation.as_str()),
     ];
     if !failure.is_empty() {
         fields.push(("failure", failure.as_str()));
@@ -788,16 +788,30 @@ fn log_exchange(
 }
 
 fn log_retry(call: &Call, attempt_done: u32, wait: Duration, after: &Error) {
+    let path: Vec<&str> = call.segments.iter().map(String::as_str).collect();
     logging::debug(
         "Vonage API request will be retried",
         &[
             ("method", call.method.as_str()),
-            ("operation", call.operation.as_str()),
+            ("path", &format!("/{}", path.join("/"))),
             ("next_attempt", &(attempt_done + 1).to_string()),
             ("wait_ms", &wait.as_millis().to_string()),
-            ("after", &after.to_string()),
+            ("after", &failure_class(after)),
         ],
     );
+}
+
+/// What kind of failure `e` was, for a log line: a status or a transport class, never text that
+/// could carry a name or a value.
+fn failure_class(e: &Error) -> String {
+    match e {
+        Error::RateLimited { .. } => "status 429".into(),
+        Error::Api { status, .. } => format!("status {status}"),
+        Error::Timeout { .. } => "timeout".into(),
+        Error::Transport { class, .. } => format!("transport {class:?}").to_ascii_lowercase(),
+        Error::Cancelled => "cancelled".into(),
+        _ => "refusal".into(),
+    }
 }
 
 /// An error body fit for a log: every JSON field whose name mentions a secret is replaced,

@@ -72,7 +72,8 @@ def test_a_closed_port_is_named_with_its_url(tf, sandbox):
     tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {\n  max_retries = 0\n}\ndata "vonage_balance" "b" {}\n')
     result = tf.run("plan")
     assert result.rc == 1, result.explain()
-    assert result.says(f"http://127.0.0.1:{port}/account/get-balance"), result.explain()
+    # Configuration's credential check is the first call to reach for it.
+    assert result.says(f"http://127.0.0.1:{port}/accounts/{h.SANDBOX_API_KEY}/subaccounts"), result.explain()
     assert result.says("connection refused"), result.explain()
     assert not result.says("wait and run Terraform again"), result.explain()
 
@@ -224,3 +225,13 @@ def test_an_account_the_provider_cannot_manage_fails_at_plan_on_api_key(tf, sand
     assert plan.rc == 1, plan.explain()
     assert plan.says("The provider cannot manage this account's secrets"), plan.explain()
     assert plan.says('api_key = "zzzz9999"'), "the diagnostic points at the attribute"
+
+
+def test_wrong_credentials_fail_a_plan_that_only_creates(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    tf.env["VONAGE_API_SECRET"] = "Wrong0Secret"
+    tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {}\n\nresource "vonage_subaccount" "new" {\n  name = "new"\n}\n')
+    plan = tf.run("plan")
+    assert plan.rc == 1, plan.explain()
+    assert plan.says("Vonage refused the provider's credentials"), plan.explain()
+    assert not plan.says("Wrong0Secret"), "the secret is never echoed"
