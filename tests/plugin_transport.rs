@@ -409,6 +409,35 @@ fn the_handshake_line_is_the_only_stdout_and_carries_the_server_cert() {
     let _ = std::fs::remove_dir_all(&tmp);
 }
 
+#[test]
+fn the_socket_is_for_its_owner_only_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let client = go_plugin_like_client_cert();
+    let tmp = std::env::temp_dir().join(format!("tpv-socket-mode-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    // A umask of 000 would leave a plain bind world-writable (srwxrwxrwx).
+    let mut child = Command::new("sh")
+        .args(["-c", "umask 000; exec \"$0\"", BIN])
+        .env(handshake::MAGIC_COOKIE_KEY, handshake::MAGIC_COOKIE_VALUE)
+        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+        .env("PLUGIN_CLIENT_CERT", &client.pem)
+        .env("TMPDIR", &tmp)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let socket = line.split('|').nth(3).expect("a handshake line").to_owned();
+    let mode = std::fs::metadata(&socket).unwrap().permissions().mode() & 0o777;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert_eq!(mode, 0o600, "socket {socket} has mode {mode:o}");
+}
+
 unsafe extern "C" {
     #[link_name = "kill"]
     fn libc_kill(pid: i32, sig: i32) -> i32;

@@ -102,11 +102,18 @@ pub struct PluginSocket {
 
 impl PluginSocket {
     /// Bind `plugin<random>` in `dir` (go-plugin's naming), like `os.CreateTemp(dir, "plugin*")`.
+    /// The socket is readable and writable by its owner only, whatever the umask: no other
+    /// user of the machine may even try the TLS handshake.
     pub fn bind_in(dir: &Path) -> io::Result<PluginSocket> {
+        use std::os::unix::fs::PermissionsExt;
         for _ in 0..16 {
             let path = dir.join(format!("plugin{}", rand::random::<u32>()));
             match UnixListener::bind(&path) {
-                Ok(listener) => return Ok(PluginSocket { path, listener }),
+                Ok(listener) => {
+                    let socket = PluginSocket { path, listener };
+                    std::fs::set_permissions(&socket.path, std::fs::Permissions::from_mode(0o600))?;
+                    return Ok(socket);
+                }
                 Err(e) if e.kind() == io::ErrorKind::AddrInUse => continue,
                 Err(e) => return Err(e),
             }
