@@ -203,3 +203,37 @@ def test_a_lost_secret_create_leaves_no_orphan(tf, restartable):
     # The secret holds the configured value: it authenticates.
     assert box._request("GET", "/account/get-balance", auth=(box.api_key, second)).status == 200
     assert tf.run("plan", "-detailed-exitcode", env={"TF_VAR_value": second}).rc == 0
+
+
+def test_ctrl_c_during_a_slow_create_keeps_the_object_in_state(tf, sandbox):
+    """Ctrl-C while Vonage takes 2 s to answer a create: the provider starts nothing new, but the create in flight
+    is answered and recorded, so Terraform's state never misses the subaccount Vonage made."""
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", h.PROVIDER_BLOCK + """
+provider "vonage" {}
+
+resource "vonage_subaccount" "first" {
+  name = "first"
+}
+
+resource "vonage_subaccount" "second" {
+  name       = "second"
+  depends_on = [vonage_subaccount.first]
+}
+""")
+    resp = sandbox._request("POST", "/_sandbox/faults", {"route": "POST /accounts/*/subaccounts", "kind": "latency",
+                                                         "latency_ms": 2000, "count": 1, "after_handler": True})
+    assert resp.status in (200, 201)
+    running = tf.start("apply", "-auto-approve")
+    wait_for(lambda: subaccounts(sandbox), "the first create to reach the sandbox")
+    running.interrupt()
+    result = running.wait()
+    assert result.says("Interrupt received"), result.explain()
+
+    made = subaccounts(sandbox)
+    assert [s["name"] for s in made] == ["first"], "nothing new started after the interrupt"
+    state = tf.json("show", "-json")["values"]["root_module"]["resources"]
+    assert [(r["address"], r["values"]["api_key"]) for r in state] == [("vonage_subaccount.first", made[0]["api_key"])]
+    tf.run("apply", "-auto-approve").ok()
+    assert sorted(s["name"] for s in subaccounts(sandbox)) == ["first", "second"]
+    assert tf.run("plan", "-detailed-exitcode").rc == 0
