@@ -534,7 +534,7 @@ impl Client {
         exchange.await
     }
 
-    fn failure(raw: &RawResponse) -> ApiFailure {
+    pub(crate) fn failure(raw: &RawResponse) -> ApiFailure {
         let retry_after = raw
             .headers
             .get(RETRY_AFTER)
@@ -816,7 +816,7 @@ fn failure_class(e: &Error) -> String {
 
 /// An error body fit for a log: every JSON field whose name mentions a secret is replaced,
 /// then every secret the call knows is scrubbed from what is left, which is cut to 2 KiB.
-fn redacted_body(body: &[u8], secrets: &[&str]) -> String {
+pub(crate) fn redacted_body(body: &[u8], secrets: &[&str]) -> String {
     fn redact_fields(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::Object(map) => {

@@ -12,6 +12,7 @@
 //! | `rate_limit.rs` | client-side pacing (30/s per key by default) |
 //! | `auth.rs` | the Basic `Authorization` header (the only place credentials go) |
 //! | `secret.rs` | `Secret`, which never prints |
+//! | `response_parsers.rs` | the parsers above, callable on their own (fuzz targets, regression tests) |
 //!
 //! Must not: print, log a credential or an unredacted body (see `client.rs`), or depend
 //! on the sandbox (only `crate::wire` is
@@ -22,6 +23,7 @@ mod auth;
 mod client;
 mod errors;
 mod rate_limit;
+pub mod response_parsers;
 mod retry;
 mod secret;
 mod secrets;

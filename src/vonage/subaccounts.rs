@@ -111,7 +111,7 @@ impl From<PrimaryAccountBody> for PrimaryAccount {
     }
 }
 
-fn created(w: CreatedSubaccountBody) -> (Subaccount, Secret) {
+pub(crate) fn created(w: CreatedSubaccountBody) -> (Subaccount, Secret) {
     let secret = Secret::new(w.secret);
     let sub = Subaccount {
         api_key: w.api_key,
