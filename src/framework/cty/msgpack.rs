@@ -154,6 +154,9 @@ fn from_mp(mp: Mp, ty: &Type, path: &mut Vec<String>) -> Result<Value, CtyError>
                     .ok_or_else(|| want(path, "an integer in range"))?,
             ),
         }),
+        // NaN is not a cty number (go-cty refuses it); infinities are.
+        (Mp::F64(f), Type::Number) if f.is_nan() => return Err(want(path, "a number, not NaN,")),
+        (Mp::F32(f), Type::Number) if f.is_nan() => return Err(want(path, "a number, not NaN,")),
         (Mp::F64(f), Type::Number) => Value::Number(Number::from_f64(f)),
         (Mp::F32(f), Type::Number) => Value::Number(Number::from_f64(f.into())),
         (Mp::String(s), Type::Number) => {

@@ -57,7 +57,9 @@ impl Number {
             Repr::Float(f) => (f.fract() == 0.0 && f.abs() < 9.2e18).then_some(*f as i64),
             Repr::Decimal(s) => {
                 let c = Canonical::parse(s)?;
-                if c.exp < 0 {
+                // i64 has 19 digits: anything longer is out of range (and `1e999999999`
+                // must not build a billion zeros).
+                if c.exp < 0 || c.digits.len() as i64 + c.exp > 19 {
                     return None;
                 }
                 let text = format!(
@@ -156,15 +158,23 @@ impl From<&serde_json::Number> for Number {
     fn from(n: &serde_json::Number) -> Number {
         // With serde_json's arbitrary_precision the text is exactly what was on the wire.
         let text = n.to_string();
+        // Only an exponent beyond i64 fails to parse: as an f64 that is an infinity or zero
+        // (the text is always a float literal), never NaN.
         text.parse()
-            .unwrap_or_else(|_| Number::from_f64(n.as_f64().unwrap_or(f64::NAN)))
+            .unwrap_or_else(|_| Number::from_f64(text.parse().unwrap_or(0.0)))
     }
 }
 
 impl From<&Number> for serde_json::Number {
     fn from(n: &Number) -> serde_json::Number {
+        // JSON has no infinities: one is written as a number beyond any f64, which reads back
+        // as the same infinity and fails to fit an integer, rather than as 0.
         let text = match &n.0 {
-            Repr::Float(f) if !f.is_finite() => "0".to_string(),
+            Repr::Float(f) if f.is_nan() => "0".to_string(),
+            Repr::Float(f) if f.is_infinite() => if *f > 0.0 { "1e999" } else { "-1e999" }.into(),
+            // Decimals in plain form: `+5`, `.5`, `5.` and `007` are not JSON, and `12e3`
+            // would not read as an integer.
+            Repr::Decimal(s) => Canonical::parse(s).map_or_else(|| s.clone(), |c| c.json_text()),
             _ => n.to_string(),
         };
         text.parse().unwrap_or_else(|_| serde_json::Number::from(0))
@@ -180,6 +190,24 @@ struct Canonical {
 }
 
 impl Canonical {
+    /// The decimal as JSON writes it: plain digits (so a whole number stays an integer), or
+    /// with an exponent when plain digits would run past a few hundred.
+    fn json_text(&self) -> String {
+        let sign = if self.neg { "-" } else { "" };
+        let digits = &self.digits;
+        let shift = usize::try_from(self.exp.unsigned_abs()).unwrap_or(usize::MAX);
+        if shift > 400 {
+            format!("{sign}{digits}e{}", self.exp)
+        } else if self.exp >= 0 {
+            format!("{sign}{digits}{}", "0".repeat(shift))
+        } else if shift < digits.len() {
+            let (int, frac) = digits.split_at(digits.len() - shift);
+            format!("{sign}{int}.{frac}")
+        } else {
+            format!("{sign}0.{}{digits}", "0".repeat(shift - digits.len()))
+        }
+    }
+
     fn parse(s: &str) -> Option<Canonical> {
         let (neg, rest) = match s.as_bytes().first()? {
             b'-' => (true, &s[1..]),
@@ -201,7 +229,7 @@ impl Canonical {
             return None;
         }
         let all = format!("{int}{frac}");
-        let mut exp = exp.checked_sub(frac.len() as i64)?;
+        let exp = exp.checked_sub(frac.len() as i64)?;
         let trimmed = all.trim_start_matches('0');
         if trimmed.is_empty() {
             return Some(Canonical {
@@ -211,7 +239,7 @@ impl Canonical {
             });
         }
         let significant = trimmed.trim_end_matches('0');
-        exp += (trimmed.len() - significant.len()) as i64;
+        let exp = exp.checked_add((trimmed.len() - significant.len()) as i64)?;
         Some(Canonical {
             neg,
             digits: significant.to_owned(),

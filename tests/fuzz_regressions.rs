@@ -1,0 +1,81 @@
+//! Inputs the fuzz targets in `fuzz/` found, each kept as a test of the fix it led to.
+//!
+//! Every test names the target that found its input; the inputs themselves are also in
+//! `fuzz/seeds/<target>/`, so a fuzz run starts from them.
+
+use serde::Deserialize;
+use tfvonage::framework::cty::{Number, Type, Value, json, msgpack};
+use tfvonage::framework::plan::object;
+
+/// cty_msgpack: a float32 NaN decoded as a number, which then never equalled itself.
+#[test]
+fn msgpack_nan_is_refused_and_infinity_round_trips() {
+    for nan in [
+        &[0xca, 0xff, 0x83, 0x71, 0x71][..],
+        &[0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0][..],
+    ] {
+        let e = msgpack::decode(nan, &Type::Number).unwrap_err();
+        assert!(e.message.contains("not NaN"), "{e}");
+    }
+    // +Inf is a cty number (Terraform sends it for `1/0`) and survives both codecs.
+    let inf = [0xcb, 0x7f, 0xf0, 0, 0, 0, 0, 0, 0];
+    let v = msgpack::decode(&inf, &Type::Number).unwrap();
+    assert_eq!(msgpack::encode(&v, &Type::Number).unwrap(), inf);
+    let j = serde_json::to_vec(&json::encode(&v, &Type::Number).unwrap()).unwrap();
+    assert_eq!(json::decode(&j, &Type::Number).unwrap(), v);
+}
+
+/// cty_json: a state number whose exponent does not fit an i64 decoded as NaN, and was
+/// written back as 0.
+#[test]
+fn json_numbers_beyond_any_exponent_are_infinite_or_zero_never_nan() {
+    let huge = format!("3e{}", "3".repeat(70));
+    let v = json::decode(huge.as_bytes(), &Type::Number).unwrap();
+    let Value::Number(n) = &v else {
+        panic!("{v:?}")
+    };
+    assert_eq!(n.as_f64(), f64::INFINITY);
+    let back = serde_json::to_vec(&json::encode(&v, &Type::Number).unwrap()).unwrap();
+    assert_eq!(json::decode(&back, &Type::Number).unwrap(), v);
+
+    let tiny = format!("-3e-{}", "3".repeat(70));
+    let v = json::decode(tiny.as_bytes(), &Type::Number).unwrap();
+    assert_eq!(v, Value::Number(Number::from(0)));
+}
+
+/// cty_json: parsing `10e9223372036854775807` overflowed the exponent (a panic in a debug
+/// build); `1e99999999999` as an integer built a hundred billion zeros.
+#[test]
+fn decimal_exponents_at_the_edge_of_i64() {
+    assert!("10e9223372036854775807".parse::<Number>().is_err());
+    assert!("1.5e-9223372036854775808".parse::<Number>().is_err());
+    let big: Number = "1e99999999999".parse().unwrap();
+    assert_eq!(big.as_i64(), None);
+}
+
+#[derive(Deserialize)]
+struct Model {
+    n: Option<i64>,
+    f: Option<f64>,
+}
+
+/// cty_json / schema_values: numbers JSON cannot write as they came (`+5`, `.5`, `007`, an
+/// infinity) reached resource models as 0, and `12e3` did not read as an integer.
+#[test]
+fn models_read_every_number_as_it_is_never_as_zero() {
+    let ty = Type::object([("n", Type::Number), ("f", Type::Number)]);
+    let read = |n: Value, f: Value| -> Result<Model, String> {
+        let v = object([("n", n), ("f", f)]).conform(&ty).unwrap();
+        tfvonage::framework::cty::serde::from_value(&v).map_err(|e| e.to_string())
+    };
+    let num = |s: &str| Value::Number(s.parse().unwrap());
+    let m = read(num("+5"), num(".5")).unwrap();
+    assert_eq!((m.n, m.f), (Some(5), Some(0.5)));
+    let m = read(num("007"), num("5.")).unwrap();
+    assert_eq!((m.n, m.f), (Some(7), Some(5.0)));
+    let m = read(num("12e3"), num("-1.250e-2")).unwrap();
+    assert_eq!((m.n, m.f), (Some(12000), Some(-0.0125)));
+    // An infinity fits no integer: an error, not 0.
+    let inf = Value::Number(Number::from_f64(f64::INFINITY));
+    assert!(read(inf, Value::Null).is_err());
+}
