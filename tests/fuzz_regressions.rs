@@ -3,9 +3,13 @@
 //! Every test names the target that found its input; the inputs themselves are also in
 //! `fuzz/seeds/<target>/`, so a fuzz run starts from them.
 
+use std::time::Duration;
+
 use serde::Deserialize;
 use tfvonage::framework::cty::{Number, Type, Value, json, msgpack};
 use tfvonage::framework::plan::object;
+use tfvonage::vonage::Error;
+use tfvonage::vonage::response_parsers::{error_response, logged_error_body};
 
 /// cty_msgpack: a float32 NaN decoded as a number, which then never equalled itself.
 #[test]
@@ -78,4 +82,44 @@ fn models_read_every_number_as_it_is_never_as_zero() {
     // An infinity fits no integer: an error, not 0.
     let inf = Value::Number(Number::from_f64(f64::INFINITY));
     assert!(read(inf, Value::Null).is_err());
+}
+
+/// vonage_error_body: a secret with a quote in it, echoed by Vonage inside a structured
+/// field, reached the error message and the trace log JSON-escaped, past the scrubbing.
+#[test]
+fn secrets_are_scrubbed_in_their_json_escaped_form_too() {
+    let secret = r#"Ab1"quoted\slash"#;
+    let body = serde_json::json!({
+        "type": "https://developer.nexmo.com/api-errors#validation",
+        "title": "Bad Request",
+        "detail": format!("secret {secret} refused"),
+        "invalid_parameters": {"secret": {"given": secret}},
+    })
+    .to_string();
+    let escaped = r#"Ab1\"quoted\\slash"#;
+    let headers = Default::default();
+    let err = error_response(400, &headers, body.as_bytes(), "abcd1234", &[secret]);
+    assert!(matches!(err, Error::Validation { .. }), "{err:?}");
+    let logged = logged_error_body(body.as_bytes(), &[secret]);
+    for text in [err.to_string(), format!("{err:?}"), logged] {
+        assert!(!text.contains(secret) && !text.contains(escaped), "{text}");
+        assert!(text.contains("[redacted]"), "{text}");
+    }
+    // Not JSON at all: the escaped spelling is scrubbed as well.
+    let logged = logged_error_body(format!("oops {escaped}").as_bytes(), &[secret]);
+    assert_eq!(logged, "oops [redacted]");
+}
+
+/// vonage_error_body: a `Retry-After` header that is not visible ASCII is ignored, as the
+/// client reads headers; delta-seconds are honoured exactly.
+#[test]
+fn retry_after_headers_as_the_client_reads_them() {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("retry-after", "9999 \u{2004}".parse().unwrap());
+    let err = error_response(429, &headers, b"", "abcd1234", &[]);
+    assert_eq!(err, Error::RateLimited { retry_after: None });
+    headers.insert("retry-after", " 9999 ".parse().unwrap());
+    let err = error_response(429, &headers, b"", "abcd1234", &[]);
+    let retry_after = Some(Duration::from_secs(9999));
+    assert_eq!(err, Error::RateLimited { retry_after });
 }

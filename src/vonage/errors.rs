@@ -380,12 +380,18 @@ impl ApiFailure {
     }
 }
 
-/// Replaces every known secret in `text` with `[redacted]`.
+/// Replaces every known secret in `text` with `[redacted]`, as it is and as JSON writes it
+/// inside a string (a secret with a quote or a backslash reaches text re-serialised from a body
+/// in that form).
 pub(crate) fn scrub(text: &str, secrets: &[&str]) -> String {
     secrets
         .iter()
         .filter(|s| !s.is_empty())
-        .fold(text.to_string(), |t, s| t.replace(s, "[redacted]"))
+        .fold(text.to_string(), |t, s| {
+            let quoted = serde_json::to_string(s).unwrap_or_default();
+            let escaped = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or(s);
+            t.replace(escaped, "[redacted]").replace(s, "[redacted]")
+        })
 }
 
 /// A transport error's description without its URL, with its causes.
