@@ -7,7 +7,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use tfvonage::framework::cty::{Number, Type, Value, json, msgpack};
+use tfvonage::framework::diagnostics::{PathStep, Severity};
 use tfvonage::framework::plan::object;
+use tfvonage::framework::provider::Provider;
+use tfvonage::provider::VonageProvider;
 use tfvonage::vonage::Error;
 use tfvonage::vonage::response_parsers::{error_response, logged_error_body};
 
@@ -122,4 +125,32 @@ fn retry_after_headers_as_the_client_reads_them() {
     let err = error_response(429, &headers, b"", "abcd1234", &[]);
     let retry_after = Some(Duration::from_secs(9999));
     assert_eq!(err, Error::RateLimited { retry_after });
+}
+
+/// schema_values: a timeout too long for `Duration` (`99999999999999999999h`) panicked in
+/// validation; it is an "Invalid timeout" at its path like any other bad duration.
+#[test]
+fn a_timeout_beyond_any_duration_is_a_diagnostic() {
+    let provider = VonageProvider;
+    let settings = provider
+        .resources()
+        .into_iter()
+        .find(|r| r.type_name() == "vonage_account_settings")
+        .unwrap();
+    let ty = settings.schema().value_type();
+    let timeouts = object([("create", Value::string("99999999999999999999h"))]);
+    let config = object([("timeouts", timeouts)]).conform(&ty).unwrap();
+    let diags = settings.validate(&config, true);
+    let d = diags
+        .iter()
+        .find(|d| d.severity == Severity::Error)
+        .expect("an error");
+    let path = d.path.as_ref().expect("a path");
+    assert_eq!(
+        path.0,
+        [
+            PathStep::Attribute("timeouts".into()),
+            PathStep::Attribute("create".into())
+        ]
+    );
 }

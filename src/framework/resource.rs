@@ -379,7 +379,8 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
         total += n * secs;
         rest = &rest[unit_len..];
     }
-    Some(Duration::from_secs_f64(total))
+    // A duration beyond what `Duration` holds (`99999999999999999999h`) is not one.
+    Duration::try_from_secs_f64(total).ok()
 }
 
 /// Run `fut` until it finishes, `limit` passes, or Terraform asks the provider to stop.
