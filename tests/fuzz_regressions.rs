@@ -1,7 +1,8 @@
-//! Inputs the fuzz targets in `fuzz/` found, each kept as a test of the fix it led to.
+//! Inputs the fuzz targets in `fuzz/` found (or that writing them showed), each kept as a test
+//! of the fix it led to.
 //!
-//! Every test names the target that found its input; the inputs themselves are also in
-//! `fuzz/seeds/<target>/`, so a fuzz run starts from them.
+//! Every test names its target; the inputs are also in `fuzz/seeds/<target>/` (`regression-*`
+//! and `seed-*` files), so every fuzz run starts from them.
 
 use std::time::Duration;
 
@@ -127,8 +128,9 @@ fn retry_after_headers_as_the_client_reads_them() {
     assert_eq!(err, Error::RateLimited { retry_after });
 }
 
-/// schema_values: a timeout too long for `Duration` (`99999999999999999999h`) panicked in
-/// validation; it is an "Invalid timeout" at its path like any other bad duration.
+/// schema_values (seen writing it): a timeout too long for `Duration`
+/// (`99999999999999999999h`) panicked in validation; it is an "Invalid timeout" at its path
+/// like any other bad duration.
 #[test]
 fn a_timeout_beyond_any_duration_is_a_diagnostic() {
     let provider = VonageProvider;
