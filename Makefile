@@ -1,5 +1,5 @@
 # Makefile: thin entry points; each target is one line calling cargo or a script in scripts/.
-.PHONY: setup build lint test demo docs docs-check bench install release fmt
+.PHONY: setup build lint test demo docs docs-check bench install release fmt fuzz
 
 setup:
 	bash scripts/setup.sh
@@ -21,6 +21,9 @@ docs: setup build
 
 docs-check: setup build
 	.venv/bin/python scripts/gen_docs.py --check
+
+fuzz:
+	bash scripts/fuzz.sh $(or $(FUZZ_SECONDS),60)
 
 bench: setup
 	cargo build --release --bins && .venv/bin/python scripts/bench_provider.py && cargo bench --bench sandbox

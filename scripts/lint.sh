@@ -8,6 +8,8 @@ locked=()
 [[ -f Cargo.lock ]] && locked=(--locked)
 
 cargo fmt --all -- --check
+# The fuzz crate (fuzz/) is outside the workspace: its files are checked by rustfmt directly.
+rustfmt --edition 2024 --check fuzz/src/*.rs fuzz/fuzz_targets/*.rs
 python3 scripts/check_line_width.py
 cargo clippy --all-targets "${locked[@]}" -- -D warnings
 echo "lint: fmt, line width and clippy are clean"

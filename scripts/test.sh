@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# test.sh: the whole test suite (`make test`): setup, build, the lint gate, cargo tests, pytest, node client
-# tests, docs-check.
+# test.sh: the whole test suite (`make test`): setup, build, the lint gate, cargo tests, a fuzz smoke pass,
+# pytest, node client tests, docs-check.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,6 +25,8 @@ step() {
 
 step "lint (fmt, line width, clippy)" bash scripts/lint.sh
 step "cargo test" cargo test "${locked[@]}"
+# Seconds per target: a smoke pass. docs/benchmarks.md (Fuzzing) records a longer run.
+step "fuzz smoke (scripts/fuzz.sh, 10 s per target)" bash scripts/fuzz.sh 10
 
 py_dirs=()
 for d in tests/acceptance tests/clients/python; do [[ -d "$d" ]] && py_dirs+=("$d"); done
