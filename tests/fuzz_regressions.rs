@@ -33,6 +33,30 @@ fn msgpack_nan_is_refused_and_infinity_round_trips() {
     assert_eq!(json::decode(&j, &Type::Number).unwrap(), v);
 }
 
+/// plugin_bad_messages: 100,000 nested msgpack arrays overflowed the stack of a 2 MiB thread
+/// (a tokio worker's) in a debug build, aborting the process. Decoding now stops at a depth no
+/// schema needs, within a quarter of that stack.
+#[test]
+fn deeply_nested_msgpack_is_refused_without_exhausting_the_stack() {
+    let decoded = std::thread::Builder::new()
+        .stack_size(512 << 10)
+        .spawn(|| {
+            let mut deep = vec![0x91; 100_000];
+            deep.push(0xc0);
+            msgpack::decode(&deep, &Type::Dynamic).map_err(|e| e.to_string())
+        })
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+    let e = decoded.unwrap_err();
+    assert!(e.contains("depth"), "{e}");
+    // A value nested as deep as a schema could ever be still decodes.
+    let ty = (0..40).fold(Type::String, |t, _| Type::list(t));
+    let mut ok = vec![0x91; 40];
+    ok.extend_from_slice(&[0xa1, b'x']);
+    assert!(msgpack::decode(&ok, &ty).is_ok());
+}
+
 /// cty_json: a state number whose exponent does not fit an i64 decoded as NaN, and was
 /// written back as 0.
 #[test]

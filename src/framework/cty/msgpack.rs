@@ -22,13 +22,18 @@ pub fn encode(v: &Value, ty: &Type) -> Result<Vec<u8>, CtyError> {
     Ok(out)
 }
 
+/// How deep msgpack may nest (rmpv counts about two steps per array or map). No schema comes
+/// near it; rmpv's own limit (1024) lets 100,000 nested arrays overflow a 2 MiB thread stack in a
+/// debug build; this one keeps decoding within a quarter of that.
+const MAX_DEPTH: usize = 128;
+
 /// Decode msgpack bytes as a value of type `ty`. Empty input decodes as null, as Terraform does.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CtyError> {
     if bytes.is_empty() {
         return Ok(Value::Null);
     }
     let mut rd = bytes;
-    let mp = rmpv::decode::read_value(&mut rd)
+    let mp = rmpv::decode::read_value_with_max_depth(&mut rd, MAX_DEPTH)
         .map_err(|e| CtyError::new(format!("malformed msgpack: {e}")))?;
     if !rd.is_empty() {
         return Err(CtyError::new(format!(
