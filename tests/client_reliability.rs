@@ -468,7 +468,8 @@ async fn transfer_without_reference_is_never_repeated() {
 
 #[tokio::test]
 async fn top_up_with_a_lost_answer_is_an_unknown_outcome() {
-    let sandbox = SandboxProcess::spawn(&[]);
+    // Any trx, so the handler really tops up before the fault hides it.
+    let sandbox = SandboxProcess::spawn(&["--any-top-up-trx"]);
     common::admin_send(
         &sandbox,
         reqwest::Method::PATCH,

@@ -26,7 +26,8 @@ async fn kill_9_loses_nothing_acknowledged() {
     let dir = temp_dir("kill9");
     let path = dir.join("state.json");
     let path_arg = path.to_str().unwrap().to_string();
-    let sandbox = SandboxProcess::spawn(&["--state", &path_arg]);
+    // A stress test: as many writes as the sandbox takes, unthrottled.
+    let sandbox = SandboxProcess::spawn(&["--state", &path_arg, "--rate-limit", "0"]);
     let pid = sandbox.child.id();
     let base = sandbox.base_url.clone();
     let ledgers: Arc<Mutex<HashMap<String, Ledger>>> = Arc::default();

@@ -1,12 +1,15 @@
-//! The layers between the socket and the routes that serve test tooling:
-//! recording every API call in the call log and applying installed faults.
+//! The layers between the socket and the routes: a request id on every
+//! response, and the test tooling: recording every API call in the call log
+//! and applying installed faults.
 //!
-//! Request path: `paths::normalize` → [`record_calls`] → [`inject_faults`]
-//! → routes. Admin paths (`/_sandbox/…`) pass both layers untouched.
+//! Request path: `paths::normalize` → [`assign_request_id`] →
+//! [`record_calls`] → [`inject_faults`] → routes. Admin paths
+//! (`/_sandbox/…`) pass the last two untouched.
 //!
-//! Owns: the response extensions that carry what happened to a response
-//! ([`ConnectionDrop`], [`InjectedFault`]) and the error bodies of injected
-//! status faults. In-process (`app().oneshot`) a drop shows as a 502
+//! Owns: `X-Request-Id` (a fresh UUID on every response, as Vonage
+//! documents), the response extensions that carry what happened to a
+//! response ([`ConnectionDrop`], [`InjectedFault`]) and the error bodies of
+//! injected status faults. In-process (`app().oneshot`) a drop shows as a 502
 //! response carrying [`ConnectionDrop`]; the socket server turns it into a
 //! closed connection.
 //! Must not: change the world, or log bodies, headers or credentials.
@@ -15,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -35,6 +38,23 @@ pub struct ConnectionDrop;
 #[derive(Clone, Debug)]
 pub struct InjectedFault(pub String);
 
+/// Request extension: the id the response will carry as `X-Request-Id`.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Middleware: gives every request an id and every response `X-Request-Id`.
+pub async fn assign_request_id(mut request: Request, next: Next) -> Response {
+    let id = uuid::Uuid::new_v4().to_string();
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(X_REQUEST_ID.clone(), value);
+    }
+    response
+}
+
 /// Middleware: logs every API request once its response is known.
 pub async fn record_calls(
     State(state): State<SandboxState>,
@@ -47,6 +67,11 @@ pub async fn record_calls(
     }
     let method = request.method().to_string();
     let query = request.uri().query().and_then(sanitize_query);
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default();
     let time = millis_z(now_ms());
     let started = Instant::now();
     let response = next.run(request).await;
@@ -60,6 +85,7 @@ pub async fn record_calls(
             .extensions()
             .get::<InjectedFault>()
             .map(|f| f.0.clone()),
+        request_id,
         time,
         duration_ms: started.elapsed().as_millis() as u64,
     });

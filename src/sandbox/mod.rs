@@ -8,8 +8,8 @@
 //! the `vonage-sandbox` binary (`cli` → `server`).
 //!
 //! Request path: `paths::normalize` (trailing slash) →
-//! `middleware::record_calls` → `middleware::inject_faults` → `routes` (API)
-//! or `admin` (`/_sandbox/…`).
+//! `middleware::assign_request_id` → `middleware::record_calls` →
+//! `middleware::inject_faults` → `routes` (API) or `admin` (`/_sandbox/…`).
 //!
 //! Map of the modules:
 //! * `routes/` — one file per API route group; `auth` (credentials, access),
@@ -44,6 +44,7 @@ pub mod server;
 pub mod state;
 pub mod timestamps;
 pub mod tls;
+pub mod webhooks;
 pub mod world;
 
 use axum::Router;
@@ -62,5 +63,6 @@ pub fn app(state: SandboxState) -> Router {
         .fallback_service(inner)
         .layer(from_fn_with_state(state.clone(), middleware::inject_faults))
         .layer(from_fn_with_state(state, middleware::record_calls))
+        .layer(from_fn(middleware::assign_request_id))
         .layer(from_fn(paths::normalize))
 }

@@ -134,12 +134,14 @@ describe('official Vonage Node SDK against vonage-sandbox', { skip: missing || f
     assert.equal(await statusOf(accounts.updateAccountCallbacks({ drCallBackUrl: 'nope' })), 400);
   });
 
-  it('tops up only with auto-reload', async () => {
+  it('tops up only with auto-reload and the trx of its payment', async () => {
     assert.equal(await statusOf(accounts.topUpBalance('trx-1')), 401);
-    await admin('PATCH', `/_sandbox/accounts/${KEY}`, { auto_reload: true, top_up_amount: 2.5 });
-    const result = await accounts.topUpBalance('trx-1');
-    assert.equal(result['error-code'], '200');
+    const charge = await admin('POST', `/_sandbox/accounts/${KEY}/auto-reload-charges`, { amount: 2.5 });
     assert.equal((await accounts.getBalance()).value, 102.5);
+    assert.equal(await statusOf(accounts.topUpBalance('trx-1')), 400);
+    const result = await accounts.topUpBalance(charge.trx);
+    assert.equal(result['error-code'], '200');
+    assert.equal((await accounts.getBalance()).value, 105);
   });
 
   it('rotates API secrets', async () => {

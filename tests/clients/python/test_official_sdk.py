@@ -137,14 +137,19 @@ def test_settings_update_read_and_unset(vonage):
     assert refused.value.response.json()["invalid_parameters"][0]["name"] == "moCallbackUrl"
 
 
-def test_top_up_needs_auto_reload(vonage, sandbox):
+def test_top_up_needs_auto_reload_and_its_payments_trx(vonage, sandbox):
     with pytest.raises(AuthenticationError):
         vonage.account.top_up("trx-1")
-    sandbox.admin("PATCH", f"/_sandbox/accounts/{KEY}", {"auto_reload": True, "top_up_amount": 10})
-    response = vonage.account.top_up("trx-1")
+    charge = sandbox.admin("POST", f"/_sandbox/accounts/{KEY}/auto-reload-charges", {"amount": 10})
+    assert vonage.account.get_balance().value == 110.0
+    with pytest.raises(HttpRequestError) as refused:
+        vonage.account.top_up("trx-1")
+    assert refused.value.response.status_code == 400
+    assert refused.value.response.json()["invalid_parameters"][0]["name"] == "trx"
+    response = vonage.account.top_up(charge["trx"])
     assert response.error_code == "200"
     assert response.error_code_label == "success"
-    assert vonage.account.get_balance().value == 110.0
+    assert vonage.account.get_balance().value == 120.0
 
 
 def test_secret_rotation(vonage, sandbox):
