@@ -17,6 +17,7 @@
 //!   (every error body), `body` (request decoding), `callback_check`.
 //! * `state` (the shared handle and its locking), `world` (the data model),
 //!   `money`, `timestamps`, `identifiers`, `persistence` (state file).
+//! * `dashboard` — the page at `/_sandbox/ui`.
 //! * `admin`, `middleware`, and the plain data it keeps: `faults` (the fault
 //!   book), `call_log`, `rate_limit` — test tooling.
 //! * `cli`, `server`, `tls` — the binary's startup and sockets.
@@ -29,6 +30,7 @@ pub mod body;
 pub mod call_log;
 pub mod callback_check;
 pub mod cli;
+pub mod dashboard;
 pub mod faults;
 pub mod identifiers;
 pub mod middleware;
@@ -57,6 +59,7 @@ pub use state::{SandboxOptions, SandboxState};
 pub fn app(state: SandboxState) -> Router {
     let inner = routes::router()
         .merge(admin::router())
+        .merge(dashboard::router())
         .fallback(routes::not_found)
         .with_state(state.clone());
     Router::new()
