@@ -34,6 +34,9 @@ use super::world::{Account, TransferKind, World};
 
 const SCRIPT: &str = include_str!("dashboard/dashboard.js");
 const STYLE: &str = include_str!("dashboard/dashboard.css");
+/// Linked from the page so that browsers do not ask the API for
+/// `/favicon.ico` (which would show in the call log).
+const ICON: &str = include_str!("dashboard/favicon.svg");
 
 /// Calls shown on the page (the log itself keeps more).
 pub const CALLS_SHOWN: usize = 200;
@@ -50,6 +53,7 @@ pub fn router() -> Router<SandboxState> {
         .route("/_sandbox/ui/live", get(live))
         .route("/_sandbox/ui/dashboard.js", get(script))
         .route("/_sandbox/ui/dashboard.css", get(style))
+        .route("/_sandbox/ui/favicon.svg", get(icon))
 }
 
 fn respond(content_type: &'static str, body: String) -> Response {
@@ -86,6 +90,10 @@ async fn script() -> Response {
 
 async fn style() -> Response {
     respond("text/css; charset=utf-8", STYLE.to_string())
+}
+
+async fn icon() -> Response {
+    respond("image/svg+xml", ICON.to_string())
 }
 
 /// Everything the page shows, rendered to HTML under the world's lock.
@@ -151,6 +159,7 @@ pub fn render_page(snapshot: &Snapshot) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>vonage-sandbox dashboard</title>\n\
          <link rel=\"stylesheet\" href=\"/_sandbox/ui/dashboard.css\">\n\
+         <link rel=\"icon\" href=\"/_sandbox/ui/favicon.svg\" type=\"image/svg+xml\">\n\
          <noscript><meta http-equiv=\"refresh\" content=\"5\"></noscript>\n\
          <script src=\"/_sandbox/ui/dashboard.js\" defer></script>\n</head>\n<body>\n\
          <header><h1>vonage-sandbox</h1><span class=\"mode\">{mode}</span>\
