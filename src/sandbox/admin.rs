@@ -6,7 +6,7 @@
 //! | `POST /_sandbox/reset` | back to the seeded world; clears faults, call log, rate windows |
 //! | `GET /_sandbox/state` | dump of accounts, subaccounts, secrets (ids and `created_at`; values redacted), settings, balances, transfers, numbers |
 //! | `GET /_sandbox/calls` / `DELETE` | the call log (method, path, query without credentials, status, fault, time, duration) / clear it |
-//! | `GET /_sandbox/faults` / `POST` / `DELETE` | list / add one (see `faults` for the JSON) / clear all |
+//! | `GET /_sandbox/faults` / `POST` / `DELETE` | list (with the `--fault-seed`, or `null`) / add one (see `faults` for the JSON) / clear all |
 //! | `PATCH /_sandbox/accounts/{key}` | set any of `balance`, `credit_limit` (≤ 0, as the API shows it), `auto_reload`, `top_up_amount`, `suspended`, `subaccounts_provisioned` (primaries) |
 //! | `POST /_sandbox/accounts/{key}/auto-reload-charges` | `{"amount": 25}`: the payment that switches auto-reload on: credits the balance, sets `top_up_amount`, answers its `trx` for `POST /account/top-up` |
 //! | `POST /_sandbox/accounts/{key}/numbers` | `{"number":"447700900000","country":"GB"}`: the account now owns that number |
@@ -205,7 +205,8 @@ async fn clear_calls(State(state): State<SandboxState>) -> StatusCode {
 }
 
 async fn list_faults(State(state): State<SandboxState>) -> Json<Value> {
-    Json(json!({ "faults": state.faults().list() }))
+    let book = state.faults();
+    Json(json!({ "faults": book.list(), "seed": book.seed() }))
 }
 
 async fn add_fault(

@@ -60,6 +60,8 @@ Vonage. It adds:
     (--provision-subaccounts, or PATCH /_sandbox/accounts/{key}).
 
 Admin API under /_sandbox/ (no auth; a development tool):
+  GET    /_sandbox/ui                      the dashboard: accounts, transfers, calls,
+                                           faults, webhooks; live, works without JS
   GET    /_sandbox/health                  {\"status\":\"ok\"}
   POST   /_sandbox/reset                   back to the seeded state; clears faults,
                                            calls, webhooks, rate windows
@@ -70,13 +72,22 @@ Admin API under /_sandbox/ (no auth; a development tool):
                                            (credentials removed), status, fault,
                                            request_id, time, duration_ms
   DELETE /_sandbox/calls                   clear the call log
-  GET    /_sandbox/faults                  installed faults
+  GET    /_sandbox/faults                  installed faults, and the --fault-seed
   POST   /_sandbox/faults                  add a fault:
          {\"route\": \"[METHOD ]/path/with/*/segments[$]\" (prefix match; absent = all),
-          \"kind\": \"status\"|\"latency\"|\"drop\",
+          \"kind\": \"status\"|\"latency\"|\"drop\"|\"truncate\",
           \"status\": 429|500|503|..., \"retry_after\": SECS,
           \"latency_ms\": N, \"count\": N | \"ratio\": 0.0-1.0 (neither = until cleared),
-          \"after_handler\": true (apply the real change, then fail/delay the response)}
+          \"after_handler\": true (apply the real change, then fail/delay the response),
+          \"keep_bytes\": N (truncate: body bytes sent; default half)}
+         status: answer it with a problem body (429: Retry-After, default 1);
+         latency: wait, then proceed (after_handler: the change is saved first,
+         so stopping the sandbox during the wait keeps it); drop: close the
+         connection without answering; truncate: run the handler, declare the
+         whole Content-Length, send keep_bytes of the body, close.
+         Ratio draws are reproducible with --fault-seed: the same seed and the
+         same sequence of requests give the same faults; clearing the faults
+         (DELETE, reset) restarts the draws from the seed.
   DELETE /_sandbox/faults                  clear all faults
   PATCH  /_sandbox/accounts/{key}          {\"balance\", \"credit_limit\" (<= 0), \"auto_reload\",
                                            \"top_up_amount\", \"suspended\",
@@ -168,6 +179,12 @@ pub struct Args {
     #[arg(long)]
     pub any_top_up_trx: bool,
 
+    /// Seed for faults with a "ratio": the same seed and the same sequence of
+    /// requests give the same faults (draws restart when faults are cleared).
+    /// Without it the draws are seeded from the OS.
+    #[arg(long, value_name = "N")]
+    pub fault_seed: Option<u64>,
+
     /// Serve HTTPS with a fresh self-signed certificate (127.0.0.1, localhost).
     #[arg(long, requires = "tls_cert_out")]
     pub tls: bool,
@@ -219,6 +236,7 @@ fn options(args: &Args) -> Result<SandboxOptions, String> {
     options.check_callbacks |= args.check_callbacks;
     options.transfers_oldest_first = args.transfers_oldest_first;
     options.any_top_up_trx = args.any_top_up_trx;
+    options.fault_seed = args.fault_seed;
     Ok(options)
 }
 

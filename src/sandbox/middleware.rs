@@ -16,7 +16,7 @@
 
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
@@ -106,6 +106,7 @@ pub async fn inject_faults(
         return next.run(request).await;
     };
     let mut response = match (fault.kind, fault.after_handler) {
+        (FaultKind::Truncate, _) => truncate(next.run(request).await, fault.keep_bytes).await,
         (FaultKind::Latency, false) => {
             tokio::time::sleep(latency(&fault)).await;
             next.run(request).await
@@ -129,6 +130,46 @@ pub async fn inject_faults(
         .extensions_mut()
         .insert(InjectedFault(fault.label()));
     response
+}
+
+/// The response with its whole `Content-Length` but only the first
+/// `keep_bytes` (default half) of its body, then an error that makes the
+/// server close the connection. In-process the body ends in that error.
+async fn truncate(response: Response, keep_bytes: Option<usize>) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return internal_error_response();
+    };
+    if bytes.is_empty() {
+        return Response::from_parts(parts, Body::empty());
+    }
+    let keep = keep_bytes.unwrap_or(bytes.len() / 2).min(bytes.len() - 1);
+    parts.headers.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(bytes.len() as u64),
+    );
+    // The kept part, a pause so that the server writes it (with the headers)
+    // to the socket, then the error that makes it close the connection.
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(2);
+    let kept = bytes.slice(..keep);
+    tokio::spawn(async move {
+        let _ = sender.send(Ok(kept)).await;
+        tokio::time::sleep(TRUNCATE_PAUSE).await;
+        let _ = sender
+            .send(Err(std::io::Error::other(
+                "response body truncated by an injected fault",
+            )))
+            .await;
+    });
+    let stream = tokio_stream::wrappers::ReceiverStream::new(receiver);
+    Response::from_parts(parts, Body::from_stream(stream))
+}
+
+/// How long a truncated body waits between its kept part and the error.
+const TRUNCATE_PAUSE: Duration = Duration::from_millis(50);
+
+fn internal_error_response() -> Response {
+    problem::internal_error("the handler's body could not be read").into_response()
 }
 
 fn latency(fault: &Fault) -> Duration {

@@ -64,6 +64,8 @@ pub struct SandboxOptions {
     pub transfers_oldest_first: bool,
     /// Accept any `trx` on top-up (Vonage: only an auto-reload charge's).
     pub any_top_up_trx: bool,
+    /// Seed of the fault book's ratio draws; `None` = from the OS.
+    pub fault_seed: Option<u64>,
 }
 
 impl Default for SandboxOptions {
@@ -83,6 +85,7 @@ impl Default for SandboxOptions {
             strict: false,
             transfers_oldest_first: false,
             any_top_up_trx: false,
+            fault_seed: None,
         }
     }
 }
@@ -172,6 +175,7 @@ impl SandboxState {
         file: Option<StateFile>,
     ) -> SandboxState {
         let rate_windows = options.rate_limit.map(|l| Mutex::new(RateWindows::new(l)));
+        let faults = FaultBook::new(options.fault_seed);
         SandboxState {
             shared: Arc::new(Shared {
                 options,
@@ -181,7 +185,7 @@ impl SandboxState {
                     file,
                     written: tokio::sync::Mutex::new(0),
                 }),
-                faults: Mutex::new(FaultBook::default()),
+                faults: Mutex::new(faults),
                 calls: Mutex::new(CallLog::default()),
                 webhooks: Mutex::new(WebhookLog::default()),
                 rate_windows,

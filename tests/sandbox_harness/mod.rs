@@ -25,6 +25,9 @@ pub struct Reply {
     pub body: Value,
     pub raw: String,
     pub dropped: bool,
+    /// The body ended in an error (a `truncate` fault): `raw` is what came
+    /// before it.
+    pub body_failed: bool,
 }
 
 impl Reply {
@@ -102,7 +105,22 @@ impl Sandbox {
         let status = response.status();
         let headers = response.headers().clone();
         let dropped = response.extensions().get::<ConnectionDrop>().is_some();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let mut body = response.into_body();
+        let mut bytes = Vec::new();
+        let mut body_failed = false;
+        while let Some(frame) = body.frame().await {
+            match frame {
+                Ok(frame) => {
+                    if let Some(data) = frame.data_ref() {
+                        bytes.extend_from_slice(data);
+                    }
+                }
+                Err(_) => {
+                    body_failed = true;
+                    break;
+                }
+            }
+        }
         let raw = String::from_utf8_lossy(&bytes).to_string();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Reply {
@@ -111,6 +129,7 @@ impl Sandbox {
             body,
             raw,
             dropped,
+            body_failed,
         }
     }
 
