@@ -64,6 +64,8 @@ fn help_documents_defaults_and_admin_api() {
         "truncate",
         "keep_bytes",
         "--fault-seed",
+        "--admin-from-anywhere",
+        "loopback clients only",
         "development tool",
         "/_sandbox/ui",
         "--tls",

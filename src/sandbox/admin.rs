@@ -1,4 +1,6 @@
-//! The admin surface under `/_sandbox/` — a loopback test tool, no auth.
+//! The admin surface under `/_sandbox/` — a development tool with no auth,
+//! answered to loopback clients only unless `--admin-from-anywhere` (see
+//! `middleware::admin_only_from_loopback`).
 //!
 //! | Method and path | Does |
 //! | --- | --- |

@@ -59,7 +59,8 @@ Vonage. It adds:
     .../api-errors#unprovisioned until the primary is provisioned
     (--provision-subaccounts, or PATCH /_sandbox/accounts/{key}).
 
-Admin API under /_sandbox/ (no auth; a development tool):
+Admin API under /_sandbox/: a development tool with no auth. It answers
+loopback clients only (403 otherwise) unless --admin-from-anywhere:
   GET    /_sandbox/ui                      the dashboard: accounts, transfers, calls,
                                            faults, webhooks; live, works without JS
   GET    /_sandbox/health                  {\"status\":\"ok\"}
@@ -185,6 +186,11 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub fault_seed: Option<u64>,
 
+    /// Answer the admin API (/_sandbox/..., no auth) to any client, not only
+    /// loopback ones. It can read state and break the API: development only.
+    #[arg(long)]
+    pub admin_from_anywhere: bool,
+
     /// Serve HTTPS with a fresh self-signed certificate (127.0.0.1, localhost).
     #[arg(long, requires = "tls_cert_out")]
     pub tls: bool,
@@ -237,6 +243,7 @@ fn options(args: &Args) -> Result<SandboxOptions, String> {
     options.transfers_oldest_first = args.transfers_oldest_first;
     options.any_top_up_trx = args.any_top_up_trx;
     options.fault_seed = args.fault_seed;
+    options.admin_from_anywhere = args.admin_from_anywhere;
     Ok(options)
 }
 
@@ -289,6 +296,12 @@ pub async fn run(args: Args) -> ExitCode {
         Ok(address) => address,
         Err(e) => return fail(format!("cannot read the bound address: {e}")),
     };
+    if args.admin_from_anywhere {
+        eprintln!(
+            "vonage-sandbox: --admin-from-anywhere: the admin API (/_sandbox/..., no auth) answers \
+             every client that can reach {address}"
+        );
+    }
     let scheme = if tls.is_some() { "https" } else { "http" };
     let mut stdout = std::io::stdout().lock();
     if writeln!(stdout, "vonage-sandbox listening on {scheme}://{address}")

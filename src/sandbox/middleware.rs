@@ -3,24 +3,30 @@
 //! and applying installed faults.
 //!
 //! Request path: `paths::normalize` → [`assign_request_id`] →
-//! [`record_calls`] → [`inject_faults`] → routes. Admin paths
-//! (`/_sandbox/…`) pass the last two untouched.
+//! [`admin_only_from_loopback`] → [`record_calls`] → [`inject_faults`] →
+//! routes. Admin paths (`/_sandbox/…`) pass the last two untouched.
 //!
 //! Owns: `X-Request-Id` (a fresh UUID on every response, as Vonage
-//! documents), the response extensions that carry what happened to a
+//! documents), keeping the admin API (no auth: it reads state and breaks the
+//! API on request) to loopback clients unless `--admin-from-anywhere`, the
+//! response extensions that carry what happened to a
 //! response ([`ConnectionDrop`], [`InjectedFault`]) and the error bodies of
 //! injected status faults. In-process (`app().oneshot`) a drop shows as a 502
 //! response carrying [`ConnectionDrop`]; the socket server turns it into a
 //! closed connection.
 //! Must not: change the world, or log bodies, headers or credentials.
 
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
+use axum::Json;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+use serde_json::json;
 
 use super::call_log::{CallRecord, sanitize_query};
 use super::faults::{Fault, FaultKind};
@@ -53,6 +59,44 @@ pub async fn assign_request_id(mut request: Request, next: Next) -> Response {
         response.headers_mut().insert(X_REQUEST_ID.clone(), value);
     }
     response
+}
+
+/// Middleware: the admin API answers loopback clients only (unless
+/// `--admin-from-anywhere`). The peer comes from the socket server; a
+/// request without one (no socket) is refused too.
+pub async fn admin_only_from_loopback(
+    State(state): State<SandboxState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !is_admin(request.uri().path()) || state.options().admin_from_anywhere {
+        return next.run(request).await;
+    }
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    if peer.is_some_and(is_loopback) {
+        return next.run(request).await;
+    }
+    (
+        StatusCode::FORBIDDEN,
+        Json(json!({
+            "error": "the admin API (/_sandbox/...) answers loopback clients only; start \
+                      vonage-sandbox with --admin-from-anywhere to allow others"
+        })),
+    )
+        .into_response()
+}
+
+/// 127.0.0.0/8, ::1, and IPv4 loopback mapped into IPv6.
+fn is_loopback(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    }
 }
 
 /// Middleware: logs every API request once its response is known.
@@ -208,4 +252,25 @@ fn failure(fault: &Fault) -> Response {
         _ => error,
     };
     error.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_addresses() {
+        for ip in ["127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1"] {
+            assert!(is_loopback(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in [
+            "10.0.0.1",
+            "192.0.2.2",
+            "::ffff:10.0.0.1",
+            "fe80::1",
+            "0.0.0.0",
+        ] {
+            assert!(!is_loopback(ip.parse().unwrap()), "{ip}");
+        }
+    }
 }

@@ -8,8 +8,9 @@
 //! the `vonage-sandbox` binary (`cli` → `server`).
 //!
 //! Request path: `paths::normalize` (trailing slash) →
-//! `middleware::assign_request_id` → `middleware::record_calls` →
-//! `middleware::inject_faults` → `routes` (API) or `admin` (`/_sandbox/…`).
+//! `middleware::assign_request_id` → `middleware::admin_only_from_loopback`
+//! → `middleware::record_calls` → `middleware::inject_faults` → `routes`
+//! (API) or `admin` and `dashboard` (`/_sandbox/…`).
 //!
 //! Map of the modules:
 //! * `routes/` — one file per API route group; `auth` (credentials, access),
@@ -65,7 +66,11 @@ pub fn app(state: SandboxState) -> Router {
     Router::new()
         .fallback_service(inner)
         .layer(from_fn_with_state(state.clone(), middleware::inject_faults))
-        .layer(from_fn_with_state(state, middleware::record_calls))
+        .layer(from_fn_with_state(state.clone(), middleware::record_calls))
+        .layer(from_fn_with_state(
+            state,
+            middleware::admin_only_from_loopback,
+        ))
         .layer(from_fn(middleware::assign_request_id))
         .layer(from_fn(paths::normalize))
 }

@@ -66,6 +66,8 @@ pub struct SandboxOptions {
     pub any_top_up_trx: bool,
     /// Seed of the fault book's ratio draws; `None` = from the OS.
     pub fault_seed: Option<u64>,
+    /// Answer the admin API (`/_sandbox/…`) to clients beyond loopback.
+    pub admin_from_anywhere: bool,
 }
 
 impl Default for SandboxOptions {
@@ -86,6 +88,7 @@ impl Default for SandboxOptions {
             transfers_oldest_first: false,
             any_top_up_trx: false,
             fault_seed: None,
+            admin_from_anywhere: false,
         }
     }
 }

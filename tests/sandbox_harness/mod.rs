@@ -8,7 +8,10 @@
 #![allow(dead_code)]
 
 use axum::Router;
+use std::net::SocketAddr;
+
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use base64::Engine;
 use http_body_util::BodyExt;
@@ -100,7 +103,16 @@ impl Sandbox {
         }
     }
 
+    /// Sends `request` as a loopback client would (the socket server tells
+    /// the app its peer; the admin API answers loopback peers only).
     pub async fn send(&self, request: Request<Body>) -> Reply {
+        self.send_from("127.0.0.1:40000".parse().unwrap(), request)
+            .await
+    }
+
+    /// Sends `request` as a client at `peer`.
+    pub async fn send_from(&self, peer: SocketAddr, mut request: Request<Body>) -> Reply {
+        request.extensions_mut().insert(ConnectInfo(peer));
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
