@@ -23,7 +23,7 @@ docs-check: setup build
 	.venv/bin/python scripts/gen_docs.py --check
 
 bench: setup
-	cargo build --release --bins && .venv/bin/python scripts/bench_provider.py && cargo bench --bench sandbox
+	cargo build --release --bins && .venv/bin/python scripts/bench_provider.py && PROVIDER_BIN_DIR=target/release VONAGE_SANDBOX_BIN=target/release/vonage-sandbox .venv/bin/python scripts/bench_faults.py && cargo bench --bench sandbox
 
 install:
 	bash scripts/install.sh
