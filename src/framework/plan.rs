@@ -4,7 +4,8 @@
 //! - write-only attributes are null in every plan and state;
 //! - optional + computed attributes left null in configuration take their default;
 //! - computed attributes left null in configuration become unknown on create, on change and
-//!   on replacement; `stable` ones keep their prior value on an in-place update;
+//!   on replacement; `stable` ones keep their prior value on an in-place update, and
+//!   `moved_by` ones keep it when none of the attributes that can move them changes;
 //! - changes to `requires_replace` attributes are reported as replacement paths;
 //! - unknowns a resource could not see (its model reads them as `None`) are restored;
 //! - an apply result must keep every known planned value (the apply checker).
@@ -76,7 +77,7 @@ pub fn propose(block: &Block, prior: &Value, proposed: &Value, config: &Value) -
 }
 
 /// Set computed attributes that the configuration leaves null to unknown. With `replacing`,
-/// even `stable` ones: the replacement object will have new values.
+/// even `stable` and `moved_by` ones: the replacement object will have new values.
 fn mark_computed_unknown(
     block: &Block,
     prior: &Value,
@@ -84,6 +85,11 @@ fn mark_computed_unknown(
     planned: &mut Value,
     replacing: bool,
 ) {
+    // What the update changes, judged before any value here turns unknown.
+    let proposed = planned.clone();
+    let unmoved = |names: &[String]| {
+        !prior.is_null() && names.iter().all(|n| prior.attr(n) == proposed.attr(n))
+    };
     let Some(obj) = planned.as_object_mut() else {
         return;
     };
@@ -91,7 +97,9 @@ fn mark_computed_unknown(
         if !a.computed || !config.attr(&a.name).is_null() || a.default.is_some() {
             continue;
         }
-        let keep_prior = a.stable && !replacing && !prior.attr(&a.name).is_null();
+        let keep_prior = !replacing
+            && ((a.stable && !prior.attr(&a.name).is_null())
+                || a.moved_by.as_deref().is_some_and(unmoved));
         let v = if keep_prior {
             prior.attr(&a.name).clone()
         } else {
@@ -308,6 +316,9 @@ mod tests {
             )
             .attribute(Attribute::string("secret_wo").optional().write_only())
             .attribute(Attribute::string("etag").computed())
+            .attribute(Attribute::string("tier").optional())
+            .attribute(Attribute::number("quota").computed().moved_by(&["tier"]))
+            .attribute(Attribute::number("ceiling").computed().moved_by(&[]))
             .attribute(
                 Attribute::bool("enabled")
                     .optional()
@@ -375,15 +386,57 @@ mod tests {
     }
 
     #[test]
+    fn moved_by_values_keep_their_prior_value_unless_a_mover_changes() {
+        let b = block();
+        let n = |i: i64| Value::Number(i.into());
+        let prior = obj([
+            ("id", s("1")),
+            ("name", s("a")),
+            ("tier", s("free")),
+            ("ceiling", n(30)),
+        ]);
+        // A rename: nothing that moves `quota` or `ceiling` changes, so both keep their prior
+        // value, a null one included.
+        let config = obj([("name", s("b")), ("tier", s("free"))]);
+        let proposed = obj([
+            ("id", s("1")),
+            ("name", s("b")),
+            ("tier", s("free")),
+            ("ceiling", n(30)),
+        ]);
+        let planned = propose(&b, &prior, &proposed, &config);
+        assert_eq!(planned.attr("quota"), &Value::Null);
+        assert_eq!(planned.attr("ceiling"), &n(30));
+        assert_eq!(planned.attr("etag"), &Value::Unknown);
+        // A tier change moves the quota, and only the quota.
+        let config = obj([("name", s("a")), ("tier", s("paid"))]);
+        let proposed = obj([
+            ("id", s("1")),
+            ("name", s("a")),
+            ("tier", s("paid")),
+            ("ceiling", n(30)),
+        ]);
+        let planned = propose(&b, &prior, &proposed, &config);
+        assert_eq!(planned.attr("quota"), &Value::Unknown);
+        assert_eq!(planned.attr("ceiling"), &n(30));
+        // On create there is no prior value to keep.
+        let planned = propose(&b, &Value::Null, &config, &config);
+        assert_eq!(planned.attr("quota"), &Value::Unknown);
+        assert_eq!(planned.attr("ceiling"), &Value::Unknown);
+    }
+
+    #[test]
     fn requires_replace_reports_the_path_and_unknowns_even_stable_values() {
         let b = block();
-        let prior = obj([("id", s("1")), ("name", s("a")), ("zone", s("x"))]);
+        let ceiling = ("ceiling", Value::Number(30.into()));
+        let prior = obj([("id", s("1")), ("name", s("a")), ("zone", s("x")), ceiling.clone()]);
         let config = obj([("name", s("a")), ("zone", s("y"))]);
-        let proposed = obj([("id", s("1")), ("name", s("a")), ("zone", s("y"))]);
+        let proposed = obj([("id", s("1")), ("name", s("a")), ("zone", s("y")), ceiling]);
         let first = propose(&b, &prior, &proposed, &config);
         let (planned, replace) = finish(&b, &prior, &config, &first, first.clone());
         assert_eq!(replace, vec![AttrPath::attr("zone")]);
         assert_eq!(planned.attr("id"), &Value::Unknown);
+        assert_eq!(planned.attr("ceiling"), &Value::Unknown);
     }
 
     #[test]
