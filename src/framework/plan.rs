@@ -429,7 +429,12 @@ mod tests {
     fn requires_replace_reports_the_path_and_unknowns_even_stable_values() {
         let b = block();
         let ceiling = ("ceiling", Value::Number(30.into()));
-        let prior = obj([("id", s("1")), ("name", s("a")), ("zone", s("x")), ceiling.clone()]);
+        let prior = obj([
+            ("id", s("1")),
+            ("name", s("a")),
+            ("zone", s("x")),
+            ceiling.clone(),
+        ]);
         let config = obj([("name", s("a")), ("zone", s("y"))]);
         let proposed = obj([("id", s("1")), ("name", s("a")), ("zone", s("y")), ceiling]);
         let first = propose(&b, &prior, &proposed, &config);

@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::convert;
 use super::proto::{self, get_metadata, get_provider_schema, get_resource_identity_schemas};
+use crate::framework::action::DynAction;
 use crate::framework::cty::Value;
 use crate::framework::data_source::DynDataSource;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
@@ -23,6 +24,7 @@ pub struct Catalogue<P: Provider> {
     resources: Named<dyn DynResource<P::Data>>,
     data_sources: Named<dyn DynDataSource<P::Data>>,
     ephemerals: Named<dyn DynEphemeralResource<P::Data>>,
+    actions: Named<dyn DynAction<P::Data>>,
     schema_response: OnceLock<get_provider_schema::Response>,
 }
 
@@ -38,24 +40,32 @@ impl<P: Provider> Catalogue<P> {
             ephemerals: (provider.ephemeral_resources().into_iter())
                 .map(|e| (e.type_name(), e))
                 .collect(),
+            actions: (provider.actions().into_iter())
+                .map(|a| (a.type_name(), a))
+                .collect(),
             provider,
             schema_response: OnceLock::new(),
         }
     }
 
     pub fn resource(&self, type_name: &str) -> Result<&dyn DynResource<P::Data>, Diagnostics> {
-        lookup(&self.resources, "resource", type_name)
+        lookup(&self.resources, "resource", type_name).map(Arc::as_ref)
     }
 
     pub fn data_source(&self, type_name: &str) -> Result<&dyn DynDataSource<P::Data>, Diagnostics> {
-        lookup(&self.data_sources, "data source", type_name)
+        lookup(&self.data_sources, "data source", type_name).map(Arc::as_ref)
     }
 
     pub fn ephemeral(
         &self,
         type_name: &str,
     ) -> Result<&dyn DynEphemeralResource<P::Data>, Diagnostics> {
-        lookup(&self.ephemerals, "ephemeral resource", type_name)
+        lookup(&self.ephemerals, "ephemeral resource", type_name).map(Arc::as_ref)
+    }
+
+    /// An action, shared: an invocation outlives the RPC that starts it.
+    pub fn action(&self, type_name: &str) -> Result<Arc<dyn DynAction<P::Data>>, Diagnostics> {
+        lookup(&self.actions, "action", type_name).cloned()
     }
 
     fn capabilities() -> proto::ServerCapabilities {
@@ -81,6 +91,9 @@ impl<P: Provider> Catalogue<P> {
             resource_schemas: schemas(&self.resources, |r| r.schema()),
             data_source_schemas: schemas(&self.data_sources, |d| d.schema()),
             ephemeral_resource_schemas: schemas(&self.ephemerals, |e| e.schema()),
+            action_schemas: (self.actions.iter())
+                .map(|(t, a)| (t.to_string(), convert::action_schema(&a.schema())))
+                .collect(),
             server_capabilities: Some(Self::capabilities()),
             ..Default::default()
         };
@@ -88,7 +101,9 @@ impl<P: Provider> Catalogue<P> {
     }
 
     pub fn metadata(&self) -> get_metadata::Response {
-        use get_metadata::{DataSourceMetadata, EphemeralMetadata, ResourceMetadata};
+        use get_metadata::{
+            ActionMetadata, DataSourceMetadata, EphemeralMetadata, ResourceMetadata,
+        };
         fn names<T: ?Sized>(named: &Named<T>) -> impl Iterator<Item = String> + '_ {
             named.keys().map(|t| t.to_string())
         }
@@ -102,6 +117,9 @@ impl<P: Provider> Catalogue<P> {
                 .collect(),
             ephemeral_resources: names(&self.ephemerals)
                 .map(|type_name| EphemeralMetadata { type_name })
+                .collect(),
+            actions: names(&self.actions)
+                .map(|type_name| ActionMetadata { type_name })
                 .collect(),
             ..Default::default()
         }
@@ -134,8 +152,8 @@ fn lookup<'a, T: ?Sized>(
     named: &'a Named<T>,
     kind: &str,
     type_name: &str,
-) -> Result<&'a T, Diagnostics> {
-    named.get(type_name).map(|x| x.as_ref()).ok_or_else(|| {
+) -> Result<&'a Arc<T>, Diagnostics> {
+    named.get(type_name).ok_or_else(|| {
         Diagnostic::error(
             format!("Unknown {kind} type"),
             format!(

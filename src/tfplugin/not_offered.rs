@@ -1,11 +1,10 @@
 //! The answers to RPCs for features this provider does not offer: functions, state stores,
-//! moving state across resource types, and (for now) list resources, configuration generation
-//! and actions.
+//! moving state across resource types, and (for now) list resources and configuration
+//! generation.
 //!
 //! Each answers with a clear error diagnostic, never gRPC `Unimplemented`: Terraform tolerates
 //! `Unimplemented` only for `GetResourceIdentitySchemas` and reports any other as "Unsupported
-//! plugin method". Streaming RPCs answer with one event carrying the diagnostic (an action
-//! event with neither progress nor completion would crash Terraform).
+//! plugin method". Streaming RPCs answer with one event carrying the diagnostic.
 //!
 //! Must not: grow logic. When a feature arrives, its RPCs move to `service` and call the
 //! framework like the others.
@@ -167,34 +166,6 @@ pub fn delete_state() -> Reply<proto::delete_state::Response> {
     Ok(Response::new({
         proto::delete_state::Response {
             diagnostics: diagnostics("state stores"),
-        }
-    }))
-}
-
-pub fn plan_action() -> Reply<proto::plan_action::Response> {
-    Ok(Response::new({
-        proto::plan_action::Response {
-            diagnostics: diagnostics("actions"),
-            deferred: None,
-        }
-    }))
-}
-
-pub fn invoke_action() -> Reply<BoxStream<proto::invoke_action::Event>> {
-    Ok(Response::new({
-        use proto::invoke_action::event::{Completed, Type};
-        once(proto::invoke_action::Event {
-            r#type: Some(Type::Completed(Completed {
-                diagnostics: diagnostics("actions"),
-            })),
-        })
-    }))
-}
-
-pub fn validate_action_config() -> Reply<proto::validate_action_config::Response> {
-    Ok(Response::new({
-        proto::validate_action_config::Response {
-            diagnostics: diagnostics("actions"),
         }
     }))
 }

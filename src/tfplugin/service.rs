@@ -279,22 +279,25 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         not_offered::delete_state()
     }
 
-    async fn plan_action(&self, _: Request<plan_action::Request>) -> Reply<plan_action::Response> {
-        not_offered::plan_action()
+    async fn validate_action_config(
+        &self,
+        req: Request<validate_action_config::Request>,
+    ) -> Reply<validate_action_config::Response> {
+        self.serve_validate_action_config(req).await
+    }
+
+    async fn plan_action(
+        &self,
+        req: Request<plan_action::Request>,
+    ) -> Reply<plan_action::Response> {
+        self.serve_plan_action(req).await
     }
 
     async fn invoke_action(
         &self,
-        _: Request<invoke_action::Request>,
+        req: Request<invoke_action::Request>,
     ) -> Reply<BoxStream<invoke_action::Event>> {
-        not_offered::invoke_action()
-    }
-
-    async fn validate_action_config(
-        &self,
-        _: Request<validate_action_config::Request>,
-    ) -> Reply<validate_action_config::Response> {
-        not_offered::validate_action_config()
+        self.serve_invoke_action(req)
     }
 
     async fn stop_provider(
