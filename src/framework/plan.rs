@@ -8,6 +8,7 @@
 //!   `moved_by` ones keep it when none of the attributes that can move them changes;
 //! - changes to `requires_replace` attributes are reported as replacement paths;
 //! - unknowns a resource could not see (its model reads them as `None`) are restored;
+//! - an apply result keeps the planned value of a `moved_by` attribute the plan kept;
 //! - an apply result must keep every known planned value (the apply checker).
 //!
 //! Must not: call any API or hold resource-specific logic; resources shape plans only through
@@ -180,6 +181,22 @@ fn restore_unknowns(before: &Value, after: &mut Value) {
             }
         }
         _ => {}
+    }
+}
+
+/// After apply: a `moved_by` attribute whose plan kept a known value keeps that value. Such a
+/// value can also move outside Terraform at any time (a balance moves as the account spends),
+/// between plan and apply too; the apply result says what was planned, and the next refresh
+/// reads the new value, instead of Terraform refusing the result as inconsistent.
+pub fn keep_planned_unmoved(block: &Block, planned: &Value, new: &mut Value) {
+    let Some(obj) = new.as_object_mut() else {
+        return;
+    };
+    for a in block.attributes.iter().filter(|a| a.moved_by.is_some()) {
+        let kept = planned.attr(&a.name);
+        if kept.is_wholly_known() {
+            obj.insert(a.name.clone(), kept.clone());
+        }
     }
 }
 
@@ -423,6 +440,23 @@ mod tests {
         let planned = propose(&b, &Value::Null, &config, &config);
         assert_eq!(planned.attr("quota"), &Value::Unknown);
         assert_eq!(planned.attr("ceiling"), &Value::Unknown);
+    }
+
+    #[test]
+    fn an_apply_keeps_the_planned_value_of_an_unmoved_attribute() {
+        let b = block();
+        let n = |i: i64| Value::Number(i.into());
+        let planned = obj([
+            ("name", s("a")),
+            ("ceiling", n(30)),
+            ("quota", Value::Unknown),
+        ]);
+        // Between plan and apply the ceiling moved outside Terraform; the quota was moved.
+        let mut new = obj([("name", s("a")), ("ceiling", n(40)), ("quota", n(5))]);
+        keep_planned_unmoved(&b, &planned, &mut new);
+        assert_eq!(new.attr("ceiling"), &n(30));
+        assert_eq!(new.attr("quota"), &n(5));
+        assert!(check_apply_result(&b, "t", &planned, &new).is_empty());
     }
 
     #[test]

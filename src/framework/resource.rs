@@ -772,7 +772,8 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
         };
         match result {
             Ok(Ok(m)) => match encode(&m) {
-                Ok(new) => {
+                Ok(mut new) => {
+                    plan::keep_planned_unmoved(&schema.block, planned, &mut new);
                     let diags = plan::check_apply_result(&schema.block, tn, planned, &new);
                     (new, diags)
                 }
