@@ -9,7 +9,8 @@
 //!
 //! [`config`] reads the provider block and builds the client; [`api_errors`] turns client
 //! errors into diagnostics that say what to do; [`lost_creates`] finds what a create whose
-//! answer was lost made, on the next run.
+//! answer was lost made, on the next run; [`transfers`] and [`money`] hold the balance and
+//! credit moves (and their arithmetic) that resources, actions and data sources share.
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).
 
@@ -18,8 +19,10 @@ pub mod config;
 pub mod data_sources;
 pub mod ephemeral;
 pub mod lost_creates;
+pub mod money;
 pub mod resources;
 pub mod secret_strength;
+pub mod transfers;
 
 use std::sync::Arc;
 
