@@ -4,7 +4,8 @@
 //! its schema (with the descriptions the docs are generated from), its model, and its mapping
 //! onto the client's calls:
 //! - [`resources`] — `vonage_account_settings`, `vonage_api_secret`, `vonage_subaccount`;
-//! - [`data_sources`] — `vonage_balance`, `vonage_api_secrets`, `vonage_subaccounts`;
+//! - [`data_sources`] — `vonage_balance`, `vonage_api_secrets`, `vonage_subaccount`,
+//!   `vonage_subaccounts`, `vonage_balance_transfers`, `vonage_credit_transfers`;
 //! - [`ephemeral`] — `vonage_generated_secret`, strong secrets for `secret_wo`.
 //!
 //! [`config`] reads the provider block and builds the client; [`api_errors`] turns client
@@ -36,7 +37,7 @@ use crate::framework::provider::{ConfigureRequest, Provider};
 use crate::framework::resource::DynResource;
 use crate::framework::schema::Schema;
 
-use data_sources::{api_secrets, balance, subaccounts};
+use data_sources::{api_secrets, balance, subaccounts, transfer_history};
 use ephemeral::generated_secret;
 use resources::{account_settings, api_secret, subaccount};
 
@@ -78,7 +79,10 @@ impl Provider for VonageProvider {
         vec![
             Arc::new(balance::Balance),
             Arc::new(api_secrets::ApiSecrets),
+            Arc::new(data_sources::subaccount::Subaccount),
             Arc::new(subaccounts::Subaccounts),
+            Arc::new(transfer_history::Transfers::balance()),
+            Arc::new(transfer_history::Transfers::credit()),
         ]
     }
     fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<ProviderData>>> {
