@@ -1,12 +1,13 @@
 //! The Vonage provider: its configuration and its catalogue of resources and data sources.
 //!
-//! One file per resource, data source or ephemeral resource, in a folder per kind; each holds
-//! its schema (with the descriptions the docs are generated from), its model, and its mapping
-//! onto the client's calls:
+//! One file per resource, data source, ephemeral resource or action, in a folder per kind;
+//! each holds its schema (with the descriptions the docs are generated from), its model, and
+//! its mapping onto the client's calls:
 //! - [`resources`] — `vonage_account_settings`, `vonage_api_secret`, `vonage_subaccount`;
 //! - [`data_sources`] — `vonage_balance`, `vonage_api_secrets`, `vonage_subaccount`,
 //!   `vonage_subaccounts`, `vonage_balance_transfers`, `vonage_credit_transfers`;
-//! - [`ephemeral`] — `vonage_generated_secret`, strong secrets for `secret_wo`.
+//! - [`ephemeral`] — `vonage_generated_secret`, strong secrets for `secret_wo`;
+//! - [`actions`] — `vonage_balance_transfer`, `vonage_credit_transfer`.
 //!
 //! [`config`] reads the provider block and builds the client; [`api_errors`] turns client
 //! errors into diagnostics that say what to do; [`lost_creates`] finds what a create whose
@@ -15,6 +16,7 @@
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).
 
+pub mod actions;
 pub mod api_errors;
 pub mod config;
 pub mod data_sources;
@@ -29,6 +31,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::framework::action::DynAction;
 use crate::framework::cty::Value;
 use crate::framework::data_source::DynDataSource;
 use crate::framework::diagnostics::Diagnostics;
@@ -88,6 +91,12 @@ impl Provider for VonageProvider {
     fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<ProviderData>>> {
         vec![Arc::new(generated_secret::GeneratedSecret)]
     }
+    fn actions(&self) -> Vec<Arc<dyn DynAction<ProviderData>>> {
+        vec![
+            Arc::new(actions::transfer::Transfer::balance()),
+            Arc::new(actions::transfer::Transfer::credit()),
+        ]
+    }
 }
 
 #[cfg(test)]
@@ -109,6 +118,17 @@ mod tests {
         }
         for nb in &block.blocks {
             engine_defaults(&nb.block, &format!("{at}.{}", nb.name), found);
+        }
+    }
+
+    /// Terraform refuses computed or sensitive attributes in an action's schema.
+    #[test]
+    fn action_schemas_have_only_configurable_attributes() {
+        let actions = VonageProvider.actions();
+        assert!(!actions.is_empty());
+        for a in actions {
+            let problems = crate::framework::action::schema_problems(&a.schema());
+            assert!(problems.is_empty(), "{}: {problems:?}", a.type_name());
         }
     }
 

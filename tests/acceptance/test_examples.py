@@ -1,8 +1,11 @@
 """examples/ is what users copy and what the docs render: it must be `terraform fmt` clean, every directory must
-validate against the real provider, and it must follow the Registry (tfplugindocs) layout."""
+validate against the real provider (each with every Terraform its `required_version` admits), it must follow the
+Registry (tfplugindocs) layout, and the complete estates apply against the sandbox with an empty second plan."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,9 +15,31 @@ import tfharness as h
 EXAMPLES = h.REPO / "examples"
 EXAMPLE_DIRS = sorted({p.parent for p in EXAMPLES.rglob("*.tf")})
 
+# Actions (`action` blocks, `action_trigger`) need Terraform 1.14; examples that use them say so.
+ACTIONS = (1, 14)
+
+
+def required_version(example: Path) -> tuple[int, ...]:
+    """The lowest Terraform an example admits: its `required_version = ">= X.Y"`, or (0,) without one."""
+    text = "\n".join(p.read_text() for p in example.glob("*.tf"))
+    found = re.search(r'required_version\s*=\s*">=\s*([0-9.]+)"', text)
+    return tuple(int(x) for x in found.group(1).split(".")) if found else (0,)
+
+
+ANY_TERRAFORM = [d for d in EXAMPLE_DIRS if required_version(d) < ACTIONS]
+NEEDS_ACTIONS = [d for d in EXAMPLE_DIRS if required_version(d) == ACTIONS]
+
 
 def rel(path: Path) -> str:
     return str(path.relative_to(EXAMPLES))
+
+
+def test_every_example_is_validated_by_one_of_the_tests_below():
+    assert sorted(ANY_TERRAFORM + NEEDS_ACTIONS) == EXAMPLE_DIRS, "add a test for the new required_version"
+    for example in EXAMPLE_DIRS:
+        text = "\n".join(p.read_text() for p in example.glob("*.tf"))
+        if re.search(r'^\s*action\s+"|action_trigger', text, re.M):
+            assert required_version(example) >= ACTIONS, f"{rel(example)} uses actions: require Terraform >= 1.14"
 
 
 def test_examples_exist():
@@ -41,12 +66,22 @@ def test_example_declares_provider_source(example):
     assert 'source = "vonage/vonage"' in text, f"{rel(example)} needs required_providers vonage = vonage/vonage"
 
 
-@pytest.mark.parametrize("example", EXAMPLE_DIRS, ids=[rel(d) for d in EXAMPLE_DIRS])
-def test_example_validates(tf, example):
+def validates(tf, example: Path) -> None:
     tf.copy_config(example)
     result = tf.run("validate", "-json")
     doc = result.json()
     assert result.rc == 0 and doc["valid"] is True, f"{rel(example)}:\n{result.explain()}"
+
+
+@pytest.mark.parametrize("example", ANY_TERRAFORM, ids=[rel(d) for d in ANY_TERRAFORM])
+def test_example_validates(tf, example):
+    validates(tf, example)
+
+
+@pytest.mark.min_terraform("1.14")
+@pytest.mark.parametrize("example", NEEDS_ACTIONS, ids=[rel(d) for d in NEEDS_ACTIONS])
+def test_example_with_actions_validates(tf, example):
+    validates(tf, example)
 
 
 def test_registry_layout_matches_schema(tf):
@@ -57,6 +92,7 @@ def test_registry_layout_matches_schema(tf):
     resources = set(schema.get("resource_schemas", {}))
     data_sources = set(schema.get("data_source_schemas", {}))
     ephemerals = set(schema.get("ephemeral_resource_schemas", {}))
+    actions = set(schema.get("action_schemas", {}))
 
     missing = [f"resources/{r}/resource.tf" for r in resources if not (EXAMPLES / "resources" / r / "resource.tf").is_file()]
     missing += [f"resources/{r}/import.sh" for r in resources if not (EXAMPLES / "resources" / r / "import.sh").is_file()]
@@ -64,10 +100,15 @@ def test_registry_layout_matches_schema(tf):
                 if not (EXAMPLES / "data-sources" / d / "data-source.tf").is_file()]
     missing += [f"ephemeral-resources/{e}/ephemeral-resource.tf" for e in ephemerals
                 if not (EXAMPLES / "ephemeral-resources" / e / "ephemeral-resource.tf").is_file()]
+    missing += [f"actions/{a}/action.tf" for a in actions if not (EXAMPLES / "actions" / a / "action.tf").is_file()]
     assert not missing, f"missing examples: {sorted(missing)}"
 
     unknown = [p.name for p in (EXAMPLES / "resources").iterdir() if p.name not in resources]
     unknown += [p.name for p in (EXAMPLES / "data-sources").iterdir() if p.name not in data_sources]
     if (EXAMPLES / "ephemeral-resources").is_dir():
         unknown += [p.name for p in (EXAMPLES / "ephemeral-resources").iterdir() if p.name not in ephemerals]
+    # Terraform before 1.14 does not show action schemas at all.
+    if (EXAMPLES / "actions").is_dir() and tf.binary.version_tuple() >= ACTIONS:
+        unknown += [p.name for p in (EXAMPLES / "actions").iterdir() if p.name not in actions]
     assert not unknown, f"example directories for types the provider does not have: {unknown}"
+
