@@ -9,6 +9,7 @@ Fixtures:
 - `tf_plain`: Terraform with no CLI config (TF_CLI_CONFIG_FILE=/dev/null): fmt, built-in-only configs, and
   providers installed the real way (mirror, ~/.terraform.d/plugins in the per-test HOME).
 - `sandbox`: a running vonage-sandbox with a fresh state; `sandbox.provider_env` aims the provider at it.
+- `credit_sandbox`: the same, with a primary that has a credit line of `CREDIT_LINE` EUR (`--credit-limit`).
 
 Missing prerequisites skip locally and fail under CI=true (tfharness.require).
 """
@@ -80,15 +81,28 @@ def tf_plain(tf_binary, tmp_path) -> h.Terraform:
     return runner
 
 
-@pytest.fixture
-def sandbox(tmp_path):
+def _sandbox(tmp_path, *extra_args: str):
     binary = h.sandbox_bin()
     h.require(binary.is_file(), f"{binary} not built: run `cargo build --bins` (or set VONAGE_SANDBOX_BIN)")
-    box = h.Sandbox(binary, tmp_path / "sandbox")
+    box = h.Sandbox(binary, tmp_path / "sandbox", extra_args=list(extra_args))
     try:
         yield box
     finally:
         box.stop()
+
+
+@pytest.fixture
+def sandbox(tmp_path):
+    yield from _sandbox(tmp_path)
+
+
+# The primary's credit line in `credit_sandbox`, in EUR.
+CREDIT_LINE = 100
+
+
+@pytest.fixture
+def credit_sandbox(tmp_path):
+    yield from _sandbox(tmp_path, "--credit-limit", str(CREDIT_LINE))
 
 
 def _terraform_litter() -> set[Path]:
