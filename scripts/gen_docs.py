@@ -8,13 +8,13 @@
 The schema comes from `terraform providers schema -json`, run by the pinned Terraform (.venv/bin/terraform, or
 $TERRAFORM) in a temp dir with dev_overrides pointing at $PROVIDER_BIN_DIR (default target/debug).
 
-Pages: docs/index.md, docs/resources/<short>.md, docs/data-sources/<short>.md and
-docs/ephemeral-resources/<short>.md (<short> = name without "vonage_"). Each page body comes from a template:
+Pages: docs/index.md, docs/resources/<short>.md, docs/data-sources/<short>.md,
+docs/ephemeral-resources/<short>.md and docs/actions/<short>.md (<short> = name without "vonage_"). Each page body comes from a template:
 templates/index.md.tmpl or templates/<kind dir>/<short>.md.tmpl when present, else the built-in DEFAULT_TEMPLATE. Templates are plain
 markdown with these markers, each replaced by a generated section:
 
     {{ .Description }}   the schema description
-    {{ .ExampleUsage }}  "## Example Usage" + examples/<kind>/<name>/<resource|data-source|provider>*.tf
+    {{ .ExampleUsage }}  "## Example Usage" + examples/<kind>/<name>/<resource|data-source|ephemeral-resource|action|provider>*.tf
     {{ .Schema }}        "## Schema" with Required / Optional / Read-Only and nested schemas
     {{ .Import }}        "## Import": import-block.tf, an identity import block built from the resource identity
                          schema (Terraform 1.12+), and import.sh (resources only; empty when there is none)
@@ -40,6 +40,8 @@ PROVIDER_ADDRESS = "registry.terraform.io/vonage/vonage"
 PROVIDER_NAME = "vonage"
 WRITE_ONLY_NOTE = "-> **Note:** Write-only arguments are supported in Terraform 1.11 and later."
 EPHEMERAL_NOTE = "-> **Note:** Ephemeral resources are supported in Terraform 1.10 and later."
+ACTION_NOTE = ("-> **Note:** Actions are supported in Terraform 1.14 and later: invoke one with "
+               "`terraform apply -invoke=action.TYPE.NAME`, or from a resource's `lifecycle { action_trigger { ... } }`.")
 
 DEFAULT_TEMPLATE = """# {title}
 
@@ -57,7 +59,11 @@ KINDS = {
     "resource": ("resources", "resources", "resource", "Resource"),
     "data_source": ("data-sources", "data-sources", "data-source", "Data Source"),
     "ephemeral_resource": ("ephemeral-resources", "ephemeral-resources", "ephemeral-resource", "Ephemeral Resource"),
+    "action": ("actions", "actions", "action", "Action"),
 }
+
+# kind -> the note that opens its pages: the Terraform version the kind needs.
+NOTES = {"ephemeral_resource": EPHEMERAL_NOTE, "action": ACTION_NOTE}
 
 
 # ------------------------------------------------------------------------------------------------ schema input
@@ -302,7 +308,7 @@ def render_all(schema_doc: dict) -> dict[str, str]:
                 REPO / "examples" / examples_dir / name, prefix,
                 REPO / "templates" / docs_dir / f"{short}.md.tmpl", with_import=(kind == "resource"),
                 identity=schema.get("resource_identity_schemas", {}).get(name) if kind == "resource" else None,
-                note=EPHEMERAL_NOTE if kind == "ephemeral_resource" else "")
+                note=NOTES.get(kind, ""))
     return pages
 
 

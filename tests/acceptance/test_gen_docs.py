@@ -44,6 +44,7 @@ def section(page: str, heading: str) -> str:
 
 def test_page_set(pages):
     assert sorted(pages) == [
+        "actions/balance_transfer.md",
         "data-sources/api_secrets.md", "data-sources/balance.md", "data-sources/subaccounts.md",
         "ephemeral-resources/generated_secret.md", "index.md",
         "resources/account_settings.md", "resources/api_secret.md", "resources/subaccount.md",
@@ -120,6 +121,18 @@ def test_ephemeral_resource_page(pages):
     body = (h.REPO / "examples/ephemeral-resources/vonage_generated_secret/ephemeral-resource.tf").read_text().strip()
     assert f"```terraform\n{body}\n```" in page
     assert "## Import" not in page
+
+
+def test_action_page(pages):
+    page = pages["actions/balance_transfer.md"]
+    assert 'page_title: "vonage_balance_transfer Action - vonage"' in page
+    assert "# vonage_balance_transfer (Action)\n\n" + gen_docs.ACTION_NOTE in page
+    assert "Terraform 1.14 and later" in gen_docs.ACTION_NOTE
+    assert "- `amount` (Number) The amount in EUR." in section(page, "### Required")
+    assert "- `reference` (String) Free text for the audit log." in section(page, "### Optional")
+    assert "### Read-Only" not in page and "## Import" not in page
+    body = (h.REPO / "examples/actions/vonage_balance_transfer/action.tf").read_text().strip()
+    assert f"```terraform\n{body}\n```" in page
 
 
 def test_identity_import(pages):
