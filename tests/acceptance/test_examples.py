@@ -112,3 +112,37 @@ def test_registry_layout_matches_schema(tf):
         unknown += [p.name for p in (EXAMPLES / "actions").iterdir() if p.name not in actions]
     assert not unknown, f"example directories for types the provider does not have: {unknown}"
 
+
+@pytest.mark.min_terraform("1.14")
+def test_the_subaccounts_estate_applies_and_a_second_plan_is_empty(tf, credit_sandbox):
+    """examples/subaccounts, as a user would run it (demo style: the primary's credentials and the sandbox's URL
+    in the environment, payments' secret in TF_VAR_payments_secret), against a primary with a credit line."""
+    box = credit_sandbox
+    tf.copy_config(EXAMPLES / "subaccounts")
+    payments_secret = h.strong_secret()
+    tf.env.update(box.provider_env, TF_VAR_payments_secret=payments_secret)
+    tf.run("apply", "-auto-approve").ok()
+    assert tf.run("plan", "-detailed-exitcode").rc == 0, "a second plan is empty"
+
+    out = {k: v["value"] for k, v in tf.json("output", "-json").items()}
+    subs = {s["name"]: s for s in box.api("GET", f"/accounts/{box.api_key}/subaccounts").body["_embedded"]["subaccounts"]}
+    assert sorted(subs) == ["acme-marketing", "acme-payments", "acme-search", "acme-support"]
+    assert {f"acme-{team}": key for team, key in out["team_api_keys"].items()} == {
+        name: s["api_key"] for name, s in subs.items() if name != "acme-payments"}
+    payments = subs["acme-payments"]
+    assert payments["use_primary_account_balance"] is False
+    assert payments["credit_limit"] == -25 and out["payments"]["credit_limit"] == 25
+    # The opening float, moved once by the action triggered after create.
+    floats = [t for t in box.state()["transfers"] if t["kind"] == "balance"]
+    assert [(t["from"], t["to"], t["amount"]) for t in floats] == [(box.api_key, payments["api_key"], 20)]
+    assert payments["balance"] == 20
+    # Each subaccount has the secret Vonage generated at create and the one managed through the primary; payments'
+    # is the one its provider authenticates with, and its callbacks were set with it.
+    for name, s in subs.items():
+        secrets = box.api("GET", f"/accounts/{s['api_key']}/secrets").body["_embedded"]["secrets"]
+        assert len(secrets) == 2, (name, secrets)
+    own = box._request("POST", "/account/settings", {}, auth=(payments["api_key"], payments_secret))
+    assert own.status == 200 and own.body["mo-callback-url"] == "https://payments.example.com/webhooks/inbound-sms"
+    primary_settings = box.api("POST", "/account/settings").body
+    assert not primary_settings.get("mo-callback-url"), "the primary's callbacks are untouched"
+    assert json.dumps(tf.json("show", "-json")).count(payments_secret) == 0, "no secret in state"
