@@ -5,7 +5,9 @@ Registry (tfplugindocs) layout, and the complete estates apply against the sandb
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -146,3 +148,16 @@ def test_the_subaccounts_estate_applies_and_a_second_plan_is_empty(tf, credit_sa
     primary_settings = box.api("POST", "/account/settings").body
     assert not primary_settings.get("mo-callback-url"), "the primary's callbacks are untouched"
     assert json.dumps(tf.json("show", "-json")).count(payments_secret) == 0, "no secret in state"
+
+
+def test_the_demo_applies_the_subaccounts_estate(provider_dir, tmp_path):
+    """`make demo EXAMPLE=subaccounts`: the demo script applies the estate against a sandbox with a credit line,
+    and its second plan is empty (plan -detailed-exitcode exits 0, or the script fails)."""
+    sandbox = h.sandbox_bin()
+    h.require(sandbox.is_file(), f"{sandbox} not built: run `cargo build --bins`")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "VONAGE_"))}
+    env.update(PROVIDER_BIN_DIR=str(provider_dir), VONAGE_SANDBOX_BIN=str(sandbox), TMPDIR=str(tmp_path))
+    run = subprocess.run(["bash", str(h.REPO / "scripts" / "demo.sh"), "subaccounts"], env=env, cwd=h.REPO,
+                         stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    assert "Actions: 1 invoked" in run.stdout and "No changes." in run.stdout, run.stdout[-4000:]
