@@ -102,6 +102,10 @@ impl Eur {
     pub fn minus(self, other: Eur) -> Eur {
         Eur(self.0 - other.0)
     }
+
+    pub fn plus(self, other: Eur) -> Eur {
+        Eur(self.0 + other.0)
+    }
 }
 
 impl fmt::Display for Eur {
@@ -144,6 +148,7 @@ mod tests {
     #[test]
     fn arithmetic_is_exact() {
         assert_eq!(eur("0.1").minus(eur("-0.2")), eur("0.3"));
+        assert_eq!(eur("0.1").plus(eur("0.2")), eur("0.3"));
         assert_eq!(eur("-40.0000").negated(), eur("40"));
         assert_eq!(eur("-40").abs(), eur("40"));
         assert!(eur("0.01").is_positive() && eur("-0.01").is_negative());

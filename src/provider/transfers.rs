@@ -74,12 +74,14 @@ pub fn unique_reference(purpose: &str) -> String {
     format!("tf-{purpose}-{}", uuid::Uuid::new_v4())
 }
 
-/// The plan-time refusal of a transfer its source cannot cover, at `path`.
+/// The plan-time refusal of a transfer its source cannot cover, at `path`. `remedy` says what
+/// to change, in the words of the configuration that asked for it.
 pub fn not_enough(
     kind: TransferKind,
     account: &str,
     needed: Eur,
     available: Eur,
+    remedy: &str,
     path: AttrPath,
 ) -> Diagnostic {
     let what = match kind {
@@ -91,8 +93,7 @@ pub fn not_enough(
         format!(
             "\
             Account {account} has {available} EUR of {what} available, less than the {needed} \
-            EUR this needs. Lower the amount, or free or fund {kind} on {account} first.",
-            kind = kind.word()
+            EUR this needs. {remedy}"
         ),
     )
     .at(path)

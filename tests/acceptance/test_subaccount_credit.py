@@ -151,6 +151,7 @@ def test_what_cannot_work_is_refused_at_plan_time(tf, credit_sandbox):
     too_much = tf.run("plan")
     assert too_much.rc == 1 and too_much.says("Not enough credit to transfer"), too_much.explain()
     assert too_much.says(f"Account {box.api_key} has {CREDIT_LINE} EUR of unspent credit available"), too_much.explain()
+    assert too_much.says(f"set it to at most {CREDIT_LINE}"), too_much.explain()
     assert not [c for c in box.calls() if c["method"] != "GET"], "a plan changes nothing"
 
     # Returning credit the subaccount has spent.
@@ -162,6 +163,7 @@ def test_what_cannot_work_is_refused_at_plan_time(tf, credit_sandbox):
     tf.write("main.tf", config("10"))
     spent_plan = tf.run("plan")
     assert spent_plan.rc == 1 and spent_plan.says(f"Account {key} has 18 EUR of unspent credit available, less than the 20 EUR"), spent_plan.explain()
+    assert spent_plan.says("set it to at least 12"), spent_plan.explain()
     tf.write("main.tf", config("12"))
     tf.run("apply", "-auto-approve").ok()
     assert api_credit(box, key) == -12

@@ -146,6 +146,7 @@ def test_the_primary_can_give_its_balance_plus_its_unspent_credit_line(tf, credi
              + action("balance", "big", primary, f'"{key}"', str(balance + CREDIT_LINE + 0.01)))
     refused = tf.run("apply", "-auto-approve", "-invoke=action.vonage_balance_transfer.big")
     assert refused.rc == 1 and refused.says(f"has {int(balance + CREDIT_LINE)} EUR of balance (including its credit line)"), refused.explain()
+    assert refused.says(f"Lower `amount` to at most {int(balance + CREDIT_LINE)}"), refused.explain()
     tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {}\n'
              + action("balance", "big", primary, f'"{key}"', "150"))
     tf.run("apply", "-auto-approve", "-invoke=action.vonage_balance_transfer.big").ok()

@@ -329,11 +329,16 @@ impl Transfer {
         {
             let available = self.kind.available(balance, limit);
             if amount > available {
+                let remedy = format!(
+                    "Lower `amount` to at most {available}, or give {from} more {} first.",
+                    self.kind.word()
+                );
                 diags.push(not_enough(
                     self.kind,
                     from,
                     amount,
                     available,
+                    &remedy,
                     AttrPath::attr("amount"),
                 ));
             }

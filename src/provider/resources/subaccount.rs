@@ -676,11 +676,19 @@ async fn check_credit_move(
             _ => return Ok(()),
         };
         if change > available {
+            let remedy = format!(
+                "\
+                Raising `credit_limit` from {current} to {desired} allocates {change} EUR of the \
+                primary's credit line: set it to at most {}, or return credit from other \
+                subaccounts first.",
+                current.plus(available)
+            );
             return Err(not_enough(
                 TransferKind::Credit,
                 &primary.api_key,
                 change,
                 available,
+                &remedy,
                 at(),
             )
             .into());
@@ -692,11 +700,20 @@ async fn check_credit_move(
     {
         let returnable = TransferKind::Credit.available(balance, current.negated());
         if change.abs() > returnable {
+            let remedy = format!(
+                "\
+                The subaccount has spent part of its credit line, and lowering `credit_limit` \
+                from {current} to {desired} would return {} EUR: set it to at least {}, or fund \
+                the subaccount's balance first (a balance transfer to it).",
+                change.abs(),
+                current.minus(returnable)
+            );
             return Err(not_enough(
                 TransferKind::Credit,
                 prior.api_key.as_deref().unwrap_or("?"),
                 change.abs(),
                 returnable,
+                &remedy,
                 at(),
             )
             .into());
@@ -1091,6 +1108,7 @@ mod tests {
             "{}",
             d.detail
         );
+        assert!(d.detail.contains("set it to at least 12"), "{}", d.detail);
         // Without the provider configured an increase cannot be checked, and is left to apply.
         assert!(plan("500").await.is_none());
         // A planned shared balance has no credit line.
