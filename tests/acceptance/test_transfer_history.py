@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import tfharness as h
+from conftest import CREDIT_LINE
 
 
 def own_balance_subaccount(sandbox: h.Sandbox, name: str) -> str:
@@ -117,12 +118,21 @@ data "vonage_subaccount" "this" {{
 output "sub" {{
   value = data.vonage_subaccount.this
 }}
+
+data "vonage_subaccounts" "all" {{}}
+
+output "family" {{
+  value = data.vonage_subaccounts.all
+}}
 """)
     tf.run("apply", "-auto-approve").ok()
     sub = outputs(tf)["sub"]
     assert sub["name"] == "postpaid" and sub["primary_account_api_key"] == box.api_key
     assert sub["credit_limit"] == -25, "data sources keep the API's sign"
     assert sub["balance"] == 0 and sub["use_primary_account_balance"] is False and sub["suspended"] is False
+    family = outputs(tf)["family"]
+    assert [s["credit_limit"] for s in family["subaccounts"]] == [-25], "the list keeps the API's sign too"
+    assert family["total_credit_limit"] == -CREDIT_LINE, "the primary's -75 and the subaccount's -25"
     tf.write("main.tf", h.PROVIDER_BLOCK + """
 provider "vonage" {}
 
