@@ -355,7 +355,10 @@ pub async fn check_credentials(data: &ProviderData) -> Result<(), Diagnostics> {
                 "\
                 Vonage refused the API key {} with the configured secret ({e}). Check `api_key` \
                 and `api_secret` in the provider block, or VONAGE_API_KEY and VONAGE_API_SECRET. \
-                Nothing was planned or changed.",
+                Nothing was planned or changed. If this provider is an alias whose secret this \
+                configuration creates, take its `api_key` from that `vonage_api_secret` \
+                (`api_key = vonage_api_secret.NAME.api_key`): Terraform then configures the alias \
+                only once the secret exists.",
                 data.api_key
             ),
         )
