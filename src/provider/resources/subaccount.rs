@@ -378,30 +378,16 @@ impl Resource<ProviderData> for Subaccount {
                 .into());
             }
         };
-        let mut model = req.planned.clone().with_remote(created);
-        if req.planned.suspended == Some(true) {
-            let key = model.api_key.clone().unwrap_or_default();
-            let patch = ModifySubaccount {
-                suspended: Some(true),
-                ..ModifySubaccount::default()
-            };
-            match client.modify_subaccount(&key, &patch).await {
-                Ok(s) => model = model.with_remote(s),
-                Err(e) => {
-                    return Err(ApplyFailure {
-                        diags: diagnostic(
-                            data,
-                            &format!("suspending the new vonage_subaccount {key}"),
-                            &e,
-                        )
-                        .into(),
-                        partial: Some(model),
-                    });
-                }
-            }
+        let key = created.api_key.clone();
+        let model = req.planned.clone().with_remote(created);
+        // The subaccount exists from here on. If a follow-up step fails, Terraform keeps it
+        // tainted and plans its replacement; mark it so the replacement adopts it (see
+        // `lost_creates`) rather than suspend it and make another.
+        let finished = finish_create(data, &client, model, &req.planned).await;
+        if finished.is_err() {
+            ctx.private.set(ADOPT, &key);
         }
-        // Planned only when configured: an unknown (unmanaged) credit line reads as `None`.
-        with_credit(data, &client, model, req.planned.credit_limit).await
+        finished
     }
 
     async fn read(
@@ -417,6 +403,12 @@ impl Resource<ProviderData> for Subaccount {
                 None => Ok(None),
             };
         };
+        if ctx.private.get::<String>(ADOPT).as_deref() == Some(key.as_str())
+            && let Some(name) = &state.name
+        {
+            // Made by a create that failed afterwards: its replacement adopts it.
+            data.recovery.note_adoption(name, &key);
+        }
         match client.get_subaccount(&key).await {
             Ok(s) => Ok(Some(state.with_remote(s))),
             Err(Error::NotFound { .. }) => Ok(None),
@@ -498,6 +490,39 @@ impl Resource<ProviderData> for Subaccount {
             ..Model::default()
         })
     }
+}
+
+/// What a create does once the subaccount exists: suspend it when planned so, and allocate its
+/// credit line.
+async fn finish_create(
+    data: &ProviderData,
+    client: &Client,
+    mut model: Model,
+    planned: &Model,
+) -> Result<Model, ApplyFailure<Model>> {
+    if planned.suspended == Some(true) {
+        let key = model.api_key.clone().unwrap_or_default();
+        let patch = ModifySubaccount {
+            suspended: Some(true),
+            ..ModifySubaccount::default()
+        };
+        match client.modify_subaccount(&key, &patch).await {
+            Ok(s) => model = model.with_remote(s),
+            Err(e) => {
+                return Err(ApplyFailure {
+                    diags: diagnostic(
+                        data,
+                        &format!("suspending the new vonage_subaccount {key}"),
+                        &e,
+                    )
+                    .into(),
+                    partial: Some(model),
+                });
+            }
+        }
+    }
+    // Planned only when configured: an unknown (unmanaged) credit line reads as `None`.
+    with_credit(data, client, model, planned.credit_limit.clone()).await
 }
 
 /// The refresh of a lost create's record: the subaccount it made, none, or a refusal to guess.
