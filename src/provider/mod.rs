@@ -25,6 +25,7 @@ pub mod lost_creates;
 pub mod money;
 pub mod resources;
 pub mod secret_strength;
+pub mod snapshots;
 pub mod transfers;
 
 use std::sync::Arc;

@@ -177,7 +177,8 @@ impl Action<ProviderData> for Transfer {
         if config.from.is_none() && config.to.is_none() {
             return Diagnostics::new();
         }
-        match data.client_for(&ctx.cancel).list_subaccounts().await {
+        let client = data.client_for(&ctx.cancel);
+        match data.snapshots.subaccounts(&client).await {
             Ok(family) => self.check(&family, config),
             Err(e) => diagnostic(
                 data,
@@ -227,7 +228,9 @@ impl Action<ProviderData> for Transfer {
             reference_is_unique,
         };
         let client = data.client_for(&ctx.cancel);
-        match self.kind.send(&client, &request).await {
+        let sent = self.kind.send(&client, &request).await;
+        data.snapshots.subaccounts_changed(None).await;
+        match sent {
             Ok(done) => {
                 progress.report(format!(
                     "Transferred {} EUR of {kind} from {from} to {to}: transfer {} at {}",

@@ -99,21 +99,25 @@ impl DataSource<ProviderData> for Subaccount {
         let data = ctx.configured()?;
         let key = config.api_key.unwrap_or_default();
         let client = data.client_for(&ctx.cancel);
-        let s = client.get_subaccount(&key).await.map_err(|e| {
-            let d = match e {
-                Error::NotFound { .. } => Diagnostic::error(
-                    "Subaccount not found",
-                    format!(
-                        "\
+        let s = data
+            .snapshots
+            .subaccount(&client, &key)
+            .await
+            .map_err(|e| {
+                let d = match e {
+                    Error::NotFound { .. } => Diagnostic::error(
+                        "Subaccount not found",
+                        format!(
+                            "\
                         Account {} has no subaccount {key}. Check the key; `data \
                         \"vonage_subaccounts\"` lists them all.",
-                        data.api_key
+                            data.api_key
+                        ),
                     ),
-                ),
-                e => diagnostic(data, &format!("reading subaccount {key}"), &e),
-            };
-            Diagnostics::from(d.at(AttrPath::attr("api_key")))
-        })?;
+                    e => diagnostic(data, &format!("reading subaccount {key}"), &e),
+                };
+                Diagnostics::from(d.at(AttrPath::attr("api_key")))
+            })?;
         Ok(Model {
             api_key: Some(s.api_key),
             name: Some(s.name),

@@ -109,7 +109,7 @@ impl DataSource<ProviderData> for Subaccounts {
     ) -> Result<Model, Diagnostics> {
         let data = ctx.configured()?;
         let client = data.client_for(&ctx.cancel);
-        let list = client.list_subaccounts().await.map_err(|e| {
+        let list = data.snapshots.subaccounts(&client).await.map_err(|e| {
             diagnostic(
                 data,
                 &format!("listing the subaccounts of account {}", data.api_key),
@@ -122,7 +122,8 @@ impl DataSource<ProviderData> for Subaccounts {
             total_credit_limit: Some(Number::from(&list.total_credit_limit)),
             subaccounts: Some(
                 list.subaccounts
-                    .into_iter()
+                    .iter()
+                    .cloned()
                     .map(|s| Entry {
                         api_key: s.api_key,
                         name: s.name,

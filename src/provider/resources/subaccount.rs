@@ -343,8 +343,24 @@ impl Resource<ProviderData> for Subaccount {
             use_primary_account_balance: req.planned.use_primary_account_balance,
         };
         let pending = PendingCreate::new(&data.api_key, Some(&name), Vec::new());
-        let created = match client.create_subaccount(&create).await {
-            Ok((created, _generated_secret)) => created,
+        let before = data
+            .snapshots
+            .known_subaccounts(&client)
+            .await
+            .map_err(|e| {
+                diagnostic(
+                    data,
+                    &format!("listing the subaccounts of account {}", data.api_key),
+                    &e,
+                )
+            })?;
+        let created = match client.create_subaccount_after(&create, &before).await {
+            Ok((created, _generated_secret)) => {
+                data.snapshots
+                    .subaccounts_changed(Some(&created.api_key))
+                    .await;
+                created
+            }
             Err(e) if outcome_unknown(&e) => {
                 ctx.private.set(PENDING, &pending);
                 let next_run = format!(
@@ -409,7 +425,7 @@ impl Resource<ProviderData> for Subaccount {
             // Made by a create that failed afterwards: its replacement adopts it.
             data.recovery.note_adoption(name, &key);
         }
-        match client.get_subaccount(&key).await {
+        match data.snapshots.subaccount(&client, &key).await {
             Ok(s) => Ok(Some(state.with_remote(s))),
             Err(Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(diagnostic(data, &format!("reading vonage_subaccount {key}"), &e).into()),
@@ -425,7 +441,9 @@ impl Resource<ProviderData> for Subaccount {
         let client = data.client_for(&ctx.cancel);
         let key = req.prior.api_key.clone().unwrap_or_default();
         let patch = patch_for(&req.planned);
-        let model = match client.modify_subaccount(&key, &patch).await {
+        let result = client.modify_subaccount(&key, &patch).await;
+        data.snapshots.subaccounts_changed(None).await;
+        let model = match result {
             Ok(s) => req.planned.clone().with_remote(s),
             Err(e) => {
                 return Err(ApplyFailure {
@@ -463,7 +481,9 @@ impl Resource<ProviderData> for Subaccount {
             suspended: Some(true),
             ..ModifySubaccount::default()
         };
-        match client.modify_subaccount(&key, &patch).await {
+        let result = client.modify_subaccount(&key, &patch).await;
+        data.snapshots.subaccounts_changed(None).await;
+        match result {
             Ok(_) | Err(Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(diagnostic(
                 data,
@@ -534,7 +554,7 @@ async fn find_lost_create(
     pending: &PendingCreate,
 ) -> Result<Option<Model>, Diagnostics> {
     let name = pending.name.clone().unwrap_or_default();
-    let list = client.list_subaccounts().await.map_err(|e| {
+    let list = data.snapshots.subaccounts(client).await.map_err(|e| {
         diagnostic(
             data,
             &format!("looking for the subaccount \"{name}\" that an interrupted create made"),
@@ -543,8 +563,9 @@ async fn find_lost_create(
     })?;
     let mut found: Vec<ApiSubaccount> = list
         .subaccounts
-        .into_iter()
+        .iter()
         .filter(|s| s.name == name && pending.could_have_made(&s.api_key, &s.created_at))
+        .cloned()
         .collect();
     match found.len() {
         0 => Ok(None),
@@ -685,7 +706,7 @@ async fn check_credit_move(
         && let Some(data) = ctx.data
     {
         let client = data.client_for(&ctx.cancel);
-        let family = client.list_subaccounts().await.map_err(|e| {
+        let family = data.snapshots.subaccounts(&client).await.map_err(|e| {
             diagnostic(
                 data,
                 &format!("checking the unspent credit of account {}", data.api_key),
@@ -808,10 +829,9 @@ async fn settle_credit(
         reference: Some(unique_reference("credit-limit")),
         reference_is_unique: true,
     };
-    TransferKind::Credit
-        .send(client, &request)
-        .await
-        .map(|_| ())
+    let sent = TransferKind::Credit.send(client, &request).await;
+    data.snapshots.subaccounts_changed(None).await;
+    sent.map(|_| ())
         .map_err(|e| diagnostic(data, &doing, &e).at(AttrPath::attr("credit_limit")))
 }
 
