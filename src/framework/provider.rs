@@ -15,6 +15,7 @@ use super::cty::Value;
 use super::data_source::DynDataSource;
 use super::diagnostics::Diagnostics;
 use super::ephemeral::DynEphemeralResource;
+use super::list_resource::DynListResource;
 use super::resource::DynResource;
 use super::schema::Schema;
 
@@ -57,6 +58,10 @@ pub trait Provider: Send + Sync + 'static {
     }
     /// The actions (Terraform 1.14+), asked once when the provider starts.
     fn actions(&self) -> Vec<Arc<dyn DynAction<Self::Data>>> {
+        Vec::new()
+    }
+    /// List resources (`terraform query`), each named after the managed resource it lists.
+    fn list_resources(&self) -> Vec<Arc<dyn DynListResource<Self::Data>>> {
         Vec::new()
     }
 }
