@@ -5,6 +5,7 @@
 //! - [`plan`]: Terraform's planning rules, applied once for every resource;
 //! - [`resource`], [`data_source`], [`ephemeral`], [`action`], [`list_resource`], [`provider`]:
 //!   the traits authors implement, on typed models;
+//! - [`config_generation`]: configuration from state, for `-generate-config-out`;
 //! - [`upgrade`]: reading state that earlier schema versions wrote;
 //! - [`diagnostics`]: errors and warnings with attribute paths;
 //! - [`private`]: the private state a resource keeps beside an object.
@@ -13,6 +14,7 @@
 //! `vonage`).
 
 pub mod action;
+pub mod config_generation;
 pub mod cty;
 pub mod data_source;
 pub mod diagnostics;
