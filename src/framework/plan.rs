@@ -124,6 +124,37 @@ fn mark_computed_unknown(
     }
 }
 
+/// Plan the named computed attributes as unknown: the resource decided at plan time that
+/// apply gives them new values. Naming an attribute that is not computed, or that the
+/// configuration sets, is a provider bug.
+pub fn mark_known_after_apply(
+    block: &Block,
+    type_name: &str,
+    config: &Value,
+    planned: &mut Value,
+    names: &[&str],
+) -> Result<(), Diagnostics> {
+    for name in names {
+        let qualifies = block
+            .attribute_named(name)
+            .is_some_and(|a| a.computed && config.attr(name).is_null());
+        if !qualifies {
+            return Err(Diagnostic::error(
+                format!("Provider bug in {type_name}: cannot plan `{name}` as unknown"),
+                "\
+                Only computed attributes that the configuration leaves unset can be planned as \
+                known after apply. Please report this to the provider's maintainers.",
+            )
+            .at(AttrPath::attr(name))
+            .into());
+        }
+        if let Some(obj) = planned.as_object_mut() {
+            obj.insert((*name).to_owned(), Value::Unknown);
+        }
+    }
+    Ok(())
+}
+
 /// The second pass, after the resource's hook: restore unknowns the hook could not see,
 /// re-null write-only values, work out replacement paths and, when replacing, make computed
 /// values unknown. Returns the planned value and the paths that force replacement.
@@ -503,6 +534,22 @@ mod tests {
         let first = propose(&b, &prior, &proposed, &config);
         let (_, replace) = finish(&b, &prior, &config, &first, first.clone());
         assert_eq!(replace, vec![AttrPath::attr("version")]);
+    }
+
+    #[test]
+    fn a_resource_can_plan_a_computed_value_as_known_after_apply() {
+        let b = block();
+        let config = obj([("name", s("a"))]);
+        let mut planned = obj([("id", s("1")), ("name", s("a")), ("etag", s("e1"))]);
+        mark_known_after_apply(&b, "t", &config, &mut planned, &["etag"]).unwrap();
+        assert_eq!(planned.attr("etag"), &Value::Unknown);
+        assert_eq!(planned.attr("id"), &s("1"));
+        // Not computed, or set in configuration: refused, nothing changed.
+        for bad in ["name", "zone"] {
+            let before = planned.clone();
+            let d = mark_known_after_apply(&b, "t", &config, &mut planned, &[bad]).unwrap_err();
+            assert!(d.has_errors() && planned == before, "{bad}");
+        }
     }
 
     #[test]
