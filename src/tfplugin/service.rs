@@ -194,10 +194,9 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
 
     async fn close_ephemeral_resource(
         &self,
-        _: Request<close_ephemeral_resource::Request>,
+        req: Request<close_ephemeral_resource::Request>,
     ) -> Reply<close_ephemeral_resource::Response> {
-        // Nothing is held open remotely.
-        Ok(Response::new(Default::default()))
+        self.serve_close_ephemeral_resource(req).await
     }
 
     async fn list_resource(

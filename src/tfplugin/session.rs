@@ -279,6 +279,7 @@ diagnosable!(
     open_ephemeral_resource,
     validate_action_config,
     plan_action,
+    close_ephemeral_resource,
 );
 
 /// An `InvokeAction` event as a stream's answer: diagnostics that stop it early are its
