@@ -6,13 +6,15 @@
 //! - [`resources`] — `vonage_account_settings`, `vonage_api_secret`, `vonage_subaccount`;
 //! - [`data_sources`] — `vonage_balance`, `vonage_api_secrets`, `vonage_subaccount`,
 //!   `vonage_subaccounts`, `vonage_balance_transfers`, `vonage_credit_transfers`;
-//! - [`ephemeral`] — `vonage_generated_secret`, strong secrets for `secret_wo`;
+//! - [`ephemeral`] — `vonage_generated_secret` (strong values for `secret_wo`) and
+//!   `vonage_api_secret` (a secret that lives for one run);
 //! - [`actions`] — `vonage_balance_transfer`, `vonage_credit_transfer`.
 //!
 //! [`config`] reads the provider block and builds the client; [`api_errors`] turns client
 //! errors into diagnostics that say what to do; [`lost_creates`] finds what a create whose
 //! answer was lost made, on the next run; [`transfers`] and [`money`] hold the balance and
-//! credit moves (and their arithmetic) that resources, actions and data sources share.
+//! credit moves (and their arithmetic) that resources, actions and data sources share;
+//! [`secret_slots`] describes an account's two secret slots.
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).
 
@@ -24,6 +26,7 @@ pub mod ephemeral;
 pub mod lost_creates;
 pub mod money;
 pub mod resources;
+pub mod secret_slots;
 pub mod secret_strength;
 pub mod snapshots;
 pub mod transfers;
@@ -90,7 +93,10 @@ impl Provider for VonageProvider {
         ]
     }
     fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<ProviderData>>> {
-        vec![Arc::new(generated_secret::GeneratedSecret)]
+        vec![
+            Arc::new(generated_secret::GeneratedSecret),
+            Arc::new(ephemeral::api_secret::EphemeralApiSecret),
+        ]
     }
     fn actions(&self) -> Vec<Arc<dyn DynAction<ProviderData>>> {
         vec![
