@@ -8,7 +8,8 @@
 //!   `vonage_subaccounts`, `vonage_balance_transfers`, `vonage_credit_transfers`;
 //! - [`ephemeral`] — `vonage_generated_secret` (strong values for `secret_wo`) and
 //!   `vonage_api_secret` (a secret that lives for one run);
-//! - [`actions`] — `vonage_balance_transfer`, `vonage_credit_transfer`.
+//! - [`actions`] — `vonage_balance_transfer`, `vonage_credit_transfer`;
+//! - [`list_resources`] — `terraform query` for `vonage_api_secret` and `vonage_subaccount`.
 //!
 //! [`config`] reads the provider block and builds the client; [`api_errors`] turns client
 //! errors into diagnostics that say what to do; [`lost_creates`] finds what a create whose
@@ -23,6 +24,7 @@ pub mod api_errors;
 pub mod config;
 pub mod data_sources;
 pub mod ephemeral;
+pub mod list_resources;
 pub mod lost_creates;
 pub mod money;
 pub mod resources;
@@ -40,6 +42,7 @@ use crate::framework::cty::Value;
 use crate::framework::data_source::DynDataSource;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::ephemeral::DynEphemeralResource;
+use crate::framework::list_resource::DynListResource;
 use crate::framework::provider::{ConfigureRequest, Provider};
 use crate::framework::resource::DynResource;
 use crate::framework::schema::Schema;
@@ -102,6 +105,12 @@ impl Provider for VonageProvider {
         vec![
             Arc::new(actions::transfer::Transfer::balance()),
             Arc::new(actions::transfer::Transfer::credit()),
+        ]
+    }
+    fn list_resources(&self) -> Vec<Arc<dyn DynListResource<ProviderData>>> {
+        vec![
+            Arc::new(list_resources::api_secret::ApiSecretList),
+            Arc::new(list_resources::subaccount::SubaccountList),
         ]
     }
 }

@@ -69,7 +69,7 @@ pub struct Model {
 }
 
 impl Model {
-    fn with_remote(self, s: ApiSubaccount) -> Model {
+    pub(crate) fn with_remote(self, s: ApiSubaccount) -> Model {
         Model {
             id: Some(s.api_key.clone()),
             api_key: Some(s.api_key),
