@@ -1,9 +1,10 @@
 //! The Vonage provider: its configuration and its catalogue of resources and data sources.
 //!
-//! One file per resource, data source, ephemeral resource or action, in a folder per kind;
-//! each holds its schema (with the descriptions the docs are generated from), its model, and
-//! its mapping onto the client's calls:
-//! - [`resources`] — `vonage_account_settings`, `vonage_api_secret`, `vonage_subaccount`;
+//! One file per resource, data source, ephemeral resource, action or list resource, in a folder
+//! per kind; each holds its schema (with the descriptions the docs are generated from), its
+//! model, and its mapping onto the client's calls:
+//! - [`resources`] — `vonage_account_settings`, `vonage_api_secret`,
+//!   `vonage_api_secret_rotation`, `vonage_subaccount`;
 //! - [`data_sources`] — `vonage_balance`, `vonage_api_secrets`, `vonage_subaccount`,
 //!   `vonage_subaccounts`, `vonage_balance_transfers`, `vonage_credit_transfers`;
 //! - [`ephemeral`] — `vonage_generated_secret` (strong values for `secret_wo`) and
@@ -49,7 +50,7 @@ use crate::framework::schema::Schema;
 
 use data_sources::{api_secrets, balance, subaccounts, transfer_history};
 use ephemeral::generated_secret;
-use resources::{account_settings, api_secret, subaccount};
+use resources::{account_settings, api_secret, api_secret_rotation, subaccount};
 
 pub use config::ProviderData;
 
@@ -82,6 +83,7 @@ impl Provider for VonageProvider {
         vec![
             Arc::new(account_settings::AccountSettings),
             Arc::new(api_secret::ApiSecret),
+            Arc::new(api_secret_rotation::ApiSecretRotation),
             Arc::new(subaccount::Subaccount),
         ]
     }
