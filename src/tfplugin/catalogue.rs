@@ -1,5 +1,6 @@
 //! The provider's types by name, and the RPC answers made from them alone: the schema
-//! (`GetProviderSchema`, built once per process), the metadata and the identity schemas.
+//! (`GetProviderSchema`, built once per process), the metadata and the identity schemas. A
+//! list resource shares its type name with the managed resource it lists.
 //!
 //! Must not: run any author code but `type_name`, `schema` and `identity_schema`.
 
@@ -13,6 +14,7 @@ use crate::framework::cty::Value;
 use crate::framework::data_source::DynDataSource;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::ephemeral::DynEphemeralResource;
+use crate::framework::list_resource::DynListResource;
 use crate::framework::provider::Provider;
 use crate::framework::resource::DynResource;
 use crate::framework::schema::Schema;
@@ -25,6 +27,7 @@ pub struct Catalogue<P: Provider> {
     data_sources: Named<dyn DynDataSource<P::Data>>,
     ephemerals: Named<dyn DynEphemeralResource<P::Data>>,
     actions: Named<dyn DynAction<P::Data>>,
+    lists: Named<dyn DynListResource<P::Data>>,
     schema_response: OnceLock<get_provider_schema::Response>,
 }
 
@@ -42,6 +45,9 @@ impl<P: Provider> Catalogue<P> {
                 .collect(),
             actions: (provider.actions().into_iter())
                 .map(|a| (a.type_name(), a))
+                .collect(),
+            lists: (provider.list_resources().into_iter())
+                .map(|l| (l.type_name(), l))
                 .collect(),
             provider,
             schema_response: OnceLock::new(),
@@ -68,12 +74,29 @@ impl<P: Provider> Catalogue<P> {
         lookup(&self.actions, "action", type_name).cloned()
     }
 
+    /// A list resource, shared: a listing runs as a task that outlives the RPC call.
+    pub fn list(&self, type_name: &str) -> Result<Arc<dyn DynListResource<P::Data>>, Diagnostics> {
+        lookup(&self.lists, "list resource", type_name).cloned()
+    }
+
+    /// The diagnostic for a list resource whose managed resource has no identity: a provider
+    /// bug, since Terraform imports list results by identity.
+    pub fn no_identity(&self, type_name: &str) -> Diagnostics {
+        Diagnostic::error(
+            format!("Provider bug: `{type_name}` has no resource identity"),
+            "\
+            Terraform imports the results of a list resource by identity, and this resource \
+            declares none. Please report this to the provider's maintainers.",
+        )
+        .into()
+    }
+
     fn capabilities() -> proto::ServerCapabilities {
         proto::ServerCapabilities {
             plan_destroy: true,
             get_provider_schema_optional: true,
             move_resource_state: false,
-            generate_resource_config: false,
+            generate_resource_config: true,
         }
     }
 
@@ -91,6 +114,7 @@ impl<P: Provider> Catalogue<P> {
             resource_schemas: schemas(&self.resources, |r| r.schema()),
             data_source_schemas: schemas(&self.data_sources, |d| d.schema()),
             ephemeral_resource_schemas: schemas(&self.ephemerals, |e| e.schema()),
+            list_resource_schemas: schemas(&self.lists, |l| l.schema()),
             action_schemas: (self.actions.iter())
                 .map(|(t, a)| (t.to_string(), convert::action_schema(&a.schema())))
                 .collect(),
@@ -102,7 +126,8 @@ impl<P: Provider> Catalogue<P> {
 
     pub fn metadata(&self) -> get_metadata::Response {
         use get_metadata::{
-            ActionMetadata, DataSourceMetadata, EphemeralMetadata, ResourceMetadata,
+            ActionMetadata, DataSourceMetadata, EphemeralMetadata, ListResourceMetadata,
+            ResourceMetadata,
         };
         fn names<T: ?Sized>(named: &Named<T>) -> impl Iterator<Item = String> + '_ {
             named.keys().map(|t| t.to_string())
@@ -120,6 +145,9 @@ impl<P: Provider> Catalogue<P> {
                 .collect(),
             actions: names(&self.actions)
                 .map(|type_name| ActionMetadata { type_name })
+                .collect(),
+            list_resources: names(&self.lists)
+                .map(|type_name| ListResourceMetadata { type_name })
                 .collect(),
             ..Default::default()
         }

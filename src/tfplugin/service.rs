@@ -165,9 +165,9 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
 
     async fn generate_resource_config(
         &self,
-        _: Request<generate_resource_config::Request>,
+        req: Request<generate_resource_config::Request>,
     ) -> Reply<generate_resource_config::Response> {
-        not_offered::generate_resource_config()
+        self.serve_generate_resource_config(req).await
     }
 
     async fn validate_ephemeral_resource_config(
@@ -203,15 +203,14 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         &self,
         req: Request<list_resource::Request>,
     ) -> Reply<BoxStream<list_resource::Event>> {
-        not_offered::list_resource(&req.into_inner().type_name)
+        self.serve_list_resource(req).await
     }
 
     async fn validate_list_resource_config(
         &self,
         req: Request<validate_list_resource_config::Request>,
     ) -> Reply<validate_list_resource_config::Response> {
-        let type_name = req.into_inner().type_name;
-        not_offered::validate_list_resource_config(&type_name)
+        self.serve_validate_list_resource_config(req).await
     }
 
     async fn get_functions(

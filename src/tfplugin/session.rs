@@ -68,6 +68,12 @@ impl<D> Session<D> {
         self
     }
 
+    /// What an operation that outlives the RPC call needs (a list stream): the configured
+    /// provider and the stop signal.
+    pub fn detach(self) -> (Option<Arc<D>>, CancellationToken) {
+        (self.data, self.cancel)
+    }
+
     /// The private state to send back in the response, as the operation left it.
     pub fn private_bytes(&self) -> Vec<u8> {
         self.private.to_bytes()
@@ -199,6 +205,9 @@ impl Rpc {
     pub fn action(name: &'static str, type_name: &str) -> Rpc {
         Rpc::typed(name, "tf_action_type", type_name)
     }
+    pub fn list(name: &'static str, type_name: &str) -> Rpc {
+        Rpc::typed(name, "tf_list_resource_type", type_name)
+    }
     fn typed(name: &'static str, key: &'static str, type_name: &str) -> Rpc {
         Rpc {
             name,
@@ -280,7 +289,23 @@ diagnosable!(
     validate_action_config,
     plan_action,
     close_ephemeral_resource,
+    validate_list_resource_config,
+    generate_resource_config,
 );
+
+/// A `ListResource` event as a stream's answer: diagnostics that stop it early are its only
+/// event.
+impl Diagnosable for proto::list_resource::Event {
+    fn from_diagnostics(d: &Diagnostics) -> Self {
+        Self {
+            diagnostic: convert::diagnostics(d),
+            ..Default::default()
+        }
+    }
+    fn diagnostics(&self) -> &[proto::Diagnostic] {
+        &self.diagnostic
+    }
+}
 
 /// An `InvokeAction` event as a stream's answer: diagnostics that stop it early are its
 /// completion, and only a completion carries diagnostics.
