@@ -70,7 +70,9 @@ def test_example_declares_provider_source(example):
 
 def validates(tf, example: Path) -> None:
     tf.copy_config(example)
-    result = tf.run("validate", "-json")
+    # Terraform 1.14+ also validates the `terraform query` files; older versions ignore them.
+    query = ["-query"] if tf.binary.version_tuple() >= (1, 14) else []
+    result = tf.run("validate", "-json", *query)
     doc = result.json()
     assert result.rc == 0 and doc["valid"] is True, f"{rel(example)}:\n{result.explain()}"
 
@@ -113,6 +115,20 @@ def test_registry_layout_matches_schema(tf):
     if (EXAMPLES / "actions").is_dir() and tf.binary.version_tuple() >= ACTIONS:
         unknown += [p.name for p in (EXAMPLES / "actions").iterdir() if p.name not in actions]
     assert not unknown, f"example directories for types the provider does not have: {unknown}"
+
+
+@pytest.mark.min_terraform("1.14")
+def test_list_resource_examples_match_schema(tf):
+    """Every list resource has its `terraform query` example, and no example names one the provider lacks
+    (`providers schema -json` shows list resources from Terraform 1.14 on)."""
+    tf.write("main.tf", h.PROVIDER_BLOCK)
+    schema = tf.json("providers", "schema", "-json")["provider_schemas"][h.PROVIDER_ADDRESS]
+    lists = set(schema.get("list_resource_schemas", {}))
+    assert lists, "the provider offers list resources"
+    missing = [x for x in lists if not (EXAMPLES / "list-resources" / x / "list-resource.tfquery.hcl").is_file()]
+    assert not missing, f"missing examples/list-resources/<name>/list-resource.tfquery.hcl for {missing}"
+    unknown = [p.name for p in (EXAMPLES / "list-resources").iterdir() if p.name not in lists]
+    assert not unknown, f"list resource examples for types the provider does not have: {unknown}"
 
 
 @pytest.mark.min_terraform("1.14")

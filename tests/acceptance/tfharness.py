@@ -222,8 +222,9 @@ class Terraform:
         return path
 
     def copy_config(self, src: Path) -> None:
-        """Copy the .tf files (and nothing else, notably no .terraform/ or lock file) of `src` into workdir."""
-        for tf in sorted(src.glob("*.tf")):
+        """Copy the .tf and .tfquery.hcl files (and nothing else, notably no .terraform/ or lock file) of `src` into
+        workdir."""
+        for tf in sorted([*src.glob("*.tf"), *src.glob("*.tfquery.hcl")]):
             shutil.copy2(tf, self.workdir / tf.name)
 
 
