@@ -177,3 +177,28 @@ def test_the_demo_applies_the_subaccounts_estate(provider_dir, tmp_path):
                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
     assert "Actions: 1 invoked" in run.stdout and "No changes." in run.stdout, run.stdout[-4000:]
+
+
+def test_subaccount_rotation_example_rotates_with_overlap(tf, sandbox):
+    """examples/subaccount-rotation, applied as a user would: create, then rotate twice. After each apply the
+    subaccount holds exactly the two secrets the state names, and the previous one is the former current one."""
+    tf.env.update(sandbox.provider_env)
+    tf.copy_config(EXAMPLES / "subaccount-rotation")
+
+    def secrets_of(key: str) -> list[str]:
+        resp = sandbox.api("GET", f"/accounts/{key}/secrets")
+        assert resp.status == 200, resp
+        return [s["id"] for s in resp.body["_embedded"]["secrets"]]
+
+    tf.run("apply", "-auto-approve").ok()
+    out = {k: v["value"] for k, v in tf.json("output", "-json").items()}
+    key = out["subaccount_api_key"]
+    assert sorted(secrets_of(key)) == sorted([out["current_secret_id"], out["previous_secret_id"]])
+    assert tf.run("plan", "-detailed-exitcode").rc == 0
+    for version in (2, 3):
+        before = out
+        tf.run("apply", "-auto-approve", "-var", f"secret_version={version}").ok()
+        out = {k: v["value"] for k, v in tf.json("output", "-json").items()}
+        assert out["previous_secret_id"] == before["current_secret_id"]
+        assert sorted(secrets_of(key)) == sorted([out["current_secret_id"], out["previous_secret_id"]])
+        assert tf.run("plan", "-detailed-exitcode", "-var", f"secret_version={version}").rc == 0
