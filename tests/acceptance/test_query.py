@@ -8,6 +8,7 @@ state themselves, 1.14+ ask the provider."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -197,3 +198,73 @@ import {{
     assert "use_primary_account_balance = false" in generated, generated
     tf.run("apply", "-auto-approve").ok()
     assert tf.run("plan", "-detailed-exitcode").rc == 0
+
+
+WALKTHROUGH = h.REPO / "examples" / "adopt-account"
+
+
+def remove_blocks(text: str, address_type: str, name: str) -> str:
+    """`text` without the resource block `address_type.name` and the import block that targets it."""
+    blocks = re.split(r"\n(?=resource |import \{|# __generated__)", text)
+    keep = [b for b in blocks
+            if not b.startswith(f'resource "{address_type}" "{name}"') and f"to       = {address_type}.{name}\n" not in b
+            and f"to = {address_type}.{name}\n" not in b]
+    return "\n".join(keep)
+
+
+@pytest.mark.min_terraform("1.14")
+def test_the_readme_walkthrough_adopts_an_account_and_keeps_the_providers_secret(tf, sandbox):
+    """README, "Adopt an existing Vonage account in five minutes", step by step in examples/adopt-account."""
+    tf.env.update(sandbox.provider_env)
+    own_secret = secret_ids(sandbox, sandbox.api_key)[0]  # the one the provider authenticates with
+    assert sandbox.api("POST", f"/accounts/{sandbox.api_key}/secrets", json={"secret": h.strong_secret()}).status == 201
+    payments = subaccount(sandbox, "payments")
+    subaccount(sandbox, "archive", use_primary_account_balance=False)
+    tf.copy_config(WALKTHROUGH)
+
+    # 2. Look.
+    looked = tf.run("query").ok()
+    assert looked.says(f"payments ({payments})") and looked.says(f"API secret of {sandbox.api_key} created"), \
+        looked.explain()
+    # 3. Write the configuration.
+    sandbox.clear_calls()
+    tf.run("query", "-generate-config-out=generated.tf").ok()
+    generated = (tf.workdir / "generated.tf").read_text()
+    # 4. Check: only imports.
+    plan = tf.run("plan").ok()
+    assert plan.says("Plan: 4 to import, 0 to add, 0 to change, 0 to destroy."), plan.explain()
+    # 5. Adopt; then nothing to do.
+    tf.run("apply", "-auto-approve").ok()
+    assert tf.run("plan", "-detailed-exitcode").rc == 0
+    assert writes(sandbox) == []
+
+    # The warning: stop managing the provider's own secret with a removed block, never a destroy.
+    resources = tf.json("show", "-json")["values"]["root_module"]["resources"]
+    own = next(r["name"] for r in resources if r["type"] == "vonage_api_secret" and r["values"]["id"] == own_secret)
+    deleted = remove_blocks(generated, "vonage_api_secret", own)
+    (tf.workdir / "generated.tf").write_text(deleted)
+    would = tf.run("plan")
+    assert would.says("1 to destroy"), "deleting the block would revoke it: " + would.explain()
+    (tf.workdir / "generated.tf").write_text(deleted + f"""
+removed {{
+  from = vonage_api_secret.{own}
+
+  lifecycle {{
+    destroy = false
+  }}
+}}
+""")
+    tf.run("apply", "-auto-approve").ok()
+    assert own_secret in secret_ids(sandbox, sandbox.api_key), "the provider's secret was not revoked"
+    assert tf.run("plan", "-detailed-exitcode").rc == 0, "and the run is not locked out"
+
+
+@pytest.mark.min_terraform("1.14")
+def test_terraform_stops_a_listing_at_its_default_limit_of_100(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    for i in range(101):
+        subaccount(sandbox, f"many-{i:03}")
+        time.sleep(0.04)  # under the sandbox's 30 requests per second
+    tf.write("main.tf", MAIN)
+    tf.write("all.tfquery.hcl", 'list "vonage_subaccount" "all" {\n  provider = vonage\n}\n')
+    assert len(query(tf)) == 100
