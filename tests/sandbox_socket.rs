@@ -44,7 +44,30 @@ fn help_documents_defaults_and_admin_api() {
         "--balance",
         "--credit-limit",
         "--rate-limit",
+        "[default: 30]",
+        "--rate-limit 0",
+        "--strict",
         "--check-callbacks",
+        "--provision-subaccounts",
+        "--transfers-oldest-first",
+        "--any-top-up-trx",
+        "X-Request-Id",
+        "newest first",
+        "#invalid-json",
+        "#unprovisioned",
+        "#unsupported-media-type",
+        "within 2 s",
+        "before applying a configuration to",
+        "/_sandbox/webhooks",
+        "auto-reload-charges",
+        "subaccounts_provisioned",
+        "truncate",
+        "keep_bytes",
+        "--fault-seed",
+        "--admin-from-anywhere",
+        "loopback clients only",
+        "development tool",
+        "/_sandbox/ui",
         "--tls",
         "--tls-cert-out",
         "abcd1234",
@@ -311,4 +334,113 @@ async fn rate_limit_flag_throttles_per_key() {
         }
     }
     assert!(statuses.contains(&429), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn a_truncate_fault_cuts_the_body_on_the_wire() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    common::fault(
+        &sandbox,
+        json!({"route": "GET /accounts/*/secrets", "kind": "truncate", "count": 1}),
+    )
+    .await;
+    let response = http()
+        .get(sandbox.url(&format!("/accounts/{KEY}/secrets")))
+        .basic_auth(KEY, Some(SECRET))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let declared = response.content_length().unwrap();
+    assert!(declared > 100, "{declared}");
+    let error = response.bytes().await.expect_err("the body must end early");
+    assert!(error.is_body() || error.is_decode(), "{error:?}");
+    // The next request is whole again.
+    let whole = http()
+        .get(sandbox.url(&format!("/accounts/{KEY}/secrets")))
+        .basic_auth(KEY, Some(SECRET))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = whole.json().await.unwrap();
+    assert_eq!(body["_embedded"]["secrets"].as_array().unwrap().len(), 1);
+}
+
+/// Statuses of 30 balance reads against a binary started with `args`,
+/// under a 30% fault.
+async fn pattern_of(args: &[&str]) -> Vec<u16> {
+    let sandbox = SandboxProcess::spawn(args);
+    common::fault(
+        &sandbox,
+        json!({"route": "/account/get-balance", "kind": "status", "status": 500, "ratio": 0.3}),
+    )
+    .await;
+    let client = http();
+    let mut statuses = Vec::new();
+    for _ in 0..30 {
+        let response = client
+            .get(sandbox.url("/account/get-balance"))
+            .basic_auth(KEY, Some(SECRET))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn fault_seed_gives_the_same_faults_for_the_same_requests() {
+    let first = pattern_of(&["--fault-seed", "2026"]).await;
+    assert!(first.contains(&500) && first.contains(&200), "{first:?}");
+    assert_eq!(pattern_of(&["--fault-seed", "2026"]).await, first);
+    assert_ne!(pattern_of(&["--fault-seed", "2027"]).await, first);
+}
+
+#[tokio::test]
+async fn a_truncated_body_declares_its_full_length_and_sends_keep_bytes() {
+    use std::io::{Read, Write};
+    let sandbox = SandboxProcess::spawn(&[]);
+    common::fault(
+        &sandbox,
+        json!({"route": "GET /account/get-balance", "kind": "truncate", "keep_bytes": 7,
+               "count": 1}),
+    )
+    .await;
+    let address = sandbox.base_url.trim_start_matches("http://").to_string();
+    let raw = tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        // abcd1234:SandboxSecret1
+        stream
+            .write_all(
+                b"GET /account/get-balance HTTP/1.1\r\nHost: sandbox\r\n\
+                  Authorization: Basic YWJjZDEyMzQ6U2FuZGJveFNlY3JldDE=\r\n\r\n",
+            )
+            .unwrap();
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw); // ends when the server closes
+        String::from_utf8(raw).unwrap()
+    })
+    .await
+    .unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let declared: usize = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length: ")
+                .map(str::to_string)
+        })
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(body, r#"{"value"#);
+    assert_eq!(
+        declared,
+        r#"{"value":100.00000000,"autoReload":false}"#.len()
+    );
 }

@@ -7,6 +7,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use sandbox_harness::{KEY, SECRET, Sandbox, basic, is_millis_z};
 use serde_json::{Value, json};
+use tfvonage::sandbox::SandboxOptions;
 
 #[tokio::test]
 async fn subaccount_create_get_list() {
@@ -152,7 +153,7 @@ async fn subaccount_validation() {
         .call(Method::POST, &path, Some((KEY, SECRET)), None)
         .await;
     reply.assert_problem(422, "/account/subaccounts#validation");
-    // Malformed JSON.
+    // Malformed JSON (without a Content-Type: not checked by default).
     let request = Request::builder()
         .method(Method::POST)
         .uri(&path)
@@ -161,7 +162,7 @@ async fn subaccount_validation() {
         .unwrap();
     sb.send(request)
         .await
-        .assert_problem(422, "/account/subaccounts#validation");
+        .assert_problem(400, "/api-errors#invalid-json");
 }
 
 #[tokio::test]
@@ -340,4 +341,144 @@ async fn subaccount_credentials_reach_only_their_own_account() {
         .await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.body["_embedded"]["subaccounts"], json!([]));
+}
+
+/// Every Subaccounts API route, as the primary.
+fn subaccounts_api(sub: &str) -> Vec<(Method, String, Option<Value>)> {
+    let transfer = json!({"from": KEY, "to": sub, "amount": 1});
+    vec![
+        (Method::GET, format!("/accounts/{KEY}/subaccounts"), None),
+        (
+            Method::POST,
+            format!("/accounts/{KEY}/subaccounts"),
+            Some(json!({"name": "refused"})),
+        ),
+        (
+            Method::GET,
+            format!("/accounts/{KEY}/subaccounts/{sub}"),
+            None,
+        ),
+        (
+            Method::PATCH,
+            format!("/accounts/{KEY}/subaccounts/{sub}"),
+            Some(json!({"name": "refused"})),
+        ),
+        (
+            Method::GET,
+            format!("/accounts/{KEY}/credit-transfers?start_date=2020-01-01T00:00:00Z"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/accounts/{KEY}/credit-transfers"),
+            Some(transfer.clone()),
+        ),
+        (
+            Method::GET,
+            format!("/accounts/{KEY}/balance-transfers?start_date=2020-01-01T00:00:00Z"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/accounts/{KEY}/balance-transfers"),
+            Some(transfer),
+        ),
+        (
+            Method::POST,
+            format!("/accounts/{KEY}/transfer-number"),
+            Some(json!({"from": KEY, "to": sub, "number": "447700900000", "country": "GB"})),
+        ),
+    ]
+}
+
+async fn set_provisioned(sb: &Sandbox, key: &str, provisioned: bool) -> u16 {
+    sb.admin(
+        Method::PATCH,
+        &format!("/_sandbox/accounts/{key}"),
+        Some(json!({"subaccounts_provisioned": provisioned})),
+    )
+    .await
+    .status
+    .as_u16()
+}
+
+#[tokio::test]
+async fn strict_refuses_the_subaccounts_api_until_provisioned() {
+    let sb = Sandbox::with(SandboxOptions {
+        rate_limit: None,
+        ..SandboxOptions::strict()
+    });
+    // Provision to create a subaccount to aim at, then take it away again.
+    assert_eq!(set_provisioned(&sb, KEY, true).await, 200);
+    let (sub, _) = sb.subaccount("aimed at", false).await;
+    assert_eq!(set_provisioned(&sb, KEY, false).await, 200);
+    for (method, path, body) in subaccounts_api(&sub) {
+        let reply = sb.primary(method.clone(), &path, body).await;
+        reply.assert_problem(403, "/api-errors#unprovisioned");
+        assert_eq!(reply.body["title"], "Authorisation error");
+        assert_eq!(
+            reply.body["detail"],
+            format!("Account {KEY} is not provisioned to access Subaccount Provisioning API"),
+            "{method} {path}"
+        );
+    }
+    // The Account API is not affected.
+    let reply = sb
+        .primary(Method::GET, &format!("/accounts/{KEY}/secrets"), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let state = sb.admin(Method::GET, "/_sandbox/state", None).await;
+    assert_eq!(state.body["accounts"][0]["subaccounts_provisioned"], false);
+    assert_eq!(state.body["subaccounts"].as_array().unwrap().len(), 1);
+    // Provisioned through the admin API: allowed.
+    assert_eq!(set_provisioned(&sb, KEY, true).await, 200);
+    let reply = sb
+        .primary(Method::GET, &format!("/accounts/{KEY}/subaccounts"), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
+}
+
+#[tokio::test]
+async fn provisioning_is_a_per_primary_flag() {
+    // By default the seeded primary is provisioned; the admin API can take
+    // it away, and only primaries have the flag.
+    let sb = Sandbox::new();
+    let (sub, _) = sb.subaccount("s", true).await;
+    assert_eq!(set_provisioned(&sb, &sub, true).await, 400);
+    assert_eq!(set_provisioned(&sb, KEY, false).await, 200);
+    let reply = sb
+        .primary(Method::GET, &format!("/accounts/{KEY}/subaccounts"), None)
+        .await;
+    reply.assert_problem(403, "#unprovisioned");
+
+    // Primaries added through the admin API: provisioned unless --strict,
+    // or as the body says.
+    for (options, body, expected) in [
+        (SandboxOptions::default(), json!({}), true),
+        (SandboxOptions::strict(), json!({}), false),
+        (
+            SandboxOptions::strict(),
+            json!({"subaccounts_provisioned": true}),
+            true,
+        ),
+    ] {
+        let sb = Sandbox::with(options);
+        let mut seed = json!({"api_key": "other123", "api_secret": "OtherSecret1"});
+        seed.as_object_mut()
+            .unwrap()
+            .extend(body.as_object().unwrap().clone());
+        let reply = sb
+            .admin(Method::POST, "/_sandbox/primary-accounts", Some(seed))
+            .await;
+        assert_eq!(reply.body["subaccounts_provisioned"], expected);
+        let reply = sb
+            .call(
+                Method::GET,
+                "/accounts/other123/subaccounts",
+                Some(("other123", "OtherSecret1")),
+                None,
+            )
+            .await;
+        assert_eq!(reply.status.is_success(), expected, "{}", reply.raw);
+    }
 }

@@ -95,7 +95,9 @@ async fn balance_transfers_move_money_both_ways() {
     assert_eq!(items.len(), 2);
     assert!(items[0].get("masterAccountId").is_none());
     assert!(items[0].get("_links").is_none());
-    assert_eq!(items[1]["reference"], "");
+    // Newest first, as Vonage lists them.
+    assert_eq!(items[0]["reference"], "");
+    assert_eq!(items[1]["id"], id.as_str());
     // Filters.
     let reply = sb
         .primary(
@@ -264,4 +266,64 @@ async fn prepaid_primary_has_no_credit_to_give() {
         .await;
     reply.assert_problem(403, "#valid-transfers");
     assert_eq!(reply.body["detail"], "Insufficient Credit");
+}
+
+/// Creates three transfers of each kind (amounts 1, 2, 3) and lists them.
+async fn amounts_as_listed(sb: &Sandbox) -> (Vec<String>, Vec<String>) {
+    let (sub, _) = sb.subaccount("ordered", false).await;
+    for amount in [1, 2, 3] {
+        for kind in ["balance-transfers", "credit-transfers"] {
+            let reply = sb
+                .primary(
+                    Method::POST,
+                    &format!("/accounts/{KEY}/{kind}"),
+                    Some(json!({"from": KEY, "to": sub, "amount": amount})),
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
+        }
+    }
+    let mut lists = Vec::new();
+    for (kind, key) in [
+        ("balance-transfers", "balance_transfers"),
+        ("credit-transfers", "credit_transfers"),
+    ] {
+        let reply = sb
+            .primary(
+                Method::GET,
+                &format!("/accounts/{KEY}/{kind}?start_date=2020-01-01T00:00:00Z"),
+                None,
+            )
+            .await;
+        lists.push(
+            reply.body["_embedded"][key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["amount"].to_string())
+                .collect::<Vec<_>>(),
+        );
+    }
+    (lists.remove(0), lists.remove(0))
+}
+
+#[tokio::test]
+async fn lists_are_newest_first_unless_relaxed() {
+    let with_credit = |oldest_first| SandboxOptions {
+        seed: tfvonage::sandbox::world::SeedAccount {
+            credit: Money::from_euros(100),
+            ..SandboxOptions::default().seed
+        },
+        rate_limit: None,
+        transfers_oldest_first: oldest_first,
+        ..SandboxOptions::default()
+    };
+    let sb = Sandbox::with(with_credit(false));
+    let (balance, credit) = amounts_as_listed(&sb).await;
+    assert_eq!(balance, ["3", "2", "1"]);
+    assert_eq!(credit, ["3", "2", "1"]);
+    let sb = Sandbox::with(with_credit(true));
+    let (balance, credit) = amounts_as_listed(&sb).await;
+    assert_eq!(balance, ["1", "2", "3"]);
+    assert_eq!(credit, ["1", "2", "3"]);
 }

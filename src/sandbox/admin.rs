@@ -1,4 +1,6 @@
-//! The admin surface under `/_sandbox/` — a loopback test tool, no auth.
+//! The admin surface under `/_sandbox/` — a development tool with no auth,
+//! answered to loopback clients only unless `--admin-from-anywhere` (see
+//! `middleware::admin_only_from_loopback`).
 //!
 //! | Method and path | Does |
 //! | --- | --- |
@@ -6,12 +8,15 @@
 //! | `POST /_sandbox/reset` | back to the seeded world; clears faults, call log, rate windows |
 //! | `GET /_sandbox/state` | dump of accounts, subaccounts, secrets (ids and `created_at`; values redacted), settings, balances, transfers, numbers |
 //! | `GET /_sandbox/calls` / `DELETE` | the call log (method, path, query without credentials, status, fault, time, duration) / clear it |
-//! | `GET /_sandbox/faults` / `POST` / `DELETE` | list / add one (see `faults` for the JSON) / clear all |
-//! | `PATCH /_sandbox/accounts/{key}` | set any of `balance`, `credit_limit` (≤ 0, as the API shows it), `auto_reload`, `top_up_amount`, `suspended` |
+//! | `GET /_sandbox/faults` / `POST` / `DELETE` | list (with the `--fault-seed`, or `null`) / add one (see `faults` for the JSON) / clear all |
+//! | `PATCH /_sandbox/accounts/{key}` | set any of `balance`, `credit_limit` (≤ 0, as the API shows it), `auto_reload`, `top_up_amount`, `suspended`, `subaccounts_provisioned` (primaries) |
+//! | `POST /_sandbox/accounts/{key}/auto-reload-charges` | `{"amount": 25}`: the payment that switches auto-reload on: credits the balance, sets `top_up_amount`, answers its `trx` for `POST /account/top-up` |
 //! | `POST /_sandbox/accounts/{key}/numbers` | `{"number":"447700900000","country":"GB"}`: the account now owns that number |
-//! | `POST /_sandbox/primary-accounts` | `{"api_key","api_secret","name","balance","credit_limit"}`: another primary (for cross-account tests) |
+//! | `POST /_sandbox/primary-accounts` | `{"api_key","api_secret","name","balance","credit_limit","subaccounts_provisioned"}`: another primary (for cross-account tests; provisioned unless `--strict`) |
+//! | `ANY /_sandbox/webhooks/{path}` | a webhook receiver: answers 200 and records the delivery (point callback URLs here) |
+//! | `GET /_sandbox/webhooks` / `DELETE` | deliveries received, oldest first / clear them |
 //!
-//! Admin errors are `{"error": "…"}` with 400 or 404. Changes made here are
+//! Admin errors are `{"error": "…"}` with 400, 404 or 409. Changes made here are
 //! persisted like API changes.
 //! Must not: be reachable through the fault or call-log machinery (see
 //! `middleware`), or show a secret value.
@@ -21,17 +26,21 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, patch, post};
+use axum::routing::{any, get, patch, post};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::call_log::sanitize_query;
 use super::faults::{Fault, FaultSpec};
+use super::identifiers::new_payment_reference;
 use super::money::Money;
+use super::paths::ADMIN_PREFIX;
 use super::problem::ApiError;
 use super::rules;
 use super::state::{DEFAULT_PRIMARY_NAME, SandboxState};
 use super::timestamps::{millis_z, now_ms, seconds_z};
-use super::world::{Account, NumberRecord, StoredSettings, World};
+use super::webhooks::{WebhookRecord, body_text};
+use super::world::{Account, AutoReloadCharge, NumberRecord, StoredSettings, World};
 
 pub fn router() -> Router<SandboxState> {
     Router::new()
@@ -44,8 +53,17 @@ pub fn router() -> Router<SandboxState> {
             get(list_faults).post(add_fault).delete(clear_faults),
         )
         .route("/_sandbox/accounts/{api_key}", patch(adjust_account))
+        .route(
+            "/_sandbox/accounts/{api_key}/auto-reload-charges",
+            post(add_auto_reload_charge),
+        )
         .route("/_sandbox/accounts/{api_key}/numbers", post(add_number))
         .route("/_sandbox/primary-accounts", post(add_primary))
+        .route(
+            "/_sandbox/webhooks",
+            get(list_webhooks).delete(clear_webhooks),
+        )
+        .route("/_sandbox/webhooks/{*path}", any(receive_webhook))
 }
 
 /// An admin error: `{"error": "…"}`.
@@ -92,6 +110,13 @@ struct SecretView {
 }
 
 #[derive(Serialize)]
+struct ChargeView {
+    trx: String,
+    amount: serde_json::Number,
+    created_at: String,
+}
+
+#[derive(Serialize)]
 struct AccountView<'a> {
     api_key: &'a str,
     name: Option<&'a str>,
@@ -103,6 +128,10 @@ struct AccountView<'a> {
     created_at: String,
     auto_reload: bool,
     top_up_amount: serde_json::Number,
+    auto_reload_charges: Vec<ChargeView>,
+    /// Primaries only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subaccounts_provisioned: Option<bool>,
     settings: &'a StoredSettings,
     secrets: Vec<SecretView>,
 }
@@ -119,6 +148,16 @@ fn account_view(a: &Account) -> AccountView<'_> {
         created_at: millis_z(a.created_at_ms),
         auto_reload: a.auto_reload,
         top_up_amount: a.top_up_amount.to_json_minimal(),
+        auto_reload_charges: a
+            .auto_reload_charges
+            .iter()
+            .map(|c| ChargeView {
+                trx: c.trx.clone(),
+                amount: c.amount.to_json_minimal(),
+                created_at: millis_z(c.created_at_ms),
+            })
+            .collect(),
+        subaccounts_provisioned: a.is_primary().then_some(a.subaccounts_provisioned),
         settings: &a.settings,
         secrets: a
             .secrets
@@ -168,7 +207,8 @@ async fn clear_calls(State(state): State<SandboxState>) -> StatusCode {
 }
 
 async fn list_faults(State(state): State<SandboxState>) -> Json<Value> {
-    Json(json!({ "faults": state.faults().list() }))
+    let book = state.faults();
+    Json(json!({ "faults": book.list(), "seed": book.seed() }))
 }
 
 async fn add_fault(
@@ -202,6 +242,7 @@ struct AccountAdjustment {
     auto_reload: Option<bool>,
     top_up_amount: Option<Value>,
     suspended: Option<bool>,
+    subaccounts_provisioned: Option<bool>,
 }
 
 async fn adjust_account(
@@ -248,6 +289,14 @@ async fn adjust_account(
             }
             if let Some(s) = adjustment.suspended {
                 account.suspended = s;
+            }
+            if let Some(p) = adjustment.subaccounts_provisioned {
+                if !account.is_primary() {
+                    return Err(bad_request(
+                        "\"subaccounts_provisioned\" applies to primary accounts only",
+                    ));
+                }
+                account.subaccounts_provisioned = p;
             }
             Ok(serde_json::to_value(account_view(account)).unwrap_or(Value::Null))
         })
@@ -302,6 +351,7 @@ struct PrimarySeed {
     name: Option<String>,
     balance: Option<Value>,
     credit_limit: Option<Value>,
+    subaccounts_provisioned: Option<bool>,
 }
 
 async fn add_primary(
@@ -330,7 +380,7 @@ async fn add_primary(
     if credit.is_some_and(Money::is_positive) {
         return Err(bad_request("\"credit_limit\" must be zero or negative"));
     }
-    let account = Account::new_primary(
+    let mut account = Account::new_primary(
         &seed.api_key,
         &seed.api_secret,
         seed.name.as_deref().unwrap_or(DEFAULT_PRIMARY_NAME),
@@ -338,6 +388,9 @@ async fn add_primary(
         credit.unwrap_or(Money::ZERO),
         now_ms(),
     );
+    account.subaccounts_provisioned = seed
+        .subaccounts_provisioned
+        .unwrap_or(!state.options().strict);
     let view = serde_json::to_value(account_view(&account)).unwrap_or(Value::Null);
     state
         .change_with(move |world| {
@@ -352,4 +405,95 @@ async fn add_primary(
         })
         .await?;
     Ok((StatusCode::CREATED, Json(view)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChargeSeed {
+    amount: Value,
+}
+
+/// The payment that switches auto-reload on: credits the balance, makes its
+/// amount the top-up amount, and answers its `trx`.
+async fn add_auto_reload_charge(
+    State(state): State<SandboxState>,
+    Path(api_key): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Value>), AdminError> {
+    let seed: ChargeSeed =
+        serde_json::from_slice(&body).map_err(|e| bad_request(format!("invalid body: {e}")))?;
+    let amount = money(&seed.amount, "amount")?;
+    if !amount.is_positive() {
+        return Err(bad_request("\"amount\" must be positive"));
+    }
+    let charge = AutoReloadCharge {
+        trx: new_payment_reference(),
+        amount,
+        created_at_ms: now_ms(),
+    };
+    let answer = json!({
+        "api_key": api_key,
+        "trx": charge.trx,
+        "amount": amount.to_json_minimal(),
+        "created_at": millis_z(charge.created_at_ms),
+    });
+    state
+        .change_with(|world| -> Result<(), AdminError> {
+            let account = world
+                .account_mut(&api_key)
+                .ok_or_else(|| no_account(&api_key))?;
+            if !account.has_own_balance() {
+                return Err(bad_request(format!(
+                    "account '{api_key}' uses its primary's balance: charge the primary"
+                )));
+            }
+            account.balance = account
+                .balance
+                .checked_add(amount)
+                .ok_or_else(|| bad_request("\"amount\" is too large"))?;
+            account.auto_reload = true;
+            account.top_up_amount = amount;
+            account.auto_reload_charges.push(charge);
+            Ok(())
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(answer)))
+}
+
+async fn list_webhooks(State(state): State<SandboxState>) -> Json<Value> {
+    Json(json!({ "webhooks": state.webhooks().records() }))
+}
+
+async fn clear_webhooks(State(state): State<SandboxState>) -> StatusCode {
+    state.webhooks().clear();
+    StatusCode::NO_CONTENT
+}
+
+/// Any method on `/_sandbox/webhooks/…`: 200, and the delivery is recorded.
+async fn receive_webhook(
+    State(state): State<SandboxState>,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Json<Value> {
+    let below = uri
+        .path()
+        .strip_prefix(ADMIN_PREFIX)
+        .and_then(|p| p.strip_prefix("webhooks"))
+        .unwrap_or("/");
+    let (text, truncated) = body_text(&body);
+    state.webhooks().push(WebhookRecord {
+        method: method.to_string(),
+        path: below.to_string(),
+        query: uri.query().and_then(sanitize_query),
+        content_type: headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        body: text,
+        body_truncated: truncated,
+        time: millis_z(now_ms()),
+    });
+    Json(json!({ "status": "received" }))
 }

@@ -6,9 +6,10 @@
 //! applying `--rate-limit`, and the access decisions of Vonage's API (see
 //! `docs/vonage-api-notes.md`):
 //! * secrets of account K: the caller is K, or K's primary;
-//! * Subaccounts API under `/accounts/K/…`: the caller is primary K. A
-//!   subaccount using its own key gets 403 unprovisioned; any other key is
-//!   404 invalid-api-key (it "does not exist, or you do not have access").
+//! * Subaccounts API under `/accounts/K/…`: the caller is primary K and the
+//!   API is provisioned for K, else 403 unprovisioned (a subaccount using
+//!   its own key gets the same: sandbox choice); any other key is 404
+//!   invalid-api-key (it "does not exist, or you do not have access").
 //!
 //! Must not: log or echo credentials, or implement route behaviour.
 
@@ -181,12 +182,21 @@ pub fn may_manage_secrets_of(world: &World, caller: &Caller, target: &str) -> Re
     }
 }
 
-/// May `caller` use the Subaccounts API under `/accounts/{path_key}`?
-pub fn may_use_subaccounts_api(caller: &Caller, path_key: &str) -> Result<(), ApiError> {
+/// May `caller` use the Subaccounts API under `/accounts/{path_key}`? Only
+/// as a primary under its own key, and only once the API is provisioned
+/// for it (403 unprovisioned otherwise, as Vonage answers).
+pub fn may_use_subaccounts_api(
+    world: &World,
+    caller: &Caller,
+    path_key: &str,
+) -> Result<(), ApiError> {
     if caller.api_key != path_key {
         return Err(problem::invalid_api_key(path_key));
     }
-    if !caller.is_primary() {
+    let provisioned = world
+        .account(path_key)
+        .is_some_and(|a| a.is_primary() && a.subaccounts_provisioned);
+    if !caller.is_primary() || !provisioned {
         return Err(problem::unprovisioned(path_key));
     }
     Ok(())

@@ -5,7 +5,7 @@
 //! removing credential parameters from a query string. Records hold method,
 //! path, the query string with credential parameters removed, status
 //! (`null` when the connection was dropped by a fault), the injected fault
-//! if any, time and duration. The `middleware` module fills it.
+//! if any, the `X-Request-Id` answered, time and duration. The `middleware` module fills it.
 //! Must not: import anything from the sandbox, or record bodies, headers or
 //! any credential.
 
@@ -29,6 +29,8 @@ pub struct CallRecord {
     pub status: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fault: Option<String>,
+    /// The `X-Request-Id` the response carried.
+    pub request_id: String,
     pub time: String,
     pub duration_ms: u64,
 }
@@ -46,6 +48,7 @@ impl CallLog {
         self.records.push_back(record);
     }
 
+    /// Oldest first.
     pub fn records(&self) -> Vec<CallRecord> {
         self.records.iter().cloned().collect()
     }

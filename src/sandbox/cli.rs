@@ -17,7 +17,8 @@ use super::money::Money;
 use super::persistence::StateFile;
 use super::rules;
 use super::state::{
-    DEFAULT_API_KEY, DEFAULT_API_SECRET, DEFAULT_PRIMARY_NAME, SandboxOptions, SandboxState,
+    DEFAULT_API_KEY, DEFAULT_API_SECRET, DEFAULT_PRIMARY_NAME, DEFAULT_RATE_LIMIT, SandboxOptions,
+    SandboxState,
 };
 use super::world::SeedAccount;
 use super::{app, server, tls};
@@ -29,36 +30,90 @@ stdout:  vonage-sandbox listening on http://HOST:PORT  (https with --tls).
 
 Seeded primary account (and the state after POST /_sandbox/reset):
   api key abcd1234, secret SandboxSecret1 (override with --api-key/--api-secret),
-  balance 100 EUR, prepaid unless --credit-limit is given.
+  balance 100 EUR, prepaid unless --credit-limit is given, provisioned for the
+  Subaccounts API unless --strict is given without --provision-subaccounts.
+  With --state, an existing file wins over all of these.
 
-Admin API (no auth; loopback test tool):
+Vonage's rules, on by default (the flag in brackets relaxes each):
+  * 30 requests per second per API key (a bucket of 30 refilled at 30/s);
+    beyond it 429 with Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining
+    and X-RateLimit-Reset (Unix ms). The admin API is not limited.
+    [--rate-limit 0; --rate-limit N for another limit]
+  * Transfer lists are newest first.                  [--transfers-oldest-first]
+  * Top-up needs auto-reload on and the trx of the payment that switched it on
+    (POST /_sandbox/accounts/{key}/auto-reload-charges makes one); it adds
+    that payment's amount.                            [--any-top-up-trx]
+  * Every response carries a fresh X-Request-Id (also in the call log).
+  * A body that is not JSON, or not a JSON object, gets one answer on every
+    route: 400, type .../api-errors#invalid-json, title \"Malformed JSON\".
+
+--strict rehearses production; use it before applying a configuration to
+Vonage. It adds:
+  * callback URLs checked with a GET that must answer 200 within 2 s, no
+    redirects (also alone: --check-callbacks). Point callbacks at the
+    sandbox's own /_sandbox/webhooks/... to pass the check on loopback;
+  * request bodies must come in the Content-Type the route takes (JSON
+    routes: application/json or +json; rest host: form or JSON); an empty
+    body needs none;
+  * the Subaccounts API (subaccounts, transfers, transfer-number) answers 403
+    .../api-errors#unprovisioned until the primary is provisioned
+    (--provision-subaccounts, or PATCH /_sandbox/accounts/{key}).
+
+Admin API under /_sandbox/: a development tool with no auth. It answers
+loopback clients only (403 otherwise) unless --admin-from-anywhere:
+  GET    /_sandbox/ui                      the dashboard: accounts, transfers, calls,
+                                           faults, webhooks; live, works without JS
   GET    /_sandbox/health                  {\"status\":\"ok\"}
   POST   /_sandbox/reset                   back to the seeded state; clears faults,
-                                           calls, rate windows
+                                           calls, webhooks, rate windows
   GET    /_sandbox/state                   accounts, subaccounts, secrets (values
                                            redacted), settings, balances, transfers,
-                                           numbers
-  GET    /_sandbox/calls                   call log: method, path, query (credentials
-                                           removed), status, fault, time, duration_ms
+                                           numbers, auto-reload charges
+  GET    /_sandbox/calls                   call log, oldest first: method, path, query
+                                           (credentials removed), status, fault,
+                                           request_id, time, duration_ms
   DELETE /_sandbox/calls                   clear the call log
-  GET    /_sandbox/faults                  installed faults
+  GET    /_sandbox/faults                  installed faults, and the --fault-seed
   POST   /_sandbox/faults                  add a fault:
          {\"route\": \"[METHOD ]/path/with/*/segments[$]\" (prefix match; absent = all),
-          \"kind\": \"status\"|\"latency\"|\"drop\",
+          \"kind\": \"status\"|\"latency\"|\"drop\"|\"truncate\",
           \"status\": 429|500|503|..., \"retry_after\": SECS,
-          \"latency_ms\": N, \"count\": N | \"ratio\": 0.0-1.0 (neither = until cleared),
-          \"after_handler\": true (apply the real change, then fail/delay the response)}
+          \"latency_ms\": N, \"count\": N, \"ratio\": 0.0-1.0 (both: drawn, N times at
+          most; neither: until cleared),
+          \"after_handler\": true (apply the real change, then fail/delay the response),
+          \"keep_bytes\": N (truncate: body bytes sent; default half)}
+         status: answer it with a problem body (429: Retry-After, default 1);
+         latency: wait, then proceed (after_handler: the change is saved first,
+         so stopping the sandbox during the wait keeps it); drop: close the
+         connection without answering; truncate: run the handler, declare the
+         whole Content-Length, send keep_bytes of the body, close.
+         Ratio draws are reproducible with --fault-seed: the same seed and the
+         same sequence of requests give the same faults; clearing the faults
+         (DELETE, reset) restarts the draws from the seed.
   DELETE /_sandbox/faults                  clear all faults
   PATCH  /_sandbox/accounts/{key}          {\"balance\", \"credit_limit\" (<= 0), \"auto_reload\",
-                                           \"top_up_amount\", \"suspended\"}
+                                           \"top_up_amount\", \"suspended\",
+                                           \"subaccounts_provisioned\" (primaries)}
+  POST   /_sandbox/accounts/{key}/auto-reload-charges
+                                           {\"amount\": 25}: the payment that switches
+                                           auto-reload on; credits the balance, answers
+                                           its trx
   POST   /_sandbox/accounts/{key}/numbers  {\"number\":\"447700900000\",\"country\":\"GB\"}
-  POST   /_sandbox/primary-accounts        {\"api_key\",\"api_secret\",\"name\",
-                                           \"balance\",\"credit_limit\"}
+  POST   /_sandbox/primary-accounts        {\"api_key\",\"api_secret\",\"name\",\"balance\",
+                                           \"credit_limit\",\"subaccounts_provisioned\"
+                                           (default: true unless --strict)}
+  ANY    /_sandbox/webhooks/{path}         webhook receiver: answers 200, records it
+  GET    /_sandbox/webhooks                deliveries received (DELETE clears them)
 
 Sandbox choices where Vonage is undocumented: a suspended account's own
-credentials get 403 (its primary can still manage it); settings answer
-http-forward-method once set; a refused callback URL is a 400 problem with
-invalid_parameters naming the field; top-up without trx is a 400 problem.";
+credentials get 403 (its primary can still manage it); a subaccount calling
+the Subaccounts API gets 403 unprovisioned; settings answer
+http-forward-method once set; a refused callback URL is a 400 problem
+(.../account/settings#validation) with invalid_parameters naming the field as
+sent; top-up without trx, or with a trx that names no auto-reload payment of
+the account, is a 400 problem (.../account/top-up#validation); a body in the
+wrong Content-Type under --strict is a 415 problem (#unsupported-media-type);
+the rate limit is a token bucket.";
 
 /// vonage-sandbox: a local emulator of Vonage's Account and Subaccounts APIs.
 #[derive(Parser, Debug)]
@@ -95,14 +150,47 @@ pub struct Args {
     #[arg(long, value_name = "EUR")]
     pub credit_limit: Option<String>,
 
-    /// Requests per second allowed per API key; beyond it 429 with
-    /// Retry-After and X-RateLimit-* headers. Unlimited when absent.
-    #[arg(long, value_name = "PER_SECOND", value_parser = clap::value_parser!(u32).range(1..))]
-    pub rate_limit: Option<u32>,
+    /// Requests per second allowed per API key, as Vonage documents; beyond
+    /// it 429 with Retry-After and X-RateLimit-* headers. 0 turns it off.
+    #[arg(long, value_name = "PER_SECOND", default_value_t = DEFAULT_RATE_LIMIT)]
+    pub rate_limit: u32,
 
-    /// GET callback URLs before saving settings; refuse unless 200.
+    /// Rehearse production: turns on --check-callbacks, refuses request
+    /// bodies whose Content-Type the route does not take (415), and refuses
+    /// the Subaccounts API (403 unprovisioned) unless the account is
+    /// provisioned (--provision-subaccounts, or the admin API).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// GET callback URLs before saving settings (2 s timeout, no redirects);
+    /// refuse unless 200, as Vonage does. On with --strict.
     #[arg(long)]
     pub check_callbacks: bool,
+
+    /// With --strict: the seeded primary is provisioned for the Subaccounts
+    /// API (without --strict it always is).
+    #[arg(long)]
+    pub provision_subaccounts: bool,
+
+    /// Relax a Vonage rule: list transfers oldest first (Vonage: newest first).
+    #[arg(long)]
+    pub transfers_oldest_first: bool,
+
+    /// Relax a Vonage rule: top-up accepts any trx while auto-reload is on
+    /// (Vonage: only the trx of the payment that enabled auto-reload).
+    #[arg(long)]
+    pub any_top_up_trx: bool,
+
+    /// Seed for faults with a "ratio": the same seed and the same sequence of
+    /// requests give the same faults (draws restart when faults are cleared).
+    /// Without it the draws are seeded from the OS.
+    #[arg(long, value_name = "N")]
+    pub fault_seed: Option<u64>,
+
+    /// Answer the admin API (/_sandbox/..., no auth) to any client, not only
+    /// loopback ones. It can read state and break the API: development only.
+    #[arg(long)]
+    pub admin_from_anywhere: bool,
 
     /// Serve HTTPS with a fresh self-signed certificate (127.0.0.1, localhost).
     #[arg(long, requires = "tls_cert_out")]
@@ -138,17 +226,26 @@ fn options(args: &Args) -> Result<SandboxOptions, String> {
             _ => return Err(format!("--credit-limit: not a positive amount: {text:?}")),
         },
     };
-    Ok(SandboxOptions {
-        seed: SeedAccount {
-            api_key: args.api_key.clone(),
-            api_secret: args.api_secret.clone(),
-            name: DEFAULT_PRIMARY_NAME.to_string(),
-            balance,
-            credit,
-        },
-        rate_limit: args.rate_limit,
-        check_callbacks: args.check_callbacks,
-    })
+    let mut options = if args.strict {
+        SandboxOptions::strict()
+    } else {
+        SandboxOptions::default()
+    };
+    options.seed = SeedAccount {
+        api_key: args.api_key.clone(),
+        api_secret: args.api_secret.clone(),
+        name: DEFAULT_PRIMARY_NAME.to_string(),
+        balance,
+        credit,
+        subaccounts_provisioned: options.seed.subaccounts_provisioned || args.provision_subaccounts,
+    };
+    options.rate_limit = (args.rate_limit > 0).then_some(args.rate_limit);
+    options.check_callbacks |= args.check_callbacks;
+    options.transfers_oldest_first = args.transfers_oldest_first;
+    options.any_top_up_trx = args.any_top_up_trx;
+    options.fault_seed = args.fault_seed;
+    options.admin_from_anywhere = args.admin_from_anywhere;
+    Ok(options)
 }
 
 /// Entry point of the `vonage-sandbox` binary.
@@ -200,6 +297,12 @@ pub async fn run(args: Args) -> ExitCode {
         Ok(address) => address,
         Err(e) => return fail(format!("cannot read the bound address: {e}")),
     };
+    if args.admin_from_anywhere {
+        eprintln!(
+            "vonage-sandbox: --admin-from-anywhere: the admin API (/_sandbox/..., no auth) answers \
+             every client that can reach {address}"
+        );
+    }
     let scheme = if tls.is_some() { "https" } else { "http" };
     let mut stdout = std::io::stdout().lock();
     if writeln!(stdout, "vonage-sandbox listening on {scheme}://{address}")

@@ -11,21 +11,32 @@
 //!   ignored.
 //! * `kind`: `status` (answer `status`, 400–599, with a problem+json body;
 //!   429 carries `Retry-After: retry_after`, default 1; 503 too when
-//!   `retry_after` is given), `latency` (wait `latency_ms`, then proceed), or
-//!   `drop` (read the request, then close the connection without answering).
+//!   `retry_after` is given), `latency` (wait `latency_ms`, then proceed),
+//!   `drop` (read the request, then close the connection without answering),
+//!   or `truncate` (run the handler, then send its status, its headers and a
+//!   `Content-Length` for the whole body, but only the first `keep_bytes` of
+//!   the body, default half, and close the connection; a response without a
+//!   body is sent whole).
 //! * `count`: the next N matching requests; `ratio`: each matching request
-//!   with that probability; neither: every matching request until cleared.
+//!   with that probability; both: drawn with that probability, N times at
+//!   most; neither: every matching request until cleared.
+//!   Ratio draws come from one generator per sandbox, seeded with
+//!   `--fault-seed` when given: the same seed and the same sequence of
+//!   matching requests give the same faults. The generator restarts from
+//!   the seed whenever the faults are cleared (`DELETE /_sandbox/faults`,
+//!   reset).
 //! * `after_handler`: run the real handler first (its change is applied and
 //!   persisted), then fail (`status`, `drop`) or delay (`latency`) the
 //!   response. This is how "the server did it but the client never heard"
-//!   is produced.
+//!   is produced. `truncate` always runs the handler.
 //!
 //! Owns: validating a fault, matching it to a request and counting it down.
 //! Must not: import anything from the sandbox, build responses (the
 //! `middleware` module applies a fault) or change the world.
 
 use axum::http::Method;
-use rand::Rng;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,6 +45,7 @@ pub enum FaultKind {
     Status,
     Latency,
     Drop,
+    Truncate,
 }
 
 /// A fault as posted to `/_sandbox/faults`.
@@ -49,6 +61,8 @@ pub struct FaultSpec {
     pub ratio: Option<f64>,
     #[serde(default)]
     pub after_handler: bool,
+    /// `truncate`: body bytes sent before the connection closes.
+    pub keep_bytes: Option<usize>,
 }
 
 /// An installed fault, as listed by `GET /_sandbox/faults`.
@@ -64,6 +78,8 @@ pub struct Fault {
     pub remaining: Option<u32>,
     pub ratio: Option<f64>,
     pub after_handler: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keep_bytes: Option<usize>,
     /// Requests this fault has been applied to.
     pub hits: u64,
 }
@@ -76,6 +92,7 @@ impl Fault {
             FaultKind::Status => format!("status {}", self.status.unwrap_or(500)),
             FaultKind::Latency => format!("latency {}ms", self.latency_ms.unwrap_or(0)),
             FaultKind::Drop => "drop".to_string(),
+            FaultKind::Truncate => return "truncate".to_string(),
         };
         if self.after_handler {
             format!("{kind} after handler")
@@ -85,12 +102,39 @@ impl Fault {
     }
 }
 
-#[derive(Default)]
 pub struct FaultBook {
     faults: Vec<Fault>,
+    seed: Option<u64>,
+    rng: StdRng,
+}
+
+impl Default for FaultBook {
+    fn default() -> FaultBook {
+        FaultBook::new(None)
+    }
+}
+
+fn generator(seed: Option<u64>) -> StdRng {
+    match seed {
+        Some(seed) => StdRng::seed_from_u64(seed),
+        None => StdRng::from_os_rng(),
+    }
 }
 
 impl FaultBook {
+    /// An empty book whose ratio draws come from `seed` (or the OS).
+    pub fn new(seed: Option<u64>) -> FaultBook {
+        FaultBook {
+            faults: Vec::new(),
+            seed,
+            rng: generator(seed),
+        }
+    }
+
+    pub fn seed(&self) -> Option<u64> {
+        self.seed
+    }
+
     /// Validates and installs a fault. `Err` is a human-readable reason.
     pub fn add(&mut self, spec: FaultSpec) -> Result<Fault, String> {
         match spec.kind {
@@ -103,8 +147,8 @@ impl FaultBook {
             }
             _ => {}
         }
-        if spec.count.is_some() && spec.ratio.is_some() {
-            return Err("give \"count\" or \"ratio\", not both".into());
+        if spec.keep_bytes.is_some() && spec.kind != FaultKind::Truncate {
+            return Err("\"keep_bytes\" goes with kind \"truncate\" only".into());
         }
         if let Some(ratio) = spec.ratio
             && !(0.0..=1.0).contains(&ratio)
@@ -120,7 +164,8 @@ impl FaultBook {
             latency_ms: spec.latency_ms,
             remaining: spec.count,
             ratio: spec.ratio,
-            after_handler: spec.after_handler,
+            after_handler: spec.after_handler || spec.kind == FaultKind::Truncate,
+            keep_bytes: spec.keep_bytes,
             hits: 0,
         };
         self.faults.push(fault.clone());
@@ -131,13 +176,15 @@ impl FaultBook {
         self.faults.clone()
     }
 
+    /// Removes every fault and restarts the draws from the seed.
     pub fn clear(&mut self) {
         self.faults.clear();
+        self.rng = generator(self.seed);
     }
 
     /// The fault to apply to this request, if any (counts it as a hit).
     pub fn take(&mut self, method: &Method, path: &str) -> Option<Fault> {
-        let mut rng = rand::rng();
+        let rng = &mut self.rng;
         let index = self.faults.iter().position(|f| {
             f.remaining != Some(0)
                 && f.route
@@ -235,6 +282,7 @@ mod tests {
             count,
             ratio: None,
             after_handler: false,
+            keep_bytes: None,
         }
     }
 
@@ -255,8 +303,64 @@ mod tests {
         let mut bad = spec(None);
         bad.status = Some(200);
         assert!(book.add(bad).is_err());
-        let mut both = spec(Some(1));
-        both.ratio = Some(0.5);
-        assert!(book.add(both).is_err());
+        let mut wild = spec(None);
+        wild.ratio = Some(1.5);
+        assert!(book.add(wild).is_err());
+    }
+
+    #[test]
+    fn a_ratio_with_a_count_draws_at_most_that_many() {
+        let mut book = FaultBook::new(Some(7));
+        let mut capped = spec(Some(3));
+        capped.ratio = Some(0.5);
+        book.add(capped).unwrap();
+        let hits = (0..200)
+            .filter(|_| book.take(&Method::GET, "/account/get-balance").is_some())
+            .count();
+        assert_eq!(hits, 3);
+        assert!(book.list().is_empty(), "spent: removed");
+    }
+
+    #[test]
+    fn seeded_draws_repeat_and_restart_when_cleared() {
+        let pattern = |book: &mut FaultBook| -> Vec<bool> {
+            (0..64)
+                .map(|_| book.take(&Method::GET, "/account/get-balance").is_some())
+                .collect()
+        };
+        let install = |book: &mut FaultBook| {
+            let mut half = spec(None);
+            half.ratio = Some(0.5);
+            book.add(half).unwrap();
+        };
+        let mut first = FaultBook::new(Some(7));
+        install(&mut first);
+        let mut second = FaultBook::new(Some(7));
+        install(&mut second);
+        let drawn = pattern(&mut first);
+        assert_eq!(drawn, pattern(&mut second));
+        let hits = drawn.iter().filter(|hit| **hit).count();
+        assert!((16..=48).contains(&hits), "{hits} of 64 at ratio 0.5");
+        first.clear();
+        install(&mut first);
+        assert_eq!(pattern(&mut first), drawn, "cleared: the draws restart");
+        let mut other = FaultBook::new(Some(8));
+        install(&mut other);
+        assert_ne!(pattern(&mut other), drawn, "another seed, other draws");
+    }
+
+    #[test]
+    fn truncate_always_runs_the_handler_and_keep_bytes_needs_it() {
+        let mut book = FaultBook::default();
+        let mut cut = spec(None);
+        cut.kind = FaultKind::Truncate;
+        cut.status = None;
+        cut.keep_bytes = Some(3);
+        let fault = book.add(cut).unwrap();
+        assert!(fault.after_handler);
+        assert_eq!(fault.label(), "truncate");
+        let mut wrong = spec(None);
+        wrong.keep_bytes = Some(3);
+        assert!(book.add(wrong).is_err());
     }
 }

@@ -1,7 +1,8 @@
 //! Fresh identifiers and generated secrets.
 //!
-//! Owns: 8-character subaccount API keys, secret ids (UUID v4) and the strong
-//! secrets generated for subaccounts created without one.
+//! Owns: 8-character subaccount API keys, secret and transfer ids (UUID v4),
+//! payment references (`trx`) and the strong secrets generated for
+//! subaccounts created without one.
 //! Must not: check uniqueness against state (the caller retries on collision).
 
 use rand::Rng;
@@ -21,6 +22,11 @@ pub fn new_secret_id() -> String {
 
 pub fn new_transfer_id() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+/// A payment's transaction reference (`trx`): 32 lower-case hex digits.
+pub fn new_payment_reference() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
 }
 
 /// A 16-character secret that always passes the strength rule.

@@ -1,23 +1,32 @@
-//! The layers between the socket and the routes that serve test tooling:
-//! recording every API call in the call log and applying installed faults.
+//! The layers between the socket and the routes: a request id on every
+//! response, and the test tooling: recording every API call in the call log
+//! and applying installed faults.
 //!
-//! Request path: `paths::normalize` → [`record_calls`] → [`inject_faults`]
-//! → routes. Admin paths (`/_sandbox/…`) pass both layers untouched.
+//! Request path: `paths::normalize` → [`assign_request_id`] →
+//! [`admin_only_from_loopback`] → [`record_calls`] → [`inject_faults`] →
+//! routes. Admin paths (`/_sandbox/…`) pass the last two untouched.
 //!
-//! Owns: the response extensions that carry what happened to a response
-//! ([`ConnectionDrop`], [`InjectedFault`]) and the error bodies of injected
-//! status faults. In-process (`app().oneshot`) a drop shows as a 502
+//! Owns: `X-Request-Id` (a fresh UUID on every response, as Vonage
+//! documents), keeping the admin API (no auth: it reads state and breaks the
+//! API on request) to loopback clients unless `--admin-from-anywhere`, the
+//! response extensions that carry what happened to a
+//! response ([`ConnectionDrop`], [`InjectedFault`]) and the error bodies of
+//! injected status faults. In-process (`app().oneshot`) a drop shows as a 502
 //! response carrying [`ConnectionDrop`]; the socket server turns it into a
 //! closed connection.
 //! Must not: change the world, or log bodies, headers or credentials.
 
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::Json;
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+use serde_json::json;
 
 use super::call_log::{CallRecord, sanitize_query};
 use super::faults::{Fault, FaultKind};
@@ -35,6 +44,61 @@ pub struct ConnectionDrop;
 #[derive(Clone, Debug)]
 pub struct InjectedFault(pub String);
 
+/// Request extension: the id the response will carry as `X-Request-Id`.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Middleware: gives every request an id and every response `X-Request-Id`.
+pub async fn assign_request_id(mut request: Request, next: Next) -> Response {
+    let id = uuid::Uuid::new_v4().to_string();
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(X_REQUEST_ID.clone(), value);
+    }
+    response
+}
+
+/// Middleware: the admin API answers loopback clients only (unless
+/// `--admin-from-anywhere`). The peer comes from the socket server; a
+/// request without one (no socket) is refused too.
+pub async fn admin_only_from_loopback(
+    State(state): State<SandboxState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !is_admin(request.uri().path()) || state.options().admin_from_anywhere {
+        return next.run(request).await;
+    }
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    if peer.is_some_and(is_loopback) {
+        return next.run(request).await;
+    }
+    (
+        StatusCode::FORBIDDEN,
+        Json(json!({
+            "error": "the admin API (/_sandbox/...) answers loopback clients only; start \
+                      vonage-sandbox with --admin-from-anywhere to allow others"
+        })),
+    )
+        .into_response()
+}
+
+/// 127.0.0.0/8, ::1, and IPv4 loopback mapped into IPv6.
+fn is_loopback(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    }
+}
+
 /// Middleware: logs every API request once its response is known.
 pub async fn record_calls(
     State(state): State<SandboxState>,
@@ -47,6 +111,11 @@ pub async fn record_calls(
     }
     let method = request.method().to_string();
     let query = request.uri().query().and_then(sanitize_query);
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default();
     let time = millis_z(now_ms());
     let started = Instant::now();
     let response = next.run(request).await;
@@ -60,6 +129,7 @@ pub async fn record_calls(
             .extensions()
             .get::<InjectedFault>()
             .map(|f| f.0.clone()),
+        request_id,
         time,
         duration_ms: started.elapsed().as_millis() as u64,
     });
@@ -80,6 +150,7 @@ pub async fn inject_faults(
         return next.run(request).await;
     };
     let mut response = match (fault.kind, fault.after_handler) {
+        (FaultKind::Truncate, _) => truncate(next.run(request).await, fault.keep_bytes).await,
         (FaultKind::Latency, false) => {
             tokio::time::sleep(latency(&fault)).await;
             next.run(request).await
@@ -103,6 +174,46 @@ pub async fn inject_faults(
         .extensions_mut()
         .insert(InjectedFault(fault.label()));
     response
+}
+
+/// The response with its whole `Content-Length` but only the first
+/// `keep_bytes` (default half) of its body, then an error that makes the
+/// server close the connection. In-process the body ends in that error.
+async fn truncate(response: Response, keep_bytes: Option<usize>) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return internal_error_response();
+    };
+    if bytes.is_empty() {
+        return Response::from_parts(parts, Body::empty());
+    }
+    let keep = keep_bytes.unwrap_or(bytes.len() / 2).min(bytes.len() - 1);
+    parts.headers.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(bytes.len() as u64),
+    );
+    // The kept part, a pause so that the server writes it (with the headers)
+    // to the socket, then the error that makes it close the connection.
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(2);
+    let kept = bytes.slice(..keep);
+    tokio::spawn(async move {
+        let _ = sender.send(Ok(kept)).await;
+        tokio::time::sleep(TRUNCATE_PAUSE).await;
+        let _ = sender
+            .send(Err(std::io::Error::other(
+                "response body truncated by an injected fault",
+            )))
+            .await;
+    });
+    let stream = tokio_stream::wrappers::ReceiverStream::new(receiver);
+    Response::from_parts(parts, Body::from_stream(stream))
+}
+
+/// How long a truncated body waits between its kept part and the error.
+const TRUNCATE_PAUSE: Duration = Duration::from_millis(50);
+
+fn internal_error_response() -> Response {
+    problem::internal_error("the handler's body could not be read").into_response()
 }
 
 fn latency(fault: &Fault) -> Duration {
@@ -141,4 +252,25 @@ fn failure(fault: &Fault) -> Response {
         _ => error,
     };
     error.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_addresses() {
+        for ip in ["127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1"] {
+            assert!(is_loopback(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in [
+            "10.0.0.1",
+            "192.0.2.2",
+            "::ffff:10.0.0.1",
+            "fe80::1",
+            "0.0.0.0",
+        ] {
+            assert!(!is_loopback(ip.parse().unwrap()), "{ip}");
+        }
+    }
 }

@@ -8,8 +8,9 @@
 //! the `vonage-sandbox` binary (`cli` → `server`).
 //!
 //! Request path: `paths::normalize` (trailing slash) →
-//! `middleware::record_calls` → `middleware::inject_faults` → `routes` (API)
-//! or `admin` (`/_sandbox/…`).
+//! `middleware::assign_request_id` → `middleware::admin_only_from_loopback`
+//! → `middleware::record_calls` → `middleware::inject_faults` → `routes`
+//! (API) or `admin` and `dashboard` (`/_sandbox/…`).
 //!
 //! Map of the modules:
 //! * `routes/` — one file per API route group; `auth` (credentials, access),
@@ -17,6 +18,7 @@
 //!   (every error body), `body` (request decoding), `callback_check`.
 //! * `state` (the shared handle and its locking), `world` (the data model),
 //!   `money`, `timestamps`, `identifiers`, `persistence` (state file).
+//! * `dashboard` — the page at `/_sandbox/ui`.
 //! * `admin`, `middleware`, and the plain data it keeps: `faults` (the fault
 //!   book), `call_log`, `rate_limit` — test tooling.
 //! * `cli`, `server`, `tls` — the binary's startup and sockets.
@@ -29,6 +31,7 @@ pub mod body;
 pub mod call_log;
 pub mod callback_check;
 pub mod cli;
+pub mod dashboard;
 pub mod faults;
 pub mod identifiers;
 pub mod middleware;
@@ -44,6 +47,7 @@ pub mod server;
 pub mod state;
 pub mod timestamps;
 pub mod tls;
+pub mod webhooks;
 pub mod world;
 
 use axum::Router;
@@ -56,11 +60,17 @@ pub use state::{SandboxOptions, SandboxState};
 pub fn app(state: SandboxState) -> Router {
     let inner = routes::router()
         .merge(admin::router())
+        .merge(dashboard::router())
         .fallback(routes::not_found)
         .with_state(state.clone());
     Router::new()
         .fallback_service(inner)
         .layer(from_fn_with_state(state.clone(), middleware::inject_faults))
-        .layer(from_fn_with_state(state, middleware::record_calls))
+        .layer(from_fn_with_state(state.clone(), middleware::record_calls))
+        .layer(from_fn_with_state(
+            state,
+            middleware::admin_only_from_loopback,
+        ))
+        .layer(from_fn(middleware::assign_request_id))
         .layer(from_fn(paths::normalize))
 }

@@ -174,6 +174,7 @@ mod tests {
             name: "p".into(),
             balance: Money::from_euros(5),
             credit: Money::ZERO,
+            subaccounts_provisioned: true,
         };
         let world = World::seeded(&seed, 1);
         file.write(&StateFile::encode(&world)).unwrap();

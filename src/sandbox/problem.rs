@@ -173,7 +173,8 @@ pub fn legacy_not_auto_reload_enabled() -> ApiError {
     ApiError::legacy(StatusCode::UNAUTHORIZED, "not auto-reload enabled")
 }
 
-/// Top-up without `trx` (sandbox choice: problem+json).
+/// Top-up without `trx`, or with one that names no auto-reload charge of
+/// the account (sandbox choice: problem+json).
 pub fn top_up_validation(parameters: Vec<InvalidParameter>) -> ApiError {
     ApiError::problem(
         StatusCode::BAD_REQUEST,
@@ -297,13 +298,25 @@ pub fn number_transfer_conflict(detail: &str) -> ApiError {
 
 // ---- generic ----
 
-/// A request body that is not what the route takes (sandbox wording).
-pub fn malformed_body(status: StatusCode, problem_type_path: &str, detail: &str) -> ApiError {
+/// A body that is not JSON, or not a JSON object: one answer for every
+/// route (Vonage's API guideline for malformed JSON).
+pub fn invalid_json(detail: &str) -> ApiError {
     ApiError::problem(
-        status,
-        &format!("{ERRORS}{problem_type_path}"),
-        "Bad Request",
+        StatusCode::BAD_REQUEST,
+        &format!("{ERRORS}#invalid-json"),
+        "Malformed JSON",
         detail,
+    )
+}
+
+/// A body whose Content-Type the route does not take (`--strict`; sandbox
+/// choice: the real answer is undocumented).
+pub fn unsupported_media_type(expected: &str) -> ApiError {
+    ApiError::problem(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        &format!("{ERRORS}#unsupported-media-type"),
+        "Unsupported Media Type",
+        &format!("Send the request body as {expected}"),
     )
 }
 

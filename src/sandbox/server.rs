@@ -1,14 +1,17 @@
 //! The socket side: accept loop, optional TLS handshake, HTTP/1.1 and h2 via
-//! hyper-util's auto builder, and turning a fault's [`ConnectionDrop`] into a
-//! connection closed without a response.
+//! hyper-util's auto builder, the peer's address on every request (as
+//! axum's `ConnectInfo`, for the admin API's loopback check), and turning a
+//! fault's [`ConnectionDrop`] into a connection closed without a response.
 //!
 //! Owns: connections. Must not: know about routes or state (it serves any
 //! `Router`).
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{Request, Response};
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -34,7 +37,7 @@ impl std::error::Error for Dropped {}
 /// Serves `app` on `listener` until the process ends.
 pub async fn serve(listener: TcpListener, app: Router, tls: Option<TlsAcceptor>) {
     loop {
-        let (stream, _) = match listener.accept().await {
+        let (stream, peer) = match listener.accept().await {
             Ok(accepted) => accepted,
             Err(e) => {
                 eprintln!("vonage-sandbox: accept failed: {e}");
@@ -43,12 +46,13 @@ pub async fn serve(listener: TcpListener, app: Router, tls: Option<TlsAcceptor>)
             }
         };
         let _ = stream.set_nodelay(true);
-        tokio::spawn(connection(stream, app.clone(), tls.clone()));
+        tokio::spawn(connection(stream, peer, app.clone(), tls.clone()));
     }
 }
 
-async fn connection(stream: TcpStream, app: Router, tls: Option<TlsAcceptor>) {
-    let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+async fn connection(stream: TcpStream, peer: SocketAddr, app: Router, tls: Option<TlsAcceptor>) {
+    let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+        request.extensions_mut().insert(ConnectInfo(peer));
         let app = app.clone();
         async move {
             let response: Response<Body> = match app.oneshot(request).await {

@@ -1,7 +1,8 @@
 //! `SandboxState`: the one shared handle every route receives.
 //!
 //! Owns: the live `World` and its write discipline, plus the runtime-only
-//! books (faults, call log, rate windows) and the startup options.
+//! books (faults, call log, received webhooks, rate windows) and the
+//! startup options.
 //!
 //! Locking, and why:
 //! * The world sits behind a `std::sync::Mutex`. Every critical section is a
@@ -27,12 +28,14 @@
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::call_log::CallLog;
+use super::callback_check;
 use super::faults::FaultBook;
 use super::money::Money;
 use super::persistence::{PersistError, StateFile};
 use super::problem::{ApiError, internal_error};
 use super::rate_limit::RateWindows;
 use super::timestamps::now_ms;
+use super::webhooks::WebhookLog;
 use super::world::{SeedAccount, World};
 
 /// Documented defaults (also shown by `vonage-sandbox --help`).
@@ -40,15 +43,31 @@ pub const DEFAULT_API_KEY: &str = "abcd1234";
 pub const DEFAULT_API_SECRET: &str = "SandboxSecret1";
 pub const DEFAULT_PRIMARY_NAME: &str = "Sandbox primary account";
 pub const DEFAULT_BALANCE_EUR: i64 = 100;
+/// Vonage's documented throughput per API key.
+pub const DEFAULT_RATE_LIMIT: u32 = 30;
 
-/// How a sandbox starts.
+/// How a sandbox starts. `Default` is the command line's defaults:
+/// Vonage's rules, except the three `--strict` turns on.
 #[derive(Clone)]
 pub struct SandboxOptions {
     pub seed: SeedAccount,
-    /// Requests per second per API key; `None` = unlimited.
+    /// Requests per second per API key; `None` = unlimited (`--rate-limit 0`).
     pub rate_limit: Option<u32>,
     /// GET callback URLs before saving settings and refuse unless 200.
     pub check_callbacks: bool,
+    /// Refuse a request body whose `Content-Type` the route does not take.
+    pub require_content_type: bool,
+    /// `--strict` was given (shown on the dashboard; primaries added through
+    /// the admin API are then unprovisioned unless the body says otherwise).
+    pub strict: bool,
+    /// List transfers oldest first (Vonage: newest first).
+    pub transfers_oldest_first: bool,
+    /// Accept any `trx` on top-up (Vonage: only an auto-reload charge's).
+    pub any_top_up_trx: bool,
+    /// Seed of the fault book's ratio draws; `None` = from the OS.
+    pub fault_seed: Option<u64>,
+    /// Answer the admin API (`/_sandbox/…`) to clients beyond loopback.
+    pub admin_from_anywhere: bool,
 }
 
 impl Default for SandboxOptions {
@@ -60,9 +79,34 @@ impl Default for SandboxOptions {
                 name: DEFAULT_PRIMARY_NAME.to_string(),
                 balance: Money::from_euros(DEFAULT_BALANCE_EUR),
                 credit: Money::ZERO,
+                subaccounts_provisioned: true,
             },
-            rate_limit: None,
+            rate_limit: Some(DEFAULT_RATE_LIMIT),
             check_callbacks: false,
+            require_content_type: false,
+            strict: false,
+            transfers_oldest_first: false,
+            any_top_up_trx: false,
+            fault_seed: None,
+            admin_from_anywhere: false,
+        }
+    }
+}
+
+impl SandboxOptions {
+    /// `--strict`: everything `Default` has, plus callback checks,
+    /// `Content-Type` enforcement and an unprovisioned Subaccounts API.
+    pub fn strict() -> SandboxOptions {
+        let defaults = SandboxOptions::default();
+        SandboxOptions {
+            seed: SeedAccount {
+                subaccounts_provisioned: false,
+                ..defaults.seed
+            },
+            check_callbacks: true,
+            require_content_type: true,
+            strict: true,
+            ..defaults
         }
     }
 }
@@ -80,6 +124,7 @@ struct Shared {
     store: Option<Store>,
     faults: Mutex<FaultBook>,
     calls: Mutex<CallLog>,
+    webhooks: Mutex<WebhookLog>,
     rate_windows: Option<Mutex<RateWindows>>,
     callback_client: OnceLock<Option<reqwest::Client>>,
 }
@@ -133,6 +178,7 @@ impl SandboxState {
         file: Option<StateFile>,
     ) -> SandboxState {
         let rate_windows = options.rate_limit.map(|l| Mutex::new(RateWindows::new(l)));
+        let faults = FaultBook::new(options.fault_seed);
         SandboxState {
             shared: Arc::new(Shared {
                 options,
@@ -142,8 +188,9 @@ impl SandboxState {
                     file,
                     written: tokio::sync::Mutex::new(0),
                 }),
-                faults: Mutex::new(FaultBook::default()),
+                faults: Mutex::new(faults),
                 calls: Mutex::new(CallLog::default()),
+                webhooks: Mutex::new(WebhookLog::default()),
                 rate_windows,
                 callback_client: OnceLock::new(),
             }),
@@ -162,6 +209,10 @@ impl SandboxState {
         lock(&self.shared.calls)
     }
 
+    pub fn webhooks(&self) -> MutexGuard<'_, WebhookLog> {
+        lock(&self.shared.webhooks)
+    }
+
     /// The per-key rate windows, when `--rate-limit` is on.
     pub fn rate_windows(&self) -> Option<MutexGuard<'_, RateWindows>> {
         self.shared.rate_windows.as_ref().map(lock)
@@ -173,7 +224,7 @@ impl SandboxState {
             .callback_client
             .get_or_init(|| {
                 reqwest::Client::builder()
-                    .timeout(std::time::Duration::from_secs(3))
+                    .timeout(callback_check::TIMEOUT)
                     .redirect(reqwest::redirect::Policy::none())
                     .user_agent("vonage-sandbox callback check")
                     .build()
@@ -247,8 +298,8 @@ impl SandboxState {
         Ok(())
     }
 
-    /// Back to the seeded world; also clears faults, the call log and the
-    /// rate windows.
+    /// Back to the seeded world; also clears faults, the call log, received
+    /// webhooks and the rate windows.
     pub async fn reset(&self) -> Result<(), ApiError> {
         let seed = self.shared.seed_world.clone();
         self.change(move |world| {
@@ -258,6 +309,7 @@ impl SandboxState {
         .await?;
         self.faults().clear();
         self.calls().clear();
+        self.webhooks().clear();
         if let Some(mut windows) = self.rate_windows() {
             windows.clear();
         }

@@ -44,6 +44,27 @@ pub struct Account {
     pub auto_reload: bool,
     /// What a top-up adds (the amount of the payment that enabled auto-reload).
     pub top_up_amount: Money,
+    /// Payments made when auto-reload was switched on, oldest first: a
+    /// top-up names one of them by its `trx`. (Absent in older state files.)
+    #[serde(default)]
+    pub auto_reload_charges: Vec<AutoReloadCharge>,
+    /// Whether Vonage has provisioned the Subaccounts API for this account
+    /// (primaries only). Absent in older state files, which meant "yes".
+    #[serde(default = "provisioned_by_default")]
+    pub subaccounts_provisioned: bool,
+}
+
+fn provisioned_by_default() -> bool {
+    true
+}
+
+/// The payment made when auto-reload was switched on; `trx` is its
+/// transaction reference, the one `POST /account/top-up` needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AutoReloadCharge {
+    pub trx: String,
+    pub amount: Money,
+    pub created_at_ms: i64,
 }
 
 impl Account {
@@ -112,23 +133,24 @@ pub struct SeedAccount {
     pub balance: Money,
     /// Positive amount of credit; stored negated as `credit_limit`.
     pub credit: Money,
+    /// Whether the Subaccounts API is provisioned for it.
+    pub subaccounts_provisioned: bool,
 }
 
 impl World {
     /// A world holding one primary account with one secret.
     pub fn seeded(seed: &SeedAccount, now_ms: i64) -> World {
         let mut world = World::default();
-        world.accounts.insert(
-            seed.api_key.clone(),
-            Account::new_primary(
-                &seed.api_key,
-                &seed.api_secret,
-                &seed.name,
-                seed.balance,
-                seed.credit,
-                now_ms,
-            ),
+        let mut primary = Account::new_primary(
+            &seed.api_key,
+            &seed.api_secret,
+            &seed.name,
+            seed.balance,
+            seed.credit,
+            now_ms,
         );
+        primary.subaccounts_provisioned = seed.subaccounts_provisioned;
+        world.accounts.insert(seed.api_key.clone(), primary);
         world
     }
 
@@ -187,6 +209,8 @@ impl Account {
             settings: StoredSettings::default(),
             auto_reload: false,
             top_up_amount: Money::from_euros(10),
+            auto_reload_charges: Vec::new(),
+            subaccounts_provisioned: true,
         }
     }
 }

@@ -31,9 +31,14 @@ impl SandboxProcess {
     }
 
     pub fn try_spawn(args: &[&str]) -> Result<SandboxProcess, String> {
+        Self::try_spawn_listening("127.0.0.1:0", args)
+    }
+
+    /// Spawns with `--listen listen` plus `args`, waits for the ready line.
+    pub fn try_spawn_listening(listen: &str, args: &[&str]) -> Result<SandboxProcess, String> {
         let mut child = Command::new(binary())
             .arg("--listen")
-            .arg("127.0.0.1:0")
+            .arg(listen)
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

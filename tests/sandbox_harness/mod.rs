@@ -8,7 +8,10 @@
 #![allow(dead_code)]
 
 use axum::Router;
+use std::net::SocketAddr;
+
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use base64::Engine;
 use http_body_util::BodyExt;
@@ -25,6 +28,9 @@ pub struct Reply {
     pub body: Value,
     pub raw: String,
     pub dropped: bool,
+    /// The body ended in an error (a `truncate` fault): `raw` is what came
+    /// before it.
+    pub body_failed: bool,
 }
 
 impl Reply {
@@ -77,7 +83,17 @@ pub fn basic(key: &str, secret: &str) -> String {
 }
 
 impl Sandbox {
+    /// The command line's defaults (Vonage's rules) without the rate limit:
+    /// these tests send bursts with one key, faster than 30 a second.
     pub fn new() -> Sandbox {
+        Sandbox::with(SandboxOptions {
+            rate_limit: None,
+            ..SandboxOptions::default()
+        })
+    }
+
+    /// Exactly the command line's defaults, rate limit included.
+    pub fn vonage_defaults() -> Sandbox {
         Sandbox::with(SandboxOptions::default())
     }
 
@@ -87,12 +103,36 @@ impl Sandbox {
         }
     }
 
+    /// Sends `request` as a loopback client would (the socket server tells
+    /// the app its peer; the admin API answers loopback peers only).
     pub async fn send(&self, request: Request<Body>) -> Reply {
+        self.send_from("127.0.0.1:40000".parse().unwrap(), request)
+            .await
+    }
+
+    /// Sends `request` as a client at `peer`.
+    pub async fn send_from(&self, peer: SocketAddr, mut request: Request<Body>) -> Reply {
+        request.extensions_mut().insert(ConnectInfo(peer));
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
         let dropped = response.extensions().get::<ConnectionDrop>().is_some();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let mut body = response.into_body();
+        let mut bytes = Vec::new();
+        let mut body_failed = false;
+        while let Some(frame) = body.frame().await {
+            match frame {
+                Ok(frame) => {
+                    if let Some(data) = frame.data_ref() {
+                        bytes.extend_from_slice(data);
+                    }
+                }
+                Err(_) => {
+                    body_failed = true;
+                    break;
+                }
+            }
+        }
         let raw = String::from_utf8_lossy(&bytes).to_string();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Reply {
@@ -101,6 +141,7 @@ impl Sandbox {
             body,
             raw,
             dropped,
+            body_failed,
         }
     }
 

@@ -2,6 +2,12 @@
 //! Credentials may come as Basic, query parameters or form fields; errors on
 //! this host use the legacy `error-code` body where Vonage does.
 //!
+//! Top-up follows Vonage: it needs auto-reload on (401 "not auto-reload
+//! enabled") and the `trx` of the payment made when auto-reload was switched
+//! on (the admin API records such payments); it adds that payment's amount.
+//! A `trx` naming no such payment is a 400 problem (sandbox choice), unless
+//! `--any-top-up-trx`, which tops up by the latest payment's amount.
+//!
 //! Must not: share code with the client beyond `crate::wire`.
 
 use axum::Json;
@@ -32,7 +38,7 @@ pub async fn get_balance(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Result<Json<BalanceResponse>, ApiError> {
-    let params = rest_params(&headers, query.as_deref(), b"");
+    let params = rest_params(false, &headers, query.as_deref(), b"")?;
     let caller = authenticate(&state, &headers, &params)?;
     state.read(|world| {
         let account = world
@@ -48,14 +54,19 @@ pub async fn top_up(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Json<LegacyStatus>, ApiError> {
-    let params = rest_params(&headers, query.as_deref(), &body);
+    let require_content_type = state.options().require_content_type;
+    let params = rest_params(require_content_type, &headers, query.as_deref(), &body)?;
     let caller = authenticate(&state, &headers, &params)?;
-    if param(&params, "trx").is_none_or(str::is_empty) {
-        return Err(problem::top_up_validation(vec![problem::param(
-            "trx",
-            "Is required.",
-        )]));
-    }
+    let trx = match param(&params, "trx") {
+        Some(trx) if !trx.is_empty() => trx.to_string(),
+        _ => {
+            return Err(problem::top_up_validation(vec![problem::param(
+                "trx",
+                "Is required.",
+            )]));
+        }
+    };
+    let any_trx = state.options().any_top_up_trx;
     state
         .change(|world| {
             let holder = world
@@ -67,9 +78,25 @@ pub async fn top_up(
             if !account.auto_reload {
                 return Err(problem::legacy_not_auto_reload_enabled());
             }
+            let charged = account
+                .auto_reload_charges
+                .iter()
+                .find(|c| c.trx == trx)
+                .map(|c| c.amount);
+            let amount = match charged {
+                Some(amount) => amount,
+                None if any_trx => account.top_up_amount,
+                None => {
+                    return Err(problem::top_up_validation(vec![problem::param(
+                        "trx",
+                        "Does not match a payment made when auto-reload was enabled on this \
+                         account",
+                    )]));
+                }
+            };
             account.balance = account
                 .balance
-                .checked_add(account.top_up_amount)
+                .checked_add(amount)
                 .ok_or_else(|| problem::internal_error("balance overflow"))?;
             Ok(())
         })
@@ -118,7 +145,8 @@ pub async fn settings(
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Json<SettingsResponse>, ApiError> {
-    let params = rest_params(&headers, query.as_deref(), &body);
+    let require_content_type = state.options().require_content_type;
+    let params = rest_params(require_content_type, &headers, query.as_deref(), &body)?;
     let caller = authenticate(&state, &headers, &params)?;
     let mut problems = Vec::new();
     let mo = validated(

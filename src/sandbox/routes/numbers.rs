@@ -9,11 +9,11 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use serde_json::Value;
 
 use crate::sandbox::auth::{self, Host, may_use_subaccounts_api};
-use crate::sandbox::body::json_object;
+use crate::sandbox::body::json_body;
 use crate::sandbox::problem::{self, ApiError};
 use crate::sandbox::rules;
 use crate::sandbox::state::SandboxState;
@@ -26,14 +26,8 @@ pub async fn transfer(
     body: Bytes,
 ) -> Result<Json<NumberTransferBody>, ApiError> {
     let caller = auth::authenticate(&state, Host::Api, auth::basic(&headers))?;
-    may_use_subaccounts_api(&caller, &api_key)?;
-    let fields = json_object(&body).map_err(|e| {
-        problem::malformed_body(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "/account/subaccounts#validation",
-            e.detail(),
-        )
-    })?;
+    state.read(|world| may_use_subaccounts_api(world, &caller, &api_key))?;
+    let fields = json_body(state.options().require_content_type, &headers, &body)?;
     let mut problems = Vec::new();
     let mut text = |name: &str| match fields.get(name) {
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),

@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use serde_json::Value;
 
 use crate::sandbox::auth::{self, Caller, Host, may_manage_secrets_of};
-use crate::sandbox::body::json_object;
+use crate::sandbox::body::json_body;
 use crate::sandbox::identifiers::new_secret_id;
 use crate::sandbox::problem::{self, ApiError};
 use crate::sandbox::render;
@@ -49,13 +49,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<SecretResource>), ApiError> {
     let caller = authenticate(&state, &headers)?;
     state.read(|world| may_manage_secrets_of(world, &caller, &api_key))?;
-    let fields = json_object(&body).map_err(|e| {
-        problem::malformed_body(
-            StatusCode::BAD_REQUEST,
-            "/account/secret-management#validation",
-            e.detail(),
-        )
-    })?;
+    let fields = json_body(state.options().require_content_type, &headers, &body)?;
     let secret = match fields.get("secret") {
         Some(Value::String(s)) if rules::secret_is_strong(s) => s.clone(),
         Some(Value::String(_)) => {

@@ -8,11 +8,11 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use serde_json::{Map, Value};
 
 use crate::sandbox::auth::{self, Caller, Host, may_use_subaccounts_api};
-use crate::sandbox::body::json_object;
+use crate::sandbox::body::json_body;
 use crate::sandbox::identifiers::{new_api_key, new_secret, new_secret_id};
 use crate::sandbox::money::Money;
 use crate::sandbox::problem::{self, ApiError};
@@ -30,18 +30,16 @@ fn authorize(
     path_key: &str,
 ) -> Result<Caller, ApiError> {
     let caller = auth::authenticate(state, Host::Api, auth::basic(headers))?;
-    may_use_subaccounts_api(&caller, path_key)?;
+    state.read(|world| may_use_subaccounts_api(world, &caller, path_key))?;
     Ok(caller)
 }
 
-fn body_fields(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    json_object(body).map_err(|e| {
-        problem::malformed_body(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "/account/subaccounts#validation",
-            e.detail(),
-        )
-    })
+fn body_fields(
+    state: &SandboxState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Map<String, Value>, ApiError> {
+    json_body(state.options().require_content_type, headers, body)
 }
 
 /// Validates an optional field with `rule`, collecting the reason on failure.
@@ -81,7 +79,7 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Json<CreatedSubaccountBody>, ApiError> {
     authorize(&state, &headers, &api_key)?;
-    let fields = body_fields(&body)?;
+    let fields = body_fields(&state, &headers, &body)?;
     let mut problems = Vec::new();
     let name = match fields.get("name") {
         None => {
@@ -134,6 +132,9 @@ pub async fn create(
                 settings: StoredSettings::default(),
                 auto_reload: false,
                 top_up_amount: Money::from_euros(10),
+                auto_reload_charges: Vec::new(),
+                // One level of hierarchy: a subaccount never gets the API.
+                subaccounts_provisioned: false,
             };
             let rendered = render::subaccount(&account, Moment::Creation);
             world.accounts.insert(key, account);
@@ -175,7 +176,7 @@ pub async fn modify(
     body: Bytes,
 ) -> Result<Json<SubaccountBody>, ApiError> {
     authorize(&state, &headers, &api_key)?;
-    let fields = body_fields(&body)?;
+    let fields = body_fields(&state, &headers, &body)?;
     let mut problems = Vec::new();
     let name = optional(&fields, "name", rules::subaccount_name, &mut problems);
     let suspended = optional(&fields, "suspended", rules::boolean, &mut problems);

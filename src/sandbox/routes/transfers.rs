@@ -11,12 +11,12 @@ use std::collections::HashSet;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
 use crate::sandbox::auth::{self, Host, may_use_subaccounts_api};
-use crate::sandbox::body::json_object;
+use crate::sandbox::body::json_body;
 use crate::sandbox::identifiers::new_transfer_id;
 use crate::sandbox::money::Money;
 use crate::sandbox::problem::{self, ApiError};
@@ -125,9 +125,10 @@ async fn list(
     kind: TransferKind,
 ) -> Result<Response, ApiError> {
     let caller = auth::authenticate(&state, Host::Api, auth::basic(&headers))?;
-    may_use_subaccounts_api(&caller, &api_key)?;
+    state.read(|world| may_use_subaccounts_api(world, &caller, &api_key))?;
     let filter = filter(query.as_deref())?;
-    let items = state.read(|world| {
+    let oldest_first = state.options().transfers_oldest_first;
+    let mut items = state.read(|world| {
         world
             .transfers
             .iter()
@@ -142,6 +143,10 @@ async fn list(
             .map(|t| render::transfer(t, false))
             .collect::<Vec<_>>()
     });
+    // The world keeps them in creation order; Vonage lists newest first.
+    if !oldest_first {
+        items.reverse();
+    }
     let links = render::links(format!(
         "/accounts/{api_key}/{}",
         match kind {
@@ -300,14 +305,8 @@ async fn create(
     kind: TransferKind,
 ) -> Result<Response, ApiError> {
     let caller = auth::authenticate(&state, Host::Api, auth::basic(&headers))?;
-    may_use_subaccounts_api(&caller, &api_key)?;
-    let fields = json_object(&body).map_err(|e| {
-        problem::malformed_body(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "/account/subaccounts#validation",
-            e.detail(),
-        )
-    })?;
+    state.read(|world| may_use_subaccounts_api(world, &caller, &api_key))?;
+    let fields = json_body(state.options().require_content_type, &headers, &body)?;
     let req = request(&fields)?;
     let record = state
         .change(|world| apply(world, &api_key, kind, &req))

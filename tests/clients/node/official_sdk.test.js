@@ -1,7 +1,10 @@
 // The official Vonage Node SDK packages (@vonage/accounts 1.20.0,
 // @vonage/subaccounts 1.12.1, @vonage/auth 1.15.0 — the versions that resolve
-// on Node 20) against vonage-sandbox over plain HTTP.
-// Each test starts from the seeded state (POST /_sandbox/reset). Missing
+// on Node 20) against vonage-sandbox over plain HTTP, with the sandbox's
+// defaults, which are Vonage's rules (30 requests per second per key,
+// transfers newest first, top-up only with a real payment's trx); one test
+// starts a second sandbox with --strict. Each test starts from the seeded
+// state (POST /_sandbox/reset, which also refills the rate limit). Missing
 // dependencies skip locally but fail when CI=true.
 'use strict';
 
@@ -134,12 +137,14 @@ describe('official Vonage Node SDK against vonage-sandbox', { skip: missing || f
     assert.equal(await statusOf(accounts.updateAccountCallbacks({ drCallBackUrl: 'nope' })), 400);
   });
 
-  it('tops up only with auto-reload', async () => {
+  it('tops up only with auto-reload and the trx of its payment', async () => {
     assert.equal(await statusOf(accounts.topUpBalance('trx-1')), 401);
-    await admin('PATCH', `/_sandbox/accounts/${KEY}`, { auto_reload: true, top_up_amount: 2.5 });
-    const result = await accounts.topUpBalance('trx-1');
-    assert.equal(result['error-code'], '200');
+    const charge = await admin('POST', `/_sandbox/accounts/${KEY}/auto-reload-charges`, { amount: 2.5 });
     assert.equal((await accounts.getBalance()).value, 102.5);
+    assert.equal(await statusOf(accounts.topUpBalance('trx-1')), 400);
+    const result = await accounts.topUpBalance(charge.trx);
+    assert.equal(result['error-code'], '200');
+    assert.equal((await accounts.getBalance()).value, 105);
   });
 
   it('rotates API secrets', async () => {
@@ -246,5 +251,81 @@ describe('official Vonage Node SDK against vonage-sandbox', { skip: missing || f
     );
     const state = await admin('GET', '/_sandbox/state');
     assert.deepEqual(state.numbers, [{ number: '447700900000', country: 'GB', owner: sub.apiKey }]);
+  });
+  it('is throttled at 30 requests a second and retries after Retry-After', async () => {
+    let admitted = 0;
+    let throttled = null;
+    for (let i = 0; i < 300 && !throttled; i += 1) {
+      try {
+        await accounts.getBalance();
+        admitted += 1;
+      } catch (error) {
+        assert.ok(error.response, `expected an HTTP error, got ${error}`);
+        throttled = error.response;
+      }
+    }
+    assert.ok(throttled, '300 back-to-back calls were never throttled');
+    assert.ok(admitted >= 30, `${admitted} admitted`);
+    assert.equal(throttled.status, 429);
+    assert.equal(throttled.headers.get('x-ratelimit-limit'), '30');
+    assert.equal(throttled.headers.get('x-ratelimit-remaining'), '0');
+    assert.equal(throttled.headers.get('x-request-id').length, 36);
+    const retryAfter = Number(throttled.headers.get('retry-after'));
+    assert.ok(retryAfter >= 1);
+    await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+    assert.equal((await accounts.getBalance()).value, 100);
+  });
+
+  it('lists transfers newest first', async () => {
+    const sub = await subaccounts.createSubAccount({ name: 'ordered', usePrimaryAccountBalance: false });
+    const made = [];
+    for (const amount of [1, 2, 3]) {
+      made.push(await subaccounts.transferCredit({ from: KEY, to: sub.apiKey, amount }));
+    }
+    const listed = await subaccounts.listCreditTransfers({ startDate: '2020-01-01T00:00:00Z' });
+    assert.deepEqual(
+      listed.map((t) => t.id),
+      made.map((t) => t.id).reverse(),
+    );
+    assert.deepEqual(
+      listed.map((t) => t.amount),
+      [3, 2, 1],
+    );
+  });
+
+  it('with --strict, refuses an unprovisioned account with Vonage\'s 403 until provisioned', async () => {
+    const strict = await startSandbox(['--strict']);
+    try {
+      const strictOpts = { restHost: strict.base, apiHost: strict.base };
+      const strictSubaccounts = new sdk.SubAccounts(as(KEY, SECRET), strictOpts);
+      let refused = null;
+      try {
+        await strictSubaccounts.listSubAccounts();
+      } catch (error) {
+        refused = error.response;
+      }
+      assert.ok(refused, 'the unprovisioned call succeeded');
+      assert.equal(refused.status, 403);
+      const body = await refused.json();
+      assert.equal(body.type, 'https://developer.nexmo.com/api-errors#unprovisioned');
+      assert.equal(body.title, 'Authorisation error');
+      // The Account API is not affected, and the SDK's requests pass --strict's Content-Type rule.
+      const strictSecrets = new sdk.Secrets(as(KEY, SECRET), strictOpts);
+      assert.match((await strictSecrets.createSecret(KEY, 'StrictNode123')).id, /^[0-9a-f-]{36}$/);
+      const strictAccounts = new sdk.Accounts(as(KEY, SECRET), strictOpts);
+      assert.equal((await strictAccounts.updateAccountCallbacks({}))['mo-callback-url'], '');
+      const patched = await fetch(`${strict.base}/_sandbox/accounts/${KEY}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ subaccounts_provisioned: true }),
+      });
+      assert.equal(patched.status, 200);
+      const created = await strictSubaccounts.createSubAccount({ name: 'provisioned' });
+      const all = await strictSubaccounts.listSubAccounts();
+      assert.deepEqual(all.map((s) => s.apiKey), [created.apiKey]);
+    } finally {
+      strict.child.removeAllListeners('exit');
+      strict.child.kill('SIGKILL');
+    }
   });
 });

@@ -1,15 +1,19 @@
 """The official Vonage Python SDK (vonage 4.9.1) against vonage-sandbox.
 
 The SDK always builds https:// URLs, so the sandbox runs with --tls and the
-SDK trusts its self-signed certificate through REQUESTS_CA_BUNDLE. Each test
-starts from the seeded state (POST /_sandbox/reset). Missing dependencies
-skip locally but fail when CI=true.
+SDK trusts its self-signed certificate through REQUESTS_CA_BUNDLE. The
+sandbox runs with its defaults, which are Vonage's rules (30 requests per
+second per key, transfers newest first, top-up only with a real payment's
+trx); one test starts a second sandbox with --strict. Each test starts from
+the seeded state (POST /_sandbox/reset, which also refills the rate limit).
+Missing dependencies skip locally but fail when CI=true.
 """
 
 import os
 import pathlib
 import subprocess
 import tempfile
+import time
 
 import pytest
 
@@ -33,6 +37,7 @@ try:
         ForbiddenError,
         HttpRequestError,
         NotFoundError,
+        RateLimitedError,
     )
     from vonage_subaccounts import (
         ListTransfersFilter,
@@ -137,14 +142,19 @@ def test_settings_update_read_and_unset(vonage):
     assert refused.value.response.json()["invalid_parameters"][0]["name"] == "moCallbackUrl"
 
 
-def test_top_up_needs_auto_reload(vonage, sandbox):
+def test_top_up_needs_auto_reload_and_its_payments_trx(vonage, sandbox):
     with pytest.raises(AuthenticationError):
         vonage.account.top_up("trx-1")
-    sandbox.admin("PATCH", f"/_sandbox/accounts/{KEY}", {"auto_reload": True, "top_up_amount": 10})
-    response = vonage.account.top_up("trx-1")
+    charge = sandbox.admin("POST", f"/_sandbox/accounts/{KEY}/auto-reload-charges", {"amount": 10})
+    assert vonage.account.get_balance().value == 110.0
+    with pytest.raises(HttpRequestError) as refused:
+        vonage.account.top_up("trx-1")
+    assert refused.value.response.status_code == 400
+    assert refused.value.response.json()["invalid_parameters"][0]["name"] == "trx"
+    response = vonage.account.top_up(charge["trx"])
     assert response.error_code == "200"
     assert response.error_code_label == "success"
-    assert vonage.account.get_balance().value == 110.0
+    assert vonage.account.get_balance().value == 120.0
 
 
 def test_secret_rotation(vonage, sandbox):
@@ -240,3 +250,59 @@ def test_number_transfer(vonage, sandbox):
     assert conflict.value.response.status_code == 409
     state = sandbox.admin("GET", "/_sandbox/state")
     assert state["numbers"] == [{"number": "447700900000", "country": "GB", "owner": sub.api_key}]
+
+
+def test_throttling_at_30_a_second_then_a_retry_after_retry_after(vonage):
+    admitted = 0
+    for _ in range(300):
+        try:
+            vonage.account.get_balance()
+        except RateLimitedError as throttled:
+            response = throttled.response
+            break
+        admitted += 1
+    else:
+        pytest.fail("300 back-to-back calls were never throttled")
+    assert admitted >= 30, admitted
+    assert response.status_code == 429
+    assert response.json()["title"] == "Rate Limit Hit"
+    assert response.headers["X-RateLimit-Limit"] == "30"
+    assert response.headers["X-RateLimit-Remaining"] == "0"
+    assert len(response.headers["X-Request-Id"]) == 36
+    retry_after = int(response.headers["Retry-After"])
+    assert retry_after >= 1
+    time.sleep(retry_after)
+    assert vonage.account.get_balance().value == 100.0
+
+
+def test_transfers_are_listed_newest_first(vonage):
+    sub = vonage.subaccounts.create_subaccount(SubaccountOptions(name="ordered", use_primary_account_balance=False))
+    made = [
+        vonage.subaccounts.transfer_balance(TransferRequest(from_=KEY, to=sub.api_key, amount=amount))
+        for amount in (1, 2, 3)
+    ]
+    listed = vonage.subaccounts.list_balance_transfers(ListTransfersFilter(start_date="2020-01-01T00:00:00Z"))
+    assert [t.id for t in listed] == [t.id for t in reversed(made)]
+    assert [t.amount for t in listed] == [3.0, 2.0, 1.0]
+
+
+def test_strict_refuses_an_unprovisioned_account_until_provisioned(sandbox, monkeypatch):
+    strict = Sandbox("--strict")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(strict.cert))  # its own self-signed certificate
+    try:
+        client = client_as(strict, KEY, SECRET)
+        with pytest.raises(ForbiddenError) as refused:
+            client.subaccounts.list_subaccounts()
+        body = refused.value.response.json()
+        assert body["type"] == "https://developer.nexmo.com/api-errors#unprovisioned"
+        assert body["title"] == "Authorisation error"
+        with pytest.raises(ForbiddenError):
+            client.subaccounts.create_subaccount(SubaccountOptions(name="not yet"))
+        # The Account API is not affected, and the SDK's requests pass --strict's Content-Type rule.
+        assert client.account.create_secret("StrictSdk123").id
+        assert client.account.update_default_sms_webhook().mo_callback_url == ""
+        strict.admin("PATCH", f"/_sandbox/accounts/{KEY}", {"subaccounts_provisioned": True})
+        created = client.subaccounts.create_subaccount(SubaccountOptions(name="provisioned"))
+        assert [s.api_key for s in client.subaccounts.list_subaccounts().subaccounts] == [created.api_key]
+    finally:
+        strict.close()

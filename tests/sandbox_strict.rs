@@ -1,0 +1,232 @@
+//! `vonage-sandbox --strict` on a real socket: callback URLs are checked
+//! with a GET that must answer 200 within 2 s (the sandbox's own webhook
+//! receiver is a target that does), bodies need their Content-Type, and the
+//! Subaccounts API is refused until provisioned.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{KEY, SECRET, SandboxProcess, http};
+use serde_json::{Value, json};
+
+async fn settings(sandbox: &SandboxProcess, form: &[(&str, &str)]) -> (u16, Value) {
+    let response = http()
+        .post(sandbox.url("/account/settings"))
+        .basic_auth(KEY, Some(SECRET))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+fn refused_field(body: &Value) -> (&str, &str) {
+    let parameter = &body["invalid_parameters"][0];
+    (
+        parameter["name"].as_str().unwrap(),
+        parameter["reason"].as_str().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn strict_checks_callback_urls_and_the_webhook_receiver_passes() {
+    let sandbox = SandboxProcess::spawn(&["--strict"]);
+    let inbound = sandbox.url("/_sandbox/webhooks/inbound-sms");
+    let receipts = sandbox.url("/_sandbox/webhooks/delivery-receipt?x=1");
+    let (status, body) = settings(
+        &sandbox,
+        &[("moCallBackUrl", &inbound), ("drCallBackUrl", &receipts)],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["mo-callback-url"], inbound.as_str());
+    // The receiver recorded both checks.
+    let received: Value = http()
+        .get(sandbox.url("/_sandbox/webhooks"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let checks: Vec<(&str, &str)> = received["webhooks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (w["method"].as_str().unwrap(), w["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        checks,
+        [("GET", "/inbound-sms"), ("GET", "/delivery-receipt")]
+    );
+    assert_eq!(received["webhooks"][1]["query"], "x=1");
+
+    // Nothing listens on port 9 of loopback: refused, naming the field.
+    let (status, body) = settings(&sandbox, &[("drCallBackUrl", "http://127.0.0.1:9/dr")]).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("/account/settings#validation")
+    );
+    assert_eq!(
+        refused_field(&body),
+        ("drCallBackUrl", "Could not be reached for a GET check")
+    );
+    // A URL that answers, but not 200.
+    let missing = sandbox.url("/nothing-here");
+    let (status, body) = settings(&sandbox, &[("moCallBackUrl", &missing)]).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        refused_field(&body),
+        (
+            "moCallBackUrl",
+            "Did not answer 200 OK to a GET check (answered 404)"
+        )
+    );
+    // Unsetting needs no check; the refused ones were never saved.
+    let (status, body) = settings(&sandbox, &[("moCallBackUrl", "")]).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["dr-callback-url"], receipts.as_str());
+}
+
+#[tokio::test]
+async fn a_callback_url_that_does_not_answer_within_2_seconds_is_refused() {
+    // Accepts connections (the kernel's backlog) but never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/slow", silent.local_addr().unwrap());
+    let sandbox = SandboxProcess::spawn(&["--strict"]);
+    let started = Instant::now();
+    let (status, body) = settings(&sandbox, &[("moCallBackUrl", &url)]).await;
+    let waited = started.elapsed();
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        refused_field(&body),
+        (
+            "moCallBackUrl",
+            "Did not answer a GET check within 2 seconds"
+        )
+    );
+    assert!(waited >= Duration::from_secs(2), "{waited:?}");
+    assert!(waited < Duration::from_secs(8), "{waited:?}");
+    drop(silent);
+}
+
+#[tokio::test]
+async fn without_strict_callback_urls_are_not_checked() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let (status, body) = settings(&sandbox, &[("drCallBackUrl", "http://127.0.0.1:9/dr")]).await;
+    assert_eq!(status, 200, "{body}");
+    // --check-callbacks alone turns the check on.
+    let sandbox = SandboxProcess::spawn(&["--check-callbacks"]);
+    let (status, _) = settings(&sandbox, &[("drCallBackUrl", "http://127.0.0.1:9/dr")]).await;
+    assert_eq!(status, 400);
+}
+
+async fn list_subaccounts(sandbox: &SandboxProcess) -> (u16, Value) {
+    let response = http()
+        .get(sandbox.url(&format!("/accounts/{KEY}/subaccounts")))
+        .basic_auth(KEY, Some(SECRET))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn strict_refuses_an_unprovisioned_account_with_vonages_403() {
+    let sandbox = SandboxProcess::spawn(&["--strict"]);
+    let (status, body) = list_subaccounts(&sandbox).await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(
+        body["type"],
+        "https://developer.nexmo.com/api-errors#unprovisioned"
+    );
+    assert_eq!(body["title"], "Authorisation error");
+    // Provisioned through the admin API.
+    common::admin_send(
+        &sandbox,
+        reqwest::Method::PATCH,
+        &format!("/_sandbox/accounts/{KEY}"),
+        json!({"subaccounts_provisioned": true}),
+    )
+    .await;
+    assert_eq!(list_subaccounts(&sandbox).await.0, 200);
+    // …or from the start.
+    let sandbox = SandboxProcess::spawn(&["--strict", "--provision-subaccounts"]);
+    assert_eq!(list_subaccounts(&sandbox).await.0, 200);
+    // Without --strict the seeded primary is provisioned.
+    let sandbox = SandboxProcess::spawn(&[]);
+    assert_eq!(list_subaccounts(&sandbox).await.0, 200);
+}
+
+#[tokio::test]
+async fn strict_wants_the_content_type_a_body_is_in() {
+    let sandbox = SandboxProcess::spawn(&["--strict"]);
+    let response = http()
+        .post(sandbox.url(&format!("/accounts/{KEY}/secrets")))
+        .basic_auth(KEY, Some(SECRET))
+        .header("content-type", "text/plain")
+        .body(r#"{"secret": "Strict1234"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 415);
+    let response = http()
+        .post(sandbox.url(&format!("/accounts/{KEY}/secrets")))
+        .basic_auth(KEY, Some(SECRET))
+        .json(&json!({"secret": "Strict1234"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+}
+
+#[tokio::test]
+async fn the_webhook_receiver_records_deliveries() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let response = http()
+        .post(sandbox.url("/_sandbox/webhooks/inbound-sms?api_key=k&msisdn=447700900001"))
+        .json(&json!({"text": "hello"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let received: Value = http()
+        .get(sandbox.url("/_sandbox/webhooks"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let delivery = &received["webhooks"][0];
+    assert_eq!(delivery["method"], "POST");
+    assert_eq!(delivery["path"], "/inbound-sms");
+    assert_eq!(
+        delivery["query"], "msisdn=447700900001",
+        "credentials dropped"
+    );
+    assert_eq!(delivery["content_type"], "application/json");
+    assert_eq!(delivery["body"], r#"{"text":"hello"}"#);
+    // Deliveries are not API calls.
+    let calls: Value = http()
+        .get(sandbox.url("/_sandbox/calls"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(calls["calls"], json!([]));
+    let cleared = http()
+        .delete(sandbox.url("/_sandbox/webhooks"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cleared.status(), 204);
+}
