@@ -136,9 +136,12 @@ impl<D: Send + Sync + 'static, A: Action<D>> DynAction<D> for A {
         Action::schema(self)
     }
     fn validate(&self, config: &Value) -> Diagnostics {
-        validate_model(Action::type_name(self), config, |req| {
-            Action::validate(self, req)
-        })
+        validate_model(
+            Action::type_name(self),
+            &Action::schema(self).block,
+            config,
+            |req| Action::validate(self, req),
+        )
     }
     async fn plan(&self, ctx: &Ctx<'_, D>, config: &Value) -> Diagnostics {
         let model = match cty::serde::from_value::<A::Model>(config) {

@@ -59,9 +59,12 @@ impl<D: Send + Sync, S: DataSource<D>> DynDataSource<D> for S {
         DataSource::schema(self)
     }
     fn validate(&self, config: &Value) -> Diagnostics {
-        validate_model(DataSource::type_name(self), config, |req| {
-            DataSource::validate(self, req)
-        })
+        validate_model(
+            DataSource::type_name(self),
+            &DataSource::schema(self).block,
+            config,
+            |req| DataSource::validate(self, req),
+        )
     }
     async fn read(&self, ctx: &Ctx<'_, D>, config: &Value) -> (Value, Diagnostics) {
         let tn = DataSource::type_name(self);

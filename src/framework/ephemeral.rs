@@ -71,9 +71,12 @@ impl<D: Send + Sync, E: EphemeralResource<D>> DynEphemeralResource<D> for E {
         EphemeralResource::schema(self)
     }
     fn validate(&self, config: &Value) -> Diagnostics {
-        validate_model(EphemeralResource::type_name(self), config, |req| {
-            EphemeralResource::validate(self, req)
-        })
+        validate_model(
+            EphemeralResource::type_name(self),
+            &EphemeralResource::schema(self).block,
+            config,
+            |req| EphemeralResource::validate(self, req),
+        )
     }
     async fn open(&self, ctx: &Ctx<'_, D>, config: &Value) -> (Value, Diagnostics) {
         let tn = EphemeralResource::type_name(self);

@@ -201,8 +201,9 @@ impl<D: Send + Sync + 'static, L: ListResource<D>> DynListResource<D> for L {
         ListResource::schema(self)
     }
     fn validate(&self, config: &Value) -> Diagnostics {
-        let config = config_object(&ListResource::schema(self).block, config);
-        validate_model(DynListResource::type_name(self), &config, |req| {
+        let block = ListResource::schema(self).block;
+        let config = config_object(&block, config);
+        validate_model(DynListResource::type_name(self), &block, &config, |req| {
             ListResource::validate(self, req)
         })
     }

@@ -20,7 +20,7 @@ use super::cty::{self, Value};
 use super::diagnostics::{AttrPath, Diagnostic, Diagnostics, Warnings};
 use super::plan;
 use super::private::PrivateState;
-use super::schema::{IdentitySchema, Schema};
+use super::schema::{self, Block, IdentitySchema, Schema};
 use super::upgrade::{self, RawState, StateUpgrader};
 
 /// What every operation gets: the configured provider, the stop signal, and the private state
@@ -323,13 +323,19 @@ pub(crate) fn model_error(type_name: &str, e: cty::CtyError) -> Diagnostics {
     .into()
 }
 
-/// Read `config` into a model and run an author's `validate` on it, telling it which
-/// attributes are not yet known. Shared by resources, data sources and ephemeral resources.
+/// Check `config` against the schema (`schema::config_problems`), then read it into a model
+/// and run an author's `validate` on it, telling it which attributes are not yet known. Shared
+/// by resources, data sources, ephemeral resources, actions and list resources.
 pub(crate) fn validate_model<M: DeserializeOwned>(
     type_name: &str,
+    block: &Block,
     config: &Value,
     validate: impl FnOnce(ValidateRequest<'_, M>) -> Diagnostics,
 ) -> Diagnostics {
+    let problems = schema::config_problems(block, config);
+    if problems.has_errors() {
+        return problems;
+    }
     match cty::serde::from_value::<M>(config) {
         Ok(model) => {
             let unknown = |name: &str| config.attr(name).is_unknown();
@@ -551,9 +557,12 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
         {
             diags.extend(e);
         }
-        diags.extend(validate_model(Resource::type_name(self), config, |req| {
-            Resource::validate(self, req)
-        }));
+        diags.extend(validate_model(
+            Resource::type_name(self),
+            &schema.block,
+            config,
+            |req| Resource::validate(self, req),
+        ));
         diags
     }
 

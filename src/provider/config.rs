@@ -209,6 +209,23 @@ pub fn validate(config: &Value) -> Diagnostics {
             );
         }
     }
+    for (name, v, env) in [
+        ("api_key", &c.api_key, "VONAGE_API_KEY"),
+        ("api_secret", &c.api_secret, "VONAGE_API_SECRET"),
+    ] {
+        if v.as_deref() == Some("") {
+            diags.push(
+                Diagnostic::error(
+                    "Empty value",
+                    format!(
+                        "`{name}` is empty. Set it, or leave it out to use the {env} environment \
+                        variable (an empty string often comes from a variable that was never set)."
+                    ),
+                )
+                .at(AttrPath::attr(name)),
+            );
+        }
+    }
     if let Some(pem) = &c.ca_cert_pem
         && !pem.contains("-----BEGIN CERTIFICATE-----")
     {

@@ -47,6 +47,7 @@ impl DataSource<ProviderData> for ApiSecrets {
             )
             .attribute(
                 Attribute::string("api_key")
+                    .non_empty()
                     .optional()
                     .computed()
                     .description(

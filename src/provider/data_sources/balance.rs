@@ -49,6 +49,7 @@ impl DataSource<ProviderData> for Balance {
             )
             .attribute(
                 Attribute::string("api_key")
+                    .non_empty()
                     .optional()
                     .computed()
                     .description(

@@ -53,6 +53,7 @@ impl DataSource<ProviderData> for Subaccount {
             )
             .attribute(
                 Attribute::string("api_key")
+                    .non_empty()
                     .required()
                     .description("The subaccount's API key."),
             )

@@ -95,6 +95,7 @@ impl EphemeralResource<ProviderData> for EphemeralApiSecret {
             )
             .attribute(
                 Attribute::string("api_key")
+                    .non_empty()
                     .optional()
                     .computed()
                     .description(

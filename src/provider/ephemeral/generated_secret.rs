@@ -59,6 +59,7 @@ impl EphemeralResource<ProviderData> for GeneratedSecret {
             )
             .attribute(
                 Attribute::number("length")
+                    .whole_number()
                     .optional()
                     .computed()
                     .description(&format!(

@@ -46,11 +46,16 @@ impl ListResource<ProviderData> for ApiSecretList {
                 resources. Listing the provider's own account includes the secret the provider \
                 authenticates with.",
             )
-            .attribute(Attribute::string("api_key").optional().description(
-                "\
+            .attribute(
+                Attribute::string("api_key")
+                    .non_empty()
+                    .optional()
+                    .description(
+                        "\
                 The account whose secrets to list. Defaults to the provider's `api_key`; a \
                 subaccount's key lists that subaccount's secrets.",
-            )),
+                    ),
+            ),
         )
     }
 

@@ -99,6 +99,7 @@ impl Resource<ProviderData> for ApiSecret {
             )
             .attribute(
                 Attribute::string("api_key")
+                    .non_empty()
                     .optional()
                     .computed()
                     .stable()
@@ -125,6 +126,7 @@ impl Resource<ProviderData> for ApiSecret {
             )
             .attribute(
                 Attribute::number("secret_wo_version")
+                    .whole_number()
                     .optional()
                     .requires_replace_once_set()
                     .description(

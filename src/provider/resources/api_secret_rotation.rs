@@ -185,6 +185,7 @@ impl Resource<ProviderData> for ApiSecretRotation {
             )
             .attribute(
                 Attribute::string("api_key")
+                    .non_empty()
                     .required()
                     .requires_replace()
                     .description(
@@ -210,6 +211,7 @@ impl Resource<ProviderData> for ApiSecretRotation {
             )
             .attribute(
                 Attribute::number("secret_wo_version")
+                    .whole_number()
                     .optional()
                     .description(
                         "\
