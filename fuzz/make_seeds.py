@@ -5,9 +5,10 @@ Seeds are small valid inputs (a provider configuration, a state, an API answer) 
 from the shapes the code expects rather than from nothing. Inputs a fuzzer found (crashes that were
 fixed) are kept beside them as `regression-*` files and are not written by this script.
 
-The first byte of a cty input picks a type from fuzz_support::catalogue(): 0 the provider block,
-1-3 the resources, 4-6 the data sources, 7 the ephemeral resource, 8 dynamic, 9 number, 10 string,
-11 list(dynamic), 12 map(number), 13 set(object), 14 tuple, 15 object(d: dynamic, m: map(list(string))).
+The first byte of a cty input picks a type from fuzz_support::catalogue(), whose order CATALOGUE
+below mirrors (the provider block, the resources, data sources and ephemeral resources in the
+provider's order, then types of the codec's rules); schema_values picks from the schemas alone, in the
+same order. When the provider gains a type, update CATALOGUE and run this again.
 Run it again after changing a seed; it only adds and overwrites `seed-*` files.
 """
 
@@ -18,6 +19,20 @@ from pathlib import Path
 SEEDS = Path(__file__).resolve().parent / "seeds"
 
 UNKNOWN = object()
+
+# fuzz_support::catalogue(), in order: VonageProvider's schema, resources(), data_sources(),
+# ephemeral_resources(), then the rule types.
+SCHEMAS = ["provider", "vonage_account_settings", "vonage_api_secret", "vonage_api_secret_rotation",
+           "vonage_subaccount", "vonage_balance", "vonage_api_secrets", "data.vonage_subaccount",
+           "vonage_subaccounts", "vonage_balance_transfers", "vonage_credit_transfers",
+           "vonage_generated_secret", "ephemeral.vonage_api_secret"]
+CATALOGUE = SCHEMAS + ["dynamic", "number", "string", "list(dynamic)", "map(number)", "set(object)", "tuple",
+                       "object(d, m)"]
+
+
+def at(name: str, *rest: int) -> bytes:
+    """The selector byte of the catalogue's `name` (then any further bytes)."""
+    return bytes([CATALOGUE.index(name), *rest])
 
 
 class Bin(bytes):
@@ -70,33 +85,33 @@ SUBACCOUNT = {"api_key": UNKNOWN, "name": "team-a", "use_primary_account_balance
               "balance": UNKNOWN, "credit_limit": UNKNOWN, "created_at": UNKNOWN, "timeouts": None}
 
 CTY_MSGPACK = {
-    "provider": bytes([0]) + mp(PROVIDER),
-    "settings": bytes([1]) + mp(SETTINGS),
-    "secret": bytes([2]) + mp(SECRET),
-    "subaccount": bytes([3]) + mp(SUBACCOUNT),
-    "generated-secret": bytes([7]) + mp({"length": 20, "value": UNKNOWN}),
-    "dynamic-string": bytes([8]) + mp(dyn("string", "hi")),
-    "dynamic-object": bytes([8]) + mp(dyn(["object", {"a": ["list", "number"]}], {"a": [1, "1.1"]})),
-    "decimal": bytes([9]) + mp("1.10000000000000000000001"),
-    "float": bytes([9]) + mp(0.5),
-    "infinity": bytes([9]) + mp(float("inf")),
-    "big-int": bytes([9]) + b"\xcf" + struct.pack(">Q", 2**64 - 1),
-    "refined-unknown": bytes([10]) + b"\xc7\x03\x0c\x81\x01\xc2",
-    "list-dynamic": bytes([11]) + mp([dyn("bool", True), None, UNKNOWN]),
-    "map-number": bytes([12]) + mp({"a": 1, "b": "2e3"}),
-    "set-object": bytes([13]) + mp([{"a": "x", "n": 1}, {"a": None, "n": UNKNOWN}]),
-    "tuple": bytes([14]) + mp([True, dyn("number", 7), [1, 2]]),
-    "object": bytes([15]) + mp({"d": dyn(["map", "string"], {"k": "v"}), "m": {"k": ["x", None]}}),
+    "provider": at("provider") + mp(PROVIDER),
+    "settings": at("vonage_account_settings") + mp(SETTINGS),
+    "secret": at("vonage_api_secret") + mp(SECRET),
+    "subaccount": at("vonage_subaccount") + mp(SUBACCOUNT),
+    "generated-secret": at("vonage_generated_secret") + mp({"length": 20, "value": UNKNOWN}),
+    "dynamic-string": at("dynamic") + mp(dyn("string", "hi")),
+    "dynamic-object": at("dynamic") + mp(dyn(["object", {"a": ["list", "number"]}], {"a": [1, "1.1"]})),
+    "decimal": at("number") + mp("1.10000000000000000000001"),
+    "float": at("number") + mp(0.5),
+    "infinity": at("number") + mp(float("inf")),
+    "big-int": at("number") + b"\xcf" + struct.pack(">Q", 2**64 - 1),
+    "refined-unknown": at("string") + b"\xc7\x03\x0c\x81\x01\xc2",
+    "list-dynamic": at("list(dynamic)") + mp([dyn("bool", True), None, UNKNOWN]),
+    "map-number": at("map(number)") + mp({"a": 1, "b": "2e3"}),
+    "set-object": at("set(object)") + mp([{"a": "x", "n": 1}, {"a": None, "n": UNKNOWN}]),
+    "tuple": at("tuple") + mp([True, dyn("number", 7), [1, 2]]),
+    "object": at("object(d, m)") + mp({"d": dyn(["map", "string"], {"k": "v"}), "m": {"k": ["x", None]}}),
 }
 
 CTY_JSON = {
-    "provider": bytes([0]) + json.dumps({"api_key": "abcd1234", "max_retries": 3}).encode(),
-    "secret-state": bytes([2]) + json.dumps({"id": "ad6dc56f", "api_key": "abcd1234", "secret_wo": None,
+    "provider": at("provider") + json.dumps({"api_key": "abcd1234", "max_retries": 3}).encode(),
+    "secret-state": at("vonage_api_secret") + json.dumps({"id": "ad6dc56f", "api_key": "abcd1234", "secret_wo": None,
                                              "created_at": "2024-08-28T14:11:32Z"}).encode(),
-    "dynamic": bytes([8]) + b'{"type":["list","string"],"value":["a"]}',
-    "decimal": bytes([9]) + b"1.10000000000000000000001",
-    "string-number": bytes([9]) + b'"+5"',
-    "object": bytes([15]) + b'{"d":{"type":"number","value":1},"m":{"k":["x"]},"gone":true}',
+    "dynamic": at("dynamic") + b'{"type":["list","string"],"value":["a"]}',
+    "decimal": at("number") + b"1.10000000000000000000001",
+    "string-number": at("number") + b'"+5"',
+    "object": at("object(d, m)") + b'{"d":{"type":"number","value":1},"m":{"k":["x"]},"gone":true}',
 }
 
 SUBACCOUNT_STATE = {"api_key": "bbbb2222", "name": "team-a", "use_primary_account_balance": True,
@@ -106,15 +121,17 @@ SUBACCOUNT_STATE = {"api_key": "bbbb2222", "name": "team-a", "use_primary_accoun
 # Byte 1 of a schema_values input: even = a configuration (bit 1: write-only allowed); odd = a
 # stored state, with schema version ((mode >> 1) & 3) - 1 and bit 7 = flatmap.
 SCHEMA_VALUES = {
-    "provider-config": bytes([0, 2]) + mp(PROVIDER),
-    "settings-config": bytes([1, 2]) + mp(SETTINGS),
-    "secret-config": bytes([2, 2]) + mp(SECRET),
-    "subaccount-config": bytes([3, 2]) + mp(SUBACCOUNT),
-    "balance-config": bytes([4, 0]) + mp({"api_key": None, "value": UNKNOWN, "auto_reload": UNKNOWN}),
-    "generated-secret-config": bytes([7, 0]) + mp({"length": 20, "value": UNKNOWN}),
-    "subaccount-state-v0": bytes([3, 3]) + json.dumps(SUBACCOUNT_STATE).encode(),
-    "settings-timeout-beyond-duration": bytes([1, 2]) + mp(dict(SETTINGS, timeouts=dict(TIMEOUTS, create="99999999999999999999h"))),
-    "secret-state-v0": bytes([2, 3]) + json.dumps({"id": "ad6dc56f", "api_key": "abcd1234",
+    "provider-config": at("provider", 2) + mp(PROVIDER),
+    "settings-config": at("vonage_account_settings", 2) + mp(SETTINGS),
+    "secret-config": at("vonage_api_secret", 2) + mp(SECRET),
+    "subaccount-config": at("vonage_subaccount", 2) + mp(SUBACCOUNT),
+    "balance-config": at("vonage_balance", 0) + mp({"api_key": None, "value": UNKNOWN, "auto_reload": UNKNOWN}),
+    "generated-secret-config": at("vonage_generated_secret", 0) + mp({"length": 20, "value": UNKNOWN}),
+    # Found by tests/acceptance/test_bad_input_corpus.py: a fraction read as a provider bug.
+    "generated-secret-fractional-length": at("vonage_generated_secret", 0) + mp({"length": 10.5, "value": None}),
+    "subaccount-state-v0": at("vonage_subaccount", 3) + json.dumps(SUBACCOUNT_STATE).encode(),
+    "settings-timeout-beyond-duration": at("vonage_account_settings", 2) + mp(dict(SETTINGS, timeouts=dict(TIMEOUTS, create="99999999999999999999h"))),
+    "secret-state-v0": at("vonage_api_secret", 3) + json.dumps({"id": "ad6dc56f", "api_key": "abcd1234",
                                                    "created_at": "2024-08-28T14:11:32Z"}).encode(),
 }
 

@@ -180,3 +180,37 @@ fn a_timeout_beyond_any_duration_is_a_diagnostic() {
         ]
     );
 }
+
+/// Every target: a seed's first byte picks a schema by its place in the provider's catalogue
+/// (`fuzz_support::catalogue`), and `fuzz/make_seeds.py` names them in `SCHEMAS`. When the
+/// provider gained types, seeds fed the wrong schemas; the two lists must stay in step.
+#[test]
+fn the_seed_writer_names_the_schemas_in_the_fuzzers_order() {
+    let p = VonageProvider;
+    let mut expected = vec!["provider".to_owned()];
+    expected.extend(p.resources().iter().map(|r| r.type_name().to_owned()));
+    expected.extend(p.data_sources().iter().map(|d| d.type_name().to_owned()));
+    expected.extend(
+        p.ephemeral_resources()
+            .iter()
+            .map(|e| e.type_name().to_owned()),
+    );
+    let script =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/make_seeds.py"))
+            .unwrap();
+    let list = script
+        .split_once("SCHEMAS = [")
+        .and_then(|(_, rest)| rest.split_once(']'))
+        .expect("a SCHEMAS list in make_seeds.py")
+        .0;
+    let named: Vec<String> = list
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(|n| {
+            let n = n.strip_prefix("data.").unwrap_or(n);
+            n.strip_prefix("ephemeral.").unwrap_or(n).to_owned()
+        })
+        .collect();
+    assert_eq!(named, expected);
+}
