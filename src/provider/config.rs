@@ -464,6 +464,29 @@ mod tests {
     }
 
     #[test]
+    fn the_provider_example_shows_the_documented_defaults() {
+        // examples/provider/provider.tf (and so docs/index.md) lists the tuning arguments
+        // "the values shown are the defaults": each must be the one the schema documents.
+        let example = include_str!("../../examples/provider/provider.tf");
+        let (_, tuning) = example
+            .split_once("the values shown are the defaults")
+            .expect("the example's tuning section");
+        let mut seen = 0;
+        for line in tuning.lines().skip(1) {
+            let Some((name, value)) = line.split_once('=') else {
+                break;
+            };
+            let (name, value) = (name.trim(), value.trim());
+            assert_eq!(documented_default(name), value, "`{name}` in the example");
+            seen += 1;
+        }
+        assert_eq!(
+            seen, 3,
+            "max_retries, request_timeout_seconds, rate_limit_per_second"
+        );
+    }
+
+    #[test]
     fn validation_points_at_the_offending_attribute() {
         let cfg = object([
             ("api_url", Value::string("nope")),
