@@ -6,6 +6,7 @@
 //! - [`resource`], [`data_source`], [`ephemeral`], [`provider`]: the traits authors implement, on
 //!   typed models;
 //! - [`upgrade`]: reading state that earlier schema versions wrote;
+//! - [`timeouts`]: the `timeouts` block and Go-style durations;
 //! - [`diagnostics`]: errors and warnings with attribute paths;
 //! - [`private`]: the private state a resource keeps beside an object.
 //!
@@ -21,4 +22,5 @@ pub mod private;
 pub mod provider;
 pub mod resource;
 pub mod schema;
+pub mod timeouts;
 pub mod upgrade;

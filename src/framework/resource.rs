@@ -21,6 +21,8 @@ use super::diagnostics::{AttrPath, Diagnostic, Diagnostics, Warnings};
 use super::plan;
 use super::private::PrivateState;
 use super::schema::{IdentitySchema, Schema};
+use super::timeouts;
+pub use super::timeouts::Timeouts;
 use super::upgrade::{self, RawState, StateUpgrader};
 
 /// What every operation gets: the configured provider, the stop signal, and the private state
@@ -50,16 +52,6 @@ impl<'a, D> Ctx<'a, D> {
             .into()
         })
     }
-}
-
-/// The `timeouts` block as resource models hold it (see `schema::timeouts_block`). The
-/// engine reads it; models only carry it so that state keeps what the configuration said.
-#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, Default, PartialEq)]
-pub struct Timeouts {
-    pub create: Option<String>,
-    pub read: Option<String>,
-    pub update: Option<String>,
-    pub delete: Option<String>,
 }
 
 /// A failed create or update, with the object as it now exists when part of it happened.
@@ -334,54 +326,6 @@ pub(crate) fn validate_model<M: DeserializeOwned>(
     }
 }
 
-fn timeout_for(schema: &Schema, value: &Value, op: &str) -> Result<Option<Duration>, Diagnostics> {
-    if schema.block.blocks.iter().all(|b| b.name != "timeouts") {
-        return Ok(None);
-    }
-    match value.attr("timeouts").attr(op) {
-        Value::String(s) => parse_duration(s).map(Some).ok_or_else(|| {
-            Diagnostic::error(
-                "Invalid timeout",
-                format!(
-                    "\
-                    `{s}` is not a duration. Use a number followed by a unit, such as `90s`, `5m` \
-                    or `1h30m`."
-                ),
-            )
-            .at(AttrPath::attr("timeouts").then_attr(op))
-            .into()
-        }),
-        _ => Ok(None),
-    }
-}
-
-/// Parse Go-style durations as Terraform users write them: `30s`, `5m`, `1h30m`, `250ms`.
-pub fn parse_duration(s: &str) -> Option<Duration> {
-    let mut total = 0f64;
-    let mut rest = s.trim();
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
-        let n: f64 = rest[..num_len].parse().ok()?;
-        rest = &rest[num_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let secs = match &rest[..unit_len] {
-            "ms" => 0.001,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return None,
-        };
-        total += n * secs;
-        rest = &rest[unit_len..];
-    }
-    Some(Duration::from_secs_f64(total))
-}
-
 /// Run `fut` until it finishes, `limit` passes, or Terraform asks the provider to stop.
 /// Runs a create to its end. A create is never abandoned half-way, because a request Vonage may
 /// have acted on must be answered or recorded: when Terraform asks the provider to stop, or the
@@ -535,13 +479,7 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
                 );
             }
         }
-        if let Err(e) = timeout_for(&schema, config, "create")
-            .and(timeout_for(&schema, config, "read"))
-            .and(timeout_for(&schema, config, "update"))
-            .and(timeout_for(&schema, config, "delete"))
-        {
-            diags.extend(e);
-        }
+        diags.extend(timeouts::check(&schema, config));
         diags.extend(validate_model(Resource::type_name(self), config, |req| {
             Resource::validate(self, req)
         }));
@@ -608,7 +546,7 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
             Ok(m) => m,
             Err(e) => return (state.clone(), model_error(tn, e)),
         };
-        let limit = match timeout_for(&schema, state, "read") {
+        let limit = match timeouts::limit(&schema, state, "read") {
             Ok(l) => l,
             Err(d) => return (state.clone(), d),
         };
@@ -718,7 +656,7 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
                 Ok(m) => m,
                 Err(d) => return (unchanged, d),
             };
-            let limit = match timeout_for(&schema, prior, op) {
+            let limit = match timeouts::limit(&schema, prior, op) {
                 Ok(l) => l,
                 Err(d) => return (unchanged, d),
             };
@@ -740,7 +678,7 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
         } else {
             ("update", "updating")
         };
-        let limit = match timeout_for(&schema, planned, op) {
+        let limit = match timeouts::limit(&schema, planned, op) {
             Ok(l) => l,
             Err(d) => return (unchanged, d),
         };
@@ -811,21 +749,5 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
             },
             Err(d) => (Value::Null, d),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_parse_like_terraform_users_write_them() {
-        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
-        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
-        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
-        assert_eq!(parse_duration("1.5m"), Some(Duration::from_secs(90)));
-        assert_eq!(parse_duration("ten minutes"), None);
-        assert_eq!(parse_duration("10"), None);
-        assert_eq!(parse_duration(""), None);
     }
 }

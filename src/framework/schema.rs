@@ -252,7 +252,9 @@ impl Schema {
 pub fn timeouts_block() -> NestedBlock {
     let field = |name: &str, what: &str| {
         Attribute::string(name).optional().description(&format!(
-            "How long to wait for {what}, as a duration such as `30s` or `2m`."
+            "\
+            How long to wait for {what}, as a duration such as `30s`, `2m` or `1h30m` (units \
+            `ns`, `us`, `ms`, `s`, `m`, `h`). `0` means no limit."
         ))
     };
     NestedBlock::new(
