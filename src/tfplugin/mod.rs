@@ -17,6 +17,7 @@ pub mod convert;
 mod data_source_rpcs;
 mod ephemeral_rpcs;
 mod not_offered;
+mod panic_guard;
 mod provider_rpcs;
 mod resource_rpcs;
 mod service;
