@@ -2,6 +2,8 @@
 //!
 //! - [`cty`]: types, values and their msgpack/JSON codecs;
 //! - [`schema`]: attributes, blocks and their flags;
+//! - [`config_checks`]: the schema's own rules for configured values (read-only, int64,
+//!   non-empty);
 //! - [`plan`]: Terraform's planning rules, applied once for every resource;
 //! - [`resource`], [`data_source`], [`ephemeral`], [`provider`]: the traits authors implement, on
 //!   typed models;
@@ -13,6 +15,7 @@
 //! Must not: know about protobuf (that is `tfplugin`) or about Vonage (that is `provider` and
 //! `vonage`).
 
+pub mod config_checks;
 pub mod cty;
 pub mod data_source;
 pub mod diagnostics;

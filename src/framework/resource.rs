@@ -16,11 +16,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
+use super::config_checks;
 use super::cty::{self, Value};
 use super::diagnostics::{AttrPath, Diagnostic, Diagnostics, Warnings};
 use super::plan;
 use super::private::PrivateState;
-use super::schema::{IdentitySchema, Schema};
+use super::schema::{Block, IdentitySchema, Schema};
 use super::timeouts;
 pub use super::timeouts::Timeouts;
 use super::upgrade::{self, RawState, StateUpgrader};
@@ -307,23 +308,29 @@ pub(crate) fn model_error(type_name: &str, e: cty::CtyError) -> Diagnostics {
     .into()
 }
 
-/// Read `config` into a model and run an author's `validate` on it, telling it which
-/// attributes are not yet known. Shared by resources, data sources and ephemeral resources.
-pub(crate) fn validate_model<M: DeserializeOwned>(
+/// The engine's validation of a configuration, shared by resources, data sources and
+/// ephemeral resources: the schema's own checks ([`config_checks`]), then the author's
+/// `validate` on the typed model, told which attributes are not yet known.
+pub(crate) fn validate_config<M: DeserializeOwned>(
     type_name: &str,
+    block: &Block,
     config: &Value,
     validate: impl FnOnce(ValidateRequest<'_, M>) -> Diagnostics,
 ) -> Diagnostics {
+    let mut diags = config_checks::check(block, config);
     match cty::serde::from_value::<M>(config) {
         Ok(model) => {
             let unknown = |name: &str| config.attr(name).is_unknown();
-            validate(ValidateRequest {
+            diags.extend(validate(ValidateRequest {
                 config: &model,
                 unknown: &unknown,
-            })
+            }));
         }
-        Err(e) => model_error(type_name, e),
+        // A value the schema's checks refused need not fit the model; they said why.
+        Err(_) if diags.has_errors() => {}
+        Err(e) => diags.extend(model_error(type_name, e)),
     }
+    diags
 }
 
 /// Run `fut` until it finishes, `limit` passes, or Terraform asks the provider to stop.
@@ -425,6 +432,23 @@ pub(crate) async fn with_limits<T>(
     }
 }
 
+/// The checks of a configuration that need no API: timeouts, the schema's rules, the
+/// resource's own `validate`.
+fn check_config<D: Send + Sync, R: Resource<D>>(
+    r: &R,
+    schema: &Schema,
+    config: &Value,
+) -> Diagnostics {
+    let mut diags = timeouts::check(schema, config);
+    diags.extend(validate_config(
+        Resource::type_name(r),
+        &schema.block,
+        config,
+        |req| Resource::validate(r, req),
+    ));
+    diags
+}
+
 #[async_trait]
 impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
     fn type_name(&self) -> &'static str {
@@ -479,10 +503,7 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
                 );
             }
         }
-        diags.extend(timeouts::check(&schema, config));
-        diags.extend(validate_model(Resource::type_name(self), config, |req| {
-            Resource::validate(self, req)
-        }));
+        diags.extend(check_config(self, &schema, config));
         diags
     }
 
@@ -592,6 +613,12 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
             requires_replace: Vec::new(),
             diags,
         };
+        // Values unknown at validate time may be known now: check them (errors only; any
+        // warning was given at validate time).
+        let recheck = check_config(self, &schema, config).errors();
+        if recheck.has_errors() {
+            return fail(recheck);
+        }
         let (prior_m, planned_m, config_m) = match (
             (!prior.is_null())
                 .then(|| cty::serde::from_value::<R::Model>(prior))
@@ -678,6 +705,11 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
         } else {
             ("update", "updating")
         };
+        // The configuration is wholly known now: every check that waited for a value runs.
+        let recheck = check_config(self, &schema, config).errors();
+        if recheck.has_errors() {
+            return (unchanged, recheck);
+        }
         let limit = match timeouts::limit(&schema, planned, op) {
             Ok(l) => l,
             Err(d) => return (unchanged, d),

@@ -36,3 +36,57 @@ resource "vonage_account_settings" "x" {
     assert sorted(d["snippet"]["code"].strip().split()[0] for d in timeouts) == ["create", "delete"], timeouts
     assert all(d["severity"] == "error" and "no limit" in d["detail"] for d in timeouts)
     assert [d for d in doc["diagnostics"] if d["severity"] == "error"] == timeouts, "500us and 0 are durations"
+
+
+def diagnostics_by_summary(result: h.Result, summary: str) -> list[dict]:
+    return [d for d in result.json()["diagnostics"] if d["summary"] == summary]
+
+
+def configured_attribute(d: dict) -> str:
+    return d["snippet"]["code"].strip().split()[0]
+
+
+def test_integer_attributes_refuse_fractions_and_overflow_at_the_attribute(tf):
+    for value, summary in (("8.5", "Not a whole number"), ("1e30", "Value out of range"), ("30", "Value out of range")):
+        tf.write("main.tf", config(f'ephemeral "vonage_generated_secret" "g" {{\n  length = {value}\n}}\n'))
+        result = tf.run("validate", "-json")
+        assert_no_provider_bug(result)
+        found = diagnostics_by_summary(result, summary)
+        assert found and configured_attribute(found[0]) == "length", result.explain()
+        assert "8 to 25" in found[0]["detail"]
+
+
+READ_ONLY = {
+    "resource_balance": ('resource "vonage_subaccount" "s" {\n  name    = "x"\n  balance = 5\n}\n', "balance"),
+    "resource_created_at": (
+        'resource "vonage_api_secret" "s" {\n  secret_wo  = "Abcdefgh1"\n  created_at = "2024-01-01T00:00:00Z"\n}\n',
+        "created_at"),
+    "data_source_value": ('data "vonage_balance" "b" {\n  value = 1\n}\n', "value"),
+    "ephemeral_value": ('ephemeral "vonage_generated_secret" "g" {\n  value = "Abcdefgh1"\n}\n', "value"),
+}
+
+
+def test_read_only_attributes_are_refused_in_configuration(tf):
+    for name, (body, attribute) in READ_ONLY.items():
+        tf.write("main.tf", config(body))
+        result = tf.run("validate", "-json")
+        assert_no_provider_bug(result)
+        found = diagnostics_by_summary(result, "Invalid Configuration for Read-Only Attribute")
+        assert [configured_attribute(d) for d in found] == [attribute], (name, result.explain())
+        assert not result.json()["valid"]
+
+
+def test_an_empty_api_key_is_refused_before_it_reaches_the_api(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    for body in ('resource "vonage_api_secret" "s" {\n  api_key   = ""\n  secret_wo = "Abcdefgh1"\n}\n',
+                 'data "vonage_api_secrets" "s" {\n  api_key = ""\n}\n'):
+        tf.write("main.tf", config(body))
+        sandbox.clear_calls()
+        result = tf.run("plan", "-json")
+        assert result.rc == 1, result.explain()
+        assert_no_provider_bug(result)
+        errors = [line["diagnostic"] for line in result.json_lines()
+                  if line.get("type") == "diagnostic" and line["diagnostic"]["severity"] == "error"]
+        assert [d["summary"] for d in errors] == ["Empty string not allowed"], errors
+        assert configured_attribute(errors[0]) == "api_key"
+        assert not [c for c in sandbox.calls() if "/secrets" in c["path"]], "nothing reached the API"

@@ -103,7 +103,7 @@ impl Resource<ProviderData> for AccountSettings {
                 calls it to check it answers `200 OK` before saving it. Leave it out to unset it."
             ))
         };
-        let limit = |name: &str, what: &str| Attribute::number(name).computed().description(what);
+        let limit = |name: &str, what: &str| Attribute::int64(name).computed().description(what);
         Schema::new(
             0,
             Block::new(

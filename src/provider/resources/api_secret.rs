@@ -102,6 +102,7 @@ impl Resource<ProviderData> for ApiSecret {
                     .optional()
                     .computed()
                     .stable()
+                    .non_empty()
                     .requires_replace()
                     .description(
                         "\
@@ -124,14 +125,14 @@ impl Resource<ProviderData> for ApiSecret {
                     )),
             )
             .attribute(
-                Attribute::number("secret_wo_version")
+                Attribute::int64("secret_wo_version")
                     .optional()
                     .requires_replace_once_set()
                     .description(
                         "\
-                        Any number that you change to rotate the secret: a new value replaces the \
-                        secret with one made from the current `secret_wo`. Setting it for the \
-                        first time (after an import) only records it.",
+                        Any whole number that you change to rotate the secret: a new value \
+                        replaces the secret with one made from the current `secret_wo`. Setting \
+                        it for the first time (after an import) only records it.",
                     ),
             )
             .attribute(
