@@ -56,6 +56,71 @@ def test_integer_attributes_refuse_fractions_and_overflow_at_the_attribute(tf):
         assert "8 to 25" in found[0]["detail"]
 
 
+def test_an_integer_known_only_at_apply_is_checked_at_apply(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", config("""
+resource "terraform_data" "length" {
+  input = 8.5
+}
+
+ephemeral "vonage_generated_secret" "g" {
+  length = terraform_data.length.output
+}
+
+resource "vonage_api_secret" "s" {
+  secret_wo         = ephemeral.vonage_generated_secret.g.value
+  secret_wo_version = 1
+}
+"""))
+    plan = tf.run("plan")
+    assert plan.rc == 0, plan.explain()
+    assert_no_provider_bug(plan)
+    apply = tf.run("apply", "-auto-approve")
+    assert apply.rc == 1 and apply.says("Not a whole number"), apply.explain()
+    assert_no_provider_bug(apply)
+
+
+def test_an_unknown_write_only_value_is_not_a_missing_one(tf, sandbox):
+    """secret_wo from a value known only after apply, and from an ephemeral resource whose config is unknown at plan
+    time: the plan waits for the value and apply uses it."""
+    tf.env.update(sandbox.provider_env)
+    derived = h.strong_secret()
+    tf.write("main.tf", config(f"""
+resource "terraform_data" "later" {{
+  input = "{derived}"
+}}
+
+resource "vonage_api_secret" "derived" {{
+  secret_wo         = terraform_data.later.output
+  secret_wo_version = 1
+}}
+
+resource "terraform_data" "length" {{
+  input = 20
+}}
+
+ephemeral "vonage_generated_secret" "g" {{
+  length = terraform_data.length.output
+}}
+
+resource "vonage_subaccount" "from_ephemeral" {{
+  name      = "from-ephemeral"
+  secret_wo = ephemeral.vonage_generated_secret.g.value
+}}
+"""))
+    plan = tf.run("plan")
+    assert plan.rc == 0, plan.explain()
+    assert_no_provider_bug(plan)
+    apply = tf.run("apply", "-auto-approve")
+    assert apply.rc == 0, apply.explain()
+    assert_no_provider_bug(apply)
+    listed = sandbox.api("GET", f"/accounts/{sandbox.api_key}/secrets").body["_embedded"]["secrets"]
+    assert len(listed) == 2
+    ok = sandbox._request("GET", "/account/get-balance", auth=(sandbox.api_key, derived))
+    assert ok.status == 200, "the secret was made from the value known only after apply"
+    assert tf.run("plan", "-detailed-exitcode").rc == 0
+
+
 READ_ONLY = {
     "resource_balance": ('resource "vonage_subaccount" "s" {\n  name    = "x"\n  balance = 5\n}\n', "balance"),
     "resource_created_at": (

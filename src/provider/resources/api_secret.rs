@@ -224,10 +224,13 @@ impl Resource<ProviderData> for ApiSecret {
             planned.api_key = Some(data.api_key.clone());
         }
         // On create (and replacement) a value is needed: Vonage makes no secret without one.
+        // A value not known yet (from an apply-time value or an ephemeral resource) will be
+        // there at apply, where `create` checks again.
         let creating = req.prior.is_none();
         if creating
             && req.config.secret_wo.is_none()
             && req.config.secret.is_none()
+            && !(req.unknown)("secret_wo")
             && !(req.unknown)("secret")
         {
             return Err(Diagnostic::error(
