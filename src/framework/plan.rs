@@ -2,7 +2,9 @@
 //!
 //! Owns the value-level rules that `PlanResourceChange` and `ApplyResourceChange` must obey:
 //! - write-only attributes are null in every plan and state;
-//! - optional + computed attributes left null in configuration take their default;
+//! - optional + computed attributes left null in configuration take their default: the
+//!   schema's, or one the resource knows only at run time (`Resource::run_time_defaults`),
+//!   which applies where the prior state has no value; either is planned as a known value;
 //! - computed attributes left null in configuration become unknown on create, on change and
 //!   on replacement; `stable` ones keep their prior value on an in-place update;
 //! - changes to `requires_replace` attributes are reported as replacement paths;
@@ -52,11 +54,42 @@ pub fn write_only_paths_set(block: &Block, config: &Value) -> Vec<AttrPath> {
         .collect()
 }
 
-/// The first planning pass, before the resource's own hook: defaults, write-only nulling and
-/// computed-unknown marking. `prior` is null on create.
-pub fn propose(block: &Block, prior: &Value, proposed: &Value, config: &Value) -> Value {
+/// A value for an optional + computed attribute, known only at run time (see
+/// `Resource::run_time_defaults`).
+pub type RunTimeDefault = (&'static str, Value);
+
+/// The run-time defaults that apply: to optional + computed attributes that the
+/// configuration leaves null and `prior` has no value for.
+fn applicable<'a>(
+    block: &Block,
+    prior: &Value,
+    config: &Value,
+    defaults: &'a [RunTimeDefault],
+) -> Vec<&'a RunTimeDefault> {
+    defaults
+        .iter()
+        .filter(|(name, _)| {
+            block
+                .attribute_named(name)
+                .is_some_and(|a| a.optional && a.computed)
+                && config.attr(name).is_null()
+                && prior.attr(name).is_null()
+        })
+        .collect()
+}
+
+/// The first planning pass, before the resource's own hook: defaults (the schema's and the
+/// run-time ones), write-only nulling and computed-unknown marking. `prior` is null on create.
+pub fn propose(
+    block: &Block,
+    prior: &Value,
+    proposed: &Value,
+    config: &Value,
+    defaults: &[RunTimeDefault],
+) -> Value {
     let mut planned = proposed.clone();
     null_write_only(block, &mut planned);
+    let run_time = applicable(block, prior, config, defaults);
     if let Some(obj) = planned.as_object_mut() {
         for a in &block.attributes {
             if let Some(d) = &a.default
@@ -65,14 +98,26 @@ pub fn propose(block: &Block, prior: &Value, proposed: &Value, config: &Value) -
                 obj.insert(a.name.clone(), d.clone());
             }
         }
+        for (name, v) in &run_time {
+            obj.insert((*name).to_owned(), v.clone());
+        }
     }
     let mut prior_known = prior.clone();
     null_write_only(block, &mut prior_known);
     let changing = prior.is_null() || planned != prior_known;
     if changing {
         mark_computed_unknown(block, prior, config, &mut planned, false);
+        restore_defaults(&mut planned, &run_time);
     }
     planned
+}
+
+fn restore_defaults(planned: &mut Value, defaults: &[&RunTimeDefault]) {
+    if let Some(obj) = planned.as_object_mut() {
+        for (name, v) in defaults {
+            obj.insert((*name).to_owned(), v.clone());
+        }
+    }
 }
 
 /// Set computed attributes that the configuration leaves null to unknown. With `replacing`,
@@ -124,6 +169,7 @@ pub fn finish(
     config: &Value,
     before_hook: &Value,
     mut planned: Value,
+    defaults: &[RunTimeDefault],
 ) -> (Value, Vec<AttrPath>) {
     restore_unknowns(before_hook, &mut planned);
     null_write_only(block, &mut planned);
@@ -146,7 +192,11 @@ pub fn finish(
         .map(|a| AttrPath::attr(&a.name))
         .collect();
     if !replace.is_empty() {
+        // The replacement is a new object: its computed values are unknown, except those a
+        // default decides, as on create.
         mark_computed_unknown(block, prior, config, &mut planned, true);
+        let fresh = applicable(block, &Value::Null, config, defaults);
+        restore_defaults(&mut planned, &fresh);
     }
     (planned, replace)
 }
@@ -308,6 +358,7 @@ mod tests {
             )
             .attribute(Attribute::string("secret_wo").optional().write_only())
             .attribute(Attribute::string("etag").computed())
+            .attribute(Attribute::string("owner").optional().computed().stable())
             .attribute(
                 Attribute::bool("enabled")
                     .optional()
@@ -331,7 +382,7 @@ mod tests {
         let b = block();
         let config = obj([("name", s("a")), ("secret_wo", s("Hunter22"))]);
         let proposed = config.clone();
-        let planned = propose(&b, &Value::Null, &proposed, &config);
+        let planned = propose(&b, &Value::Null, &proposed, &config, &[]);
         assert_eq!(planned.attr("id"), &Value::Unknown);
         assert_eq!(planned.attr("etag"), &Value::Unknown);
         assert_eq!(planned.attr("secret_wo"), &Value::Null);
@@ -357,8 +408,8 @@ mod tests {
             ("secret_wo", s("Hunter22")),
             ("enabled", Value::Bool(true)),
         ]);
-        let planned = propose(&b, &prior, &proposed, &config);
-        let (planned, replace) = finish(&b, &prior, &config, &planned, planned.clone());
+        let planned = propose(&b, &prior, &proposed, &config, &[]);
+        let (planned, replace) = finish(&b, &prior, &config, &planned, planned.clone(), &[]);
         assert_eq!(planned, prior);
         assert!(replace.is_empty());
     }
@@ -369,7 +420,7 @@ mod tests {
         let prior = obj([("id", s("1")), ("name", s("a")), ("etag", s("e1"))]);
         let config = obj([("name", s("b"))]);
         let proposed = obj([("id", s("1")), ("name", s("b")), ("etag", s("e1"))]);
-        let planned = propose(&b, &prior, &proposed, &config);
+        let planned = propose(&b, &prior, &proposed, &config, &[]);
         assert_eq!(planned.attr("id"), &s("1"));
         assert_eq!(planned.attr("etag"), &Value::Unknown);
     }
@@ -380,8 +431,8 @@ mod tests {
         let prior = obj([("id", s("1")), ("name", s("a")), ("zone", s("x"))]);
         let config = obj([("name", s("a")), ("zone", s("y"))]);
         let proposed = obj([("id", s("1")), ("name", s("a")), ("zone", s("y"))]);
-        let first = propose(&b, &prior, &proposed, &config);
-        let (planned, replace) = finish(&b, &prior, &config, &first, first.clone());
+        let first = propose(&b, &prior, &proposed, &config, &[]);
+        let (planned, replace) = finish(&b, &prior, &config, &first, first.clone(), &[]);
         assert_eq!(replace, vec![AttrPath::attr("zone")]);
         assert_eq!(planned.attr("id"), &Value::Unknown);
     }
@@ -396,8 +447,8 @@ mod tests {
             ("name", s("a")),
             ("version", Value::Number(1.into())),
         ]);
-        let first = propose(&b, &prior, &proposed, &config);
-        let (planned, replace) = finish(&b, &prior, &config, &first, first.clone());
+        let first = propose(&b, &prior, &proposed, &config, &[]);
+        let (planned, replace) = finish(&b, &prior, &config, &first, first.clone(), &[]);
         assert!(replace.is_empty());
         assert_eq!(planned.attr("id"), &s("1"));
         // Once recorded, a change replaces.
@@ -408,9 +459,51 @@ mod tests {
             ("name", s("a")),
             ("version", Value::Number(2.into())),
         ]);
-        let first = propose(&b, &prior, &proposed, &config);
-        let (_, replace) = finish(&b, &prior, &config, &first, first.clone());
+        let first = propose(&b, &prior, &proposed, &config, &[]);
+        let (_, replace) = finish(&b, &prior, &config, &first, first.clone(), &[]);
         assert_eq!(replace, vec![AttrPath::attr("version")]);
+    }
+
+    #[test]
+    fn a_run_time_default_is_planned_known_on_create_and_never_moves_an_existing_object() {
+        let b = block();
+        let defaults = [("owner", s("me"))];
+        let config = obj([("name", s("a"))]);
+        let planned = propose(&b, &Value::Null, &config, &config, &defaults);
+        assert_eq!(planned.attr("owner"), &s("me"), "known at plan time");
+        assert_eq!(planned.attr("etag"), &Value::Unknown);
+
+        // An existing object keeps its value, even when the default would now differ.
+        let prior = obj([("id", s("1")), ("name", s("a")), ("owner", s("them"))]);
+        let config = obj([("name", s("b"))]);
+        let proposed = obj([("id", s("1")), ("name", s("b")), ("owner", s("them"))]);
+        let first = propose(&b, &prior, &proposed, &config, &defaults);
+        let (planned, replace) = finish(&b, &prior, &config, &first, first.clone(), &defaults);
+        assert_eq!(planned.attr("owner"), &s("them"));
+        assert!(replace.is_empty());
+
+        // A configured value wins; a replacement plans the default again for the new object.
+        let config = obj([("name", s("a")), ("zone", s("y"))]);
+        let prior = obj([
+            ("id", s("1")),
+            ("name", s("a")),
+            ("zone", s("x")),
+            ("owner", s("me")),
+        ]);
+        let proposed = obj([
+            ("id", s("1")),
+            ("name", s("a")),
+            ("zone", s("y")),
+            ("owner", s("me")),
+        ]);
+        let first = propose(&b, &prior, &proposed, &config, &defaults);
+        let (planned, replace) = finish(&b, &prior, &config, &first, first.clone(), &defaults);
+        assert_eq!(replace, vec![AttrPath::attr("zone")]);
+        assert_eq!(planned.attr("owner"), &s("me"));
+        assert_eq!(planned.attr("id"), &Value::Unknown);
+        let configured = obj([("name", s("a")), ("owner", s("set"))]);
+        let planned = propose(&b, &Value::Null, &configured, &configured, &defaults);
+        assert_eq!(planned.attr("owner"), &s("set"));
     }
 
     #[test]
@@ -418,7 +511,7 @@ mod tests {
         let b = block();
         let before = obj([("name", Value::Unknown), ("id", Value::Unknown)]);
         let after = obj([("name", Value::Null), ("id", s("set-by-hook"))]);
-        let (planned, _) = finish(&b, &Value::Null, &before, &before, after);
+        let (planned, _) = finish(&b, &Value::Null, &before, &before, after, &[]);
         assert_eq!(planned.attr("name"), &Value::Unknown);
         assert_eq!(planned.attr("id"), &s("set-by-hook"));
     }

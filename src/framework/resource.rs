@@ -161,6 +161,16 @@ pub trait Resource<D: Send + Sync>: Send + Sync + 'static {
     fn validate(&self, _req: ValidateRequest<'_, Self::Model>) -> Diagnostics {
         Diagnostics::new()
     }
+    /// Defaults known only at run time (the provider's api key), for optional + computed
+    /// attributes: `(attribute, value)` pairs. `PlanResourceChange` asks for them before the
+    /// engine marks computed values unknown, so the plan shows the value, exactly as for a
+    /// schema default, and an identity made of it is known at plan time. A default applies
+    /// where the configuration leaves the attribute null and the prior state has no value
+    /// (a create, a replacement, an import that left it null): an existing object keeps the
+    /// value it has. Return none while `ctx.data` is `None`.
+    fn run_time_defaults(&self, _ctx: &Ctx<'_, D>) -> Vec<(&'static str, Value)> {
+        Vec::new()
+    }
     /// `PlanResourceChange`, for a create (`req.prior` is `None`, also for the create half of
     /// a replacement) or an update, never for a destroy. Runs after the engine applied the
     /// plan rules (defaults, computed values unknown or kept, write-only values null), and
@@ -607,7 +617,8 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
                 diags: Diagnostics::new(),
             };
         }
-        let first = plan::propose(&schema.block, prior, proposed, config);
+        let defaults = Resource::run_time_defaults(self, ctx);
+        let first = plan::propose(&schema.block, prior, proposed, config, &defaults);
         let fail = |diags: Diagnostics| Planned {
             planned: first.clone(),
             requires_replace: Vec::new(),
@@ -645,7 +656,7 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
             Err(e) => return fail(model_error(tn, e)),
         };
         let (planned, requires_replace) =
-            plan::finish(&schema.block, prior, config, &first, hooked);
+            plan::finish(&schema.block, prior, config, &first, hooked, &defaults);
         Planned {
             planned,
             requires_replace,

@@ -155,3 +155,34 @@ def test_an_empty_api_key_is_refused_before_it_reaches_the_api(tf, sandbox):
         assert [d["summary"] for d in errors] == ["Empty string not allowed"], errors
         assert configured_attribute(errors[0]) == "api_key"
         assert not [c for c in sandbox.calls() if "/secrets" in c["path"]], "nothing reached the API"
+
+
+def test_a_default_from_the_provider_is_planned_as_a_known_value(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", config("""
+variable "new_secret" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+resource "vonage_api_secret" "s" {
+  secret_wo         = var.new_secret
+  secret_wo_version = 1
+}
+
+output "api_key" {
+  value = vonage_api_secret.s.api_key
+}
+"""))
+    env = {"TF_VAR_new_secret": h.strong_secret()}
+    tf.run("plan", "-out", "create.tfplan", env=env).ok()
+    plan = tf.json("show", "-json", "create.tfplan")
+    change = next(c["change"] for c in plan["resource_changes"] if c["address"] == "vonage_api_secret.s")
+    assert change["after"]["api_key"] == sandbox.api_key, change
+    assert not change["after_unknown"].get("api_key"), change
+    assert plan["planned_values"]["outputs"]["api_key"]["value"] == sandbox.api_key
+    apply = tf.run("apply", "create.tfplan", env=env)
+    assert apply.rc == 0, apply.explain()
+    assert_no_provider_bug(apply)
+    assert tf.run("plan", "-detailed-exitcode", env=env).rc == 0

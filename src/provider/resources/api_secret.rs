@@ -210,19 +210,19 @@ impl Resource<ProviderData> for ApiSecret {
         diags
     }
 
+    fn run_time_defaults(&self, ctx: &Ctx<'_, ProviderData>) -> Vec<(&'static str, Value)> {
+        match ctx.data {
+            Some(data) => vec![("api_key", Value::string(data.api_key.clone()))],
+            None => Vec::new(),
+        }
+    }
+
     async fn modify_plan(
         &self,
         ctx: &Ctx<'_, ProviderData>,
         req: PlanRequest<'_, Model>,
     ) -> Result<Model, Diagnostics> {
-        let mut planned = req.planned;
-        if planned.api_key.is_none()
-            && req.config.api_key.is_none()
-            && !(req.unknown)("api_key")
-            && let Some(data) = ctx.data
-        {
-            planned.api_key = Some(data.api_key.clone());
-        }
+        let planned = req.planned;
         // On create (and replacement) a value is needed: Vonage makes no secret without one.
         // A value not known yet (from an apply-time value or an ephemeral resource) will be
         // there at apply, where `create` checks again.
