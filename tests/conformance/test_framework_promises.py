@@ -186,3 +186,30 @@ output "api_key" {
     assert apply.rc == 0, apply.explain()
     assert_no_provider_bug(apply)
     assert tf.run("plan", "-detailed-exitcode", env=env).rc == 0
+
+
+def subaccount_config(name: str) -> str:
+    return config(f'resource "vonage_subaccount" "s" {{\n  name = "{name}"\n}}\n')
+
+
+def subaccount_state(tf: h.Terraform) -> dict:
+    resources = tf.json("show", "-json")["values"]["root_module"]["resources"]
+    return next(r["values"] for r in resources if r["address"] == "vonage_subaccount.s")
+
+
+def test_created_at_agrees_between_create_read_and_update(tf, sandbox):
+    """Vonage answers a create with milliseconds and later reads with .000Z: no drift, no inconsistent result."""
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", subaccount_config("stamped"))
+    tf.run("apply", "-auto-approve").ok()
+    created_at = subaccount_state(tf)["created_at"]
+    assert created_at.endswith("Z") and "." not in created_at, created_at
+    refresh = tf.run("plan", "-refresh-only", "-detailed-exitcode")
+    assert refresh.rc == 0, refresh.explain()
+    assert not refresh.says("changed outside of Terraform"), refresh.explain()
+    tf.write("main.tf", subaccount_config("stamped-renamed"))
+    update = tf.run("apply", "-auto-approve", "-refresh=false")
+    assert update.rc == 0, update.explain()
+    assert_no_provider_bug(update)
+    assert subaccount_state(tf)["created_at"] == created_at
+    assert tf.run("plan", "-detailed-exitcode").rc == 0
