@@ -213,3 +213,20 @@ def test_created_at_agrees_between_create_read_and_update(tf, sandbox):
     assert_no_provider_bug(update)
     assert subaccount_state(tf)["created_at"] == created_at
     assert tf.run("plan", "-detailed-exitcode").rc == 0
+
+
+def test_a_saved_plan_applied_after_drift_converges_on_the_plan(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", subaccount_config("before"))
+    tf.run("apply", "-auto-approve").ok()
+    key = subaccount_state(tf)["api_key"]
+    tf.write("main.tf", subaccount_config("after"))
+    tf.run("plan", "-out", "p1").ok()
+    drift = sandbox.api("PATCH", f"/accounts/{sandbox.api_key}/subaccounts/{key}", json={"suspended": True})
+    assert drift.status == 200 and drift.body["suspended"] is True, drift
+    apply = tf.run("apply", "p1")
+    assert apply.rc == 0, apply.explain()
+    assert_no_provider_bug(apply)
+    remote = sandbox.api("GET", f"/accounts/{sandbox.api_key}/subaccounts/{key}").body
+    assert remote["name"] == "after" and remote["suspended"] is False, remote
+    assert tf.run("plan", "-detailed-exitcode").rc == 0
