@@ -178,7 +178,16 @@ impl From<&Number> for serde_json::Number {
             Repr::Float(f) if !f.is_finite() => "0".to_string(),
             _ => n.to_string(),
         };
-        text.parse().unwrap_or_else(|_| serde_json::Number::from(0))
+        // A decimal JSON does not allow as written (`00.1`, `.5`, `5.`) goes in its
+        // canonical form, `1e-1`: the same number.
+        text.parse()
+            .or_else(|_| match n.canonical() {
+                Some(c) => {
+                    format!("{}{}e{}", if c.neg { "-" } else { "" }, c.digits, c.exp).parse()
+                }
+                None => text.parse(),
+            })
+            .unwrap_or_else(|_| serde_json::Number::from(0))
     }
 }
 
@@ -274,6 +283,11 @@ mod tests {
             Some(i64::MAX)
         );
         assert_eq!("1e19".parse::<Number>().unwrap().as_i64(), None);
+        for text in ["00.1", ".5", "5.", "-007"] {
+            let n: Number = text.parse().unwrap();
+            let j = serde_json::Number::from(&n);
+            assert_eq!(Number::from(&j), n, "{text} survives JSON as {j}");
+        }
         assert!("1e30".parse::<Number>().unwrap().is_whole());
         assert!(!"8.5".parse::<Number>().unwrap().is_whole());
         assert!(Number::from_f64(3.0).is_whole() && !Number::from_f64(0.5).is_whole());
