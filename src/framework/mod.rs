@@ -21,6 +21,8 @@ pub mod data_source;
 pub mod diagnostics;
 pub mod ephemeral;
 pub mod plan;
+#[cfg(test)]
+mod plan_properties;
 pub mod private;
 pub mod provider;
 pub mod resource;

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use super::cty::Value;
 use super::diagnostics::{AttrPath, Diagnostic, Diagnostics};
-use super::schema::{AttrType, Block, Nesting, Replace};
+use super::schema::{AttrType, Attribute, Block, Nesting, Replace};
 
 /// Set every write-only attribute (at any depth) to null.
 pub fn null_write_only(block: &Block, v: &mut Value) {
@@ -90,18 +90,8 @@ pub fn propose(
     let mut planned = proposed.clone();
     null_write_only(block, &mut planned);
     let run_time = applicable(block, prior, config, defaults);
-    if let Some(obj) = planned.as_object_mut() {
-        for a in &block.attributes {
-            if let Some(d) = &a.default
-                && config.attr(&a.name).is_null()
-            {
-                obj.insert(a.name.clone(), d.clone());
-            }
-        }
-        for (name, v) in &run_time {
-            obj.insert((*name).to_owned(), v.clone());
-        }
-    }
+    apply_defaults(block, config, &mut planned);
+    restore_defaults(&mut planned, &run_time);
     let mut prior_known = prior.clone();
     null_write_only(block, &mut prior_known);
     let changing = prior.is_null() || planned != prior_known;
@@ -122,6 +112,7 @@ fn restore_defaults(planned: &mut Value, defaults: &[&RunTimeDefault]) {
 
 /// Set computed attributes that the configuration leaves null to unknown. With `replacing`,
 /// even `stable` ones: the replacement object will have new values.
+/// Nested blocks and nested attributes included, at any depth.
 fn mark_computed_unknown(
     block: &Block,
     prior: &Value,
@@ -133,30 +124,118 @@ fn mark_computed_unknown(
         return;
     };
     for a in &block.attributes {
-        if !a.computed || !config.attr(&a.name).is_null() || a.default.is_some() {
-            continue;
+        let c = config.attr(&a.name);
+        if a.computed && c.is_null() {
+            if a.default.is_some() {
+                continue;
+            }
+            let keep_prior = a.stable && !replacing && !prior.attr(&a.name).is_null();
+            let v = if keep_prior {
+                prior.attr(&a.name).clone()
+            } else {
+                Value::Unknown
+            };
+            obj.insert(a.name.clone(), v);
+        } else if let (AttrType::Nested(nesting, attrs), Some(child)) =
+            (&a.ty, obj.get_mut(&a.name))
+        {
+            let inner = attributes_block(attrs);
+            for_each_correlated(*nesting, child, prior.attr(&a.name), c, &mut |p, pr, cf| {
+                mark_computed_unknown(&inner, pr, cf, p, replacing)
+            });
         }
-        let keep_prior = a.stable && !replacing && !prior.attr(&a.name).is_null();
-        let v = if keep_prior {
-            prior.attr(&a.name).clone()
-        } else {
-            Value::Unknown
-        };
-        obj.insert(a.name.clone(), v);
     }
     for nb in &block.blocks {
-        if matches!(nb.nesting, Nesting::Single | Nesting::Group)
-            && let Some(child) = obj.get_mut(&nb.name)
-            && !child.is_null()
-        {
-            mark_computed_unknown(
-                &nb.block,
-                prior.attr(&nb.name),
-                config.attr(&nb.name),
-                child,
-                replacing,
-            );
+        if let Some(child) = obj.get_mut(&nb.name) {
+            let (pr, cf) = (prior.attr(&nb.name), config.attr(&nb.name));
+            for_each_correlated(nb.nesting, child, pr, cf, &mut |p, pr, cf| {
+                mark_computed_unknown(&nb.block, pr, cf, p, replacing)
+            });
         }
+    }
+}
+
+/// Schema defaults for attributes the configuration leaves null, at any depth.
+fn apply_defaults(block: &Block, config: &Value, planned: &mut Value) {
+    let Some(obj) = planned.as_object_mut() else {
+        return;
+    };
+    for a in &block.attributes {
+        let c = config.attr(&a.name);
+        if let Some(d) = &a.default
+            && c.is_null()
+        {
+            obj.insert(a.name.clone(), d.clone());
+        } else if let (AttrType::Nested(nesting, attrs), Some(child)) =
+            (&a.ty, obj.get_mut(&a.name))
+        {
+            let inner = attributes_block(attrs);
+            for_each_correlated(*nesting, child, &Value::Null, c, &mut |p, _, cf| {
+                apply_defaults(&inner, cf, p)
+            });
+        }
+    }
+    for nb in &block.blocks {
+        if let Some(child) = obj.get_mut(&nb.name) {
+            let cf = config.attr(&nb.name);
+            for_each_correlated(nb.nesting, child, &Value::Null, cf, &mut |p, _, cf| {
+                apply_defaults(&nb.block, cf, p)
+            });
+        }
+    }
+}
+
+/// The attributes of a nested attribute, as a block.
+fn attributes_block(attrs: &[Attribute]) -> Block {
+    Block {
+        attributes: attrs.to_vec(),
+        ..Block::default()
+    }
+}
+
+/// Call `f` with each object of a nested value and its prior and configured counterparts:
+/// list elements by index, map elements by key. Set elements cannot be matched to prior
+/// ones (they have no position), so their prior counterpart is null.
+fn for_each_correlated(
+    nesting: Nesting,
+    planned: &mut Value,
+    prior: &Value,
+    config: &Value,
+    f: &mut dyn FnMut(&mut Value, &Value, &Value),
+) {
+    static NULL: Value = Value::Null;
+    let elems = |v: &Value| match v {
+        Value::List(xs) | Value::Set(xs) => xs.clone(),
+        _ => Vec::new(),
+    };
+    match (nesting, planned) {
+        (Nesting::Single | Nesting::Group, p @ Value::Object(_)) => f(p, prior, config),
+        (Nesting::List, Value::List(xs)) => {
+            let (prs, cfs) = (elems(prior), elems(config));
+            for (i, x) in xs.iter_mut().enumerate() {
+                f(x, prs.get(i).unwrap_or(&NULL), cfs.get(i).unwrap_or(&NULL));
+            }
+        }
+        (Nesting::Set, Value::Set(xs)) => {
+            let cfs = elems(config);
+            for (i, x) in xs.iter_mut().enumerate() {
+                f(x, &NULL, cfs.get(i).unwrap_or(&NULL));
+            }
+        }
+        (Nesting::Map, Value::Map(m)) => {
+            for (k, x) in m.iter_mut() {
+                let pr = match prior {
+                    Value::Map(pm) => pm.get(k).unwrap_or(&NULL),
+                    _ => &NULL,
+                };
+                let cf = match config {
+                    Value::Map(cm) => cm.get(k).unwrap_or(&NULL),
+                    _ => &NULL,
+                };
+                f(x, pr, cf);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -176,7 +255,7 @@ pub fn finish(
     if prior.is_null() || planned.is_null() {
         return (planned, Vec::new());
     }
-    let replace: Vec<AttrPath> = block
+    let mut replace: Vec<AttrPath> = block
         .attributes
         .iter()
         .filter(|a| {
@@ -197,6 +276,11 @@ pub fn finish(
         mark_computed_unknown(block, prior, config, &mut planned, true);
         let fresh = applicable(block, &Value::Null, config, defaults);
         restore_defaults(&mut planned, &fresh);
+        // Terraform ignores a path whose final planned value equals the prior one; so do we.
+        replace.retain(|p| {
+            let name = p.to_string();
+            prior.attr(&name) != planned.attr(&name)
+        });
     }
     (planned, replace)
 }
