@@ -420,12 +420,37 @@ impl Resource<ProviderData> for ApiSecret {
         req: UpdateRequest<Model>,
     ) -> Result<Model, ApplyFailure<Model>> {
         // Only `secret_wo_version` being recorded for the first time, or `timeouts`, update in
-        // place; every other change replaces the secret. Nothing to send to Vonage.
+        // place; every other change replaces the secret. Nothing to send to Vonage, but the
+        // prior state may be stale (a saved plan applied later): the secret must still exist.
         ctx.private.remove(REPLACES);
-        Ok(Model {
-            secret_wo: None,
-            ..req.planned
-        })
+        let data = ctx.configured()?;
+        let client = data.client_for(&ctx.cancel);
+        let (api_key, id) = (
+            req.prior.api_key.clone().unwrap_or_default(),
+            req.prior.id.clone().unwrap_or_default(),
+        );
+        match client.get_secret(&api_key, &id).await {
+            Ok(_) => Ok(Model {
+                secret_wo: None,
+                ..req.planned
+            }),
+            Err(Error::NotFound { .. }) => Err(Diagnostic::error(
+                "API secret revoked outside Terraform",
+                format!(
+                    "\
+                    API secret {id} of account {api_key} no longer exists, so this plan, made \
+                    while it did, cannot be applied. Nothing was changed. Run `terraform plan` \
+                    again: it will plan a new secret."
+                ),
+            )
+            .into()),
+            Err(e) => Err(diagnostic(
+                data,
+                &format!("reading API secret {id} of account {api_key}"),
+                &e,
+            )
+            .into()),
+        }
     }
 
     async fn delete(&self, ctx: &Ctx<'_, ProviderData>, state: Model) -> Result<(), Diagnostics> {
