@@ -348,3 +348,44 @@ def test_destroy(case, tf, sandbox, created):
     run(tf, "destroy", "-auto-approve")
     assert state_of(tf, case.address) == {}
     assert case.destroyed(sandbox, state), f"{case.type} not destroyed remotely"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Data sources: read during plan when their configuration is known, during apply when it is not.
+
+DATA_SOURCES = {
+    "vonage_balance": {"api_key": f'"{h.SANDBOX_API_KEY}"'},
+    "vonage_api_secrets": {"api_key": f'"{h.SANDBOX_API_KEY}"'},
+    "vonage_subaccounts": {},
+}
+
+
+@pytest.mark.parametrize("name", sorted(DATA_SOURCES))
+def test_data_source_read_at_plan_and_with_values_known_only_after_apply(name, tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    args = DATA_SOURCES[name]
+    known = "\n".join(f"  {k} = {v}" for k, v in args.items())
+    later = "\n".join(f"  {k} = terraform_data.later_{k}.output" for k in args)
+    data = "".join(f'resource "terraform_data" "later_{k}" {{\n  input = {v}\n}}\n' for k, v in args.items())
+    tf.write("main.tf", h.PROVIDER_BLOCK + f"""
+provider "vonage" {{}}
+
+{data}
+data "{name}" "known" {{
+{known}
+}}
+
+data "{name}" "later" {{
+{later}
+}}
+
+output "same" {{
+  value = jsonencode(data.{name}.known) == jsonencode(data.{name}.later)
+}}
+""")
+    plan = run(tf, "plan")
+    if args:
+        assert plan.says(f"data.{name}.later will be read during apply"), plan.explain()
+    run(tf, "apply", "-auto-approve")
+    assert tf.json("output", "-json")["same"]["value"] is True
+    empty_plan(tf)
