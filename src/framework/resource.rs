@@ -343,7 +343,6 @@ pub(crate) fn validate_config<M: DeserializeOwned>(
     diags
 }
 
-/// Run `fut` until it finishes, `limit` passes, or Terraform asks the provider to stop.
 /// Runs a create to its end. A create is never abandoned half-way, because a request Vonage may
 /// have acted on must be answered or recorded: when Terraform asks the provider to stop, or the
 /// `timeouts` block's limit passes, the create's own cancellation signal fires, so it starts no
@@ -408,6 +407,7 @@ where
     }
 }
 
+/// Run `fut` until it finishes, `limit` passes, or Terraform asks the provider to stop.
 pub(crate) async fn with_limits<T>(
     ctx_cancel: &CancellationToken,
     limit: Option<Duration>,
