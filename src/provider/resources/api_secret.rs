@@ -394,10 +394,13 @@ impl Resource<ProviderData> for ApiSecret {
             };
         };
         match client.get_secret(&api_key, &id).await {
-            Ok(s) => Ok(Some(Model {
-                created_at: Some(s.created_at),
-                ..state
-            })),
+            Ok(s) => {
+                data.recovery.note_refreshed_secret(&api_key, &id);
+                Ok(Some(Model {
+                    created_at: Some(s.created_at),
+                    ..state
+                }))
+            }
             // Revoked outside Terraform: leave state, so the next plan recreates it.
             Err(Error::NotFound { .. }) => Ok(None),
             Err(e) if is_suspension(&e) => Err(suspended_read_warning(
@@ -534,8 +537,9 @@ impl Resource<ProviderData> for ApiSecret {
 const REPLACES: &str = "replaces";
 
 /// The plan-time check that a new secret fits in `account`'s two slots, counting what this run
-/// revokes first and what it plans to create. An account the provider's credentials cannot
-/// manage is named on `api_key`.
+/// revokes first and what it plans to create: a warning when it may not (see below), so that
+/// the plan names the secrets in the way. An account the provider's credentials cannot manage
+/// is an error on `api_key`.
 async fn plan_free_slot(
     ctx: &Ctx<'_, ProviderData>,
     data: &ProviderData,
@@ -578,27 +582,48 @@ async fn plan_free_slot(
         // with `create_before_destroy`; Terraform drops warnings from a replacement's create
         // plan, so `create` explains that case when it happens.
         Ok(()) => Ok(()),
+        // A secret that Terraform manages and this run refreshed may be on its way out: a
+        // tainted object's replacement is planned as a plain create, and Terraform tells the
+        // provider nothing of the object it replaces. `create` checks again before its POST.
+        Err(staying)
+            if staying
+                .iter()
+                .any(|id| data.recovery.was_refreshed(account, id)) =>
+        {
+            Ok(())
+        }
+        // A warning, not an error: Terraform also plans the replacement of a tainted or deposed
+        // secret as a plain create, telling the provider nothing of the object it replaces, so
+        // an error here would block `terraform taint` and even `terraform destroy` (whose
+        // refresh plans the same create). `create` refuses before its POST if no slot is free.
         Err(staying) => {
             let shown: Vec<String> = existing
                 .iter()
                 .filter(|s| staying.contains(&s.id))
                 .map(|s| format!("{} (created {})", s.id, s.created_at))
                 .collect();
-            Err(Diagnostic::error(
-                "No free API secret slot",
-                format!(
-                    "\
-                    Account {account} keeps {} API secrets through this run ({}), and Vonage \
-                    allows {MAX_SECRETS}, so the new secret cannot be created. Nothing was \
-                    changed. Revoke a secret the account no longer uses (in the Vonage dashboard, \
-                    or import it into a `vonage_api_secret` and destroy that), or for a rotation \
-                    use `terraform apply -replace=ADDRESS`, which revokes the old secret first.",
-                    staying.len(),
-                    shown.join(", ")
-                ),
-            )
-            .at(AttrPath::attr("api_key"))
-            .into())
+            ctx.warnings.warn(
+                Diagnostic::warning(
+                    "No free API secret slot",
+                    format!(
+                        "\
+                        Account {account} keeps {} API secrets through this run ({}), and \
+                        Vonage allows {MAX_SECRETS}, so the new secret will not fit unless one \
+                        of them is revoked first (as when this create replaces a tainted \
+                        secret). Otherwise the apply stops before creating it, changing nothing. \
+                        Revoke a secret the account no longer uses (in the Vonage dashboard, or \
+                        import it into a `vonage_api_secret` and destroy that), or for a \
+                        rotation use `terraform apply -replace=ADDRESS`, which revokes the old \
+                        secret first. A rotation with `lifecycle {{ create_before_destroy = true \
+                        }}` needs a free slot for the overlap: remove `create_before_destroy` so \
+                        the old secret is revoked first.",
+                        staying.len(),
+                        shown.join(", ")
+                    ),
+                )
+                .at(AttrPath::attr("api_key")),
+            );
+            Ok(())
         }
     }
 }
