@@ -13,8 +13,10 @@ lint:
 test:
 	bash scripts/test.sh
 
+EXAMPLE ?= quickstart
+
 demo:
-	bash scripts/demo.sh
+	bash scripts/demo.sh $(EXAMPLE)
 
 docs: setup build
 	.venv/bin/python scripts/gen_docs.py

@@ -24,7 +24,7 @@ import tfharness as h  # noqa: E402
 
 def main() -> int:
     n = int(os.environ.get("BENCH_FAULT_N", "50"))
-    ratio = float(os.environ.get("BENCH_FAULT_RATIO", "0.03"))
+    ratio = float(os.environ.get("BENCH_FAULT_RATIO", "0.01"))
     binary = h.terraform_binaries()[0]
     if not binary.version:
         print("bench_faults: the pinned Terraform is missing: run scripts/setup.sh", file=sys.stderr)

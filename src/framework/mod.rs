@@ -5,8 +5,9 @@
 //! - [`config_checks`]: the schema's own rules for configured values (read-only, int64,
 //!   non-empty);
 //! - [`plan`]: Terraform's planning rules, applied once for every resource;
-//! - [`resource`], [`data_source`], [`ephemeral`], [`provider`]: the traits authors implement, on
-//!   typed models;
+//! - [`resource`], [`data_source`], [`ephemeral`], [`action`], [`list_resource`], [`provider`]:
+//!   the traits authors implement, on typed models;
+//! - [`config_generation`]: configuration from state, for `-generate-config-out`;
 //! - [`upgrade`]: reading state that earlier schema versions wrote;
 //! - [`timeouts`]: the `timeouts` block and Go-style durations;
 //! - [`diagnostics`]: errors and warnings with attribute paths;
@@ -15,11 +16,14 @@
 //! Must not: know about protobuf (that is `tfplugin`) or about Vonage (that is `provider` and
 //! `vonage`).
 
+pub mod action;
 pub mod config_checks;
+pub mod config_generation;
 pub mod cty;
 pub mod data_source;
 pub mod diagnostics;
 pub mod ephemeral;
+pub mod list_resource;
 pub mod plan;
 #[cfg(test)]
 mod plan_properties;

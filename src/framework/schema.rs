@@ -3,8 +3,9 @@
 //! Owns the schema model and its builder. The flags here drive the plan engine
 //! (`framework::plan`): `computed` attributes turn unknown when Terraform must wait for them,
 //! `write_only` ones never reach plan or state, `requires_replace` ones force a new object,
-//! `stable` ones keep their prior value on update. Value rules (`int64` whole numbers and
-//! their range, `non_empty` strings) and read-only attributes are checked by the engine
+//! `stable` ones keep their prior value on update, and `moved_by` ones keep it unless one of the
+//! attributes that can move them changes. Value rules (`int64` whole numbers and their range,
+//! `non_empty` strings) and read-only attributes are checked by the engine
 //! (`framework::config_checks`). Descriptions are markdown and feed both Terraform
 //! (`GetProviderSchema`) and our generated docs.
 //!
@@ -54,6 +55,10 @@ pub struct Attribute {
     pub replace: Replace,
     /// Computed, and never changes once set: updates plan the prior value, not unknown.
     pub stable: bool,
+    /// Computed, and moved only by changes to these attributes (by name, same block): an
+    /// in-place update that changes none of them plans the prior value (null included), not
+    /// unknown. `None`: any change may move it.
+    pub moved_by: Option<Vec<String>>,
     /// Planned when the configuration leaves this (optional + computed) attribute null.
     pub default: Option<Value>,
     /// For a write-only attribute: the attribute Terraform before 1.11 should use instead.
@@ -86,6 +91,7 @@ impl Attribute {
             deprecated: String::new(),
             replace: Replace::Never,
             stable: false,
+            moved_by: None,
             default: None,
             write_only_fallback: String::new(),
             integer: None,
@@ -176,6 +182,13 @@ impl Attribute {
     /// Refuse `""` at validate time, for attributes where an empty string means nothing.
     pub fn non_empty(mut self) -> Self {
         self.non_empty = true;
+        self
+    }
+    /// Only a change to one of `attributes` can move this computed value; every other update
+    /// plans its prior value. `&[]`: no change the resource makes moves it (it may still drift,
+    /// which a refresh shows).
+    pub fn moved_by(mut self, attributes: &[&str]) -> Self {
+        self.moved_by = Some(attributes.iter().map(|a| (*a).to_owned()).collect());
         self
     }
     pub fn default(mut self, v: Value) -> Self {

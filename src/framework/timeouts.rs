@@ -158,6 +158,15 @@ pub fn parse_go_duration(text: &str) -> Result<i64, DurationError> {
     Ok(total as i64)
 }
 
+/// A non-negative duration written as Go writes them (`720h`, `1h30m`, `90s`), for arguments
+/// such as a rotation interval; `None` for anything else.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    match parse_go_duration(text) {
+        Ok(n) if n >= 0 => Some(Duration::from_nanos(n as u64)),
+        _ => None,
+    }
+}
+
 /// A timeout's value: `None` for no limit (zero), an error for text that is not a positive
 /// duration.
 pub fn parse_timeout(text: &str) -> Result<Option<Duration>, String> {

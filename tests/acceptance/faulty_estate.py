@@ -64,18 +64,22 @@ class Outcome:
         return seen
 
 
-def install_faults(sandbox: h.Sandbox, kinds: list[str], ratio: float) -> None:
+def install_faults(sandbox: h.Sandbox, kinds: list[str], ratio: float, count: int | None) -> None:
+    """Each kind hits `ratio` of the requests, at most `count` times (None: until cleared)."""
     for kind in kinds:
         spec = dict(FAULT_KINDS[kind], ratio=ratio)
+        if count is not None:
+            spec["count"] = count
         resp = sandbox._request("POST", "/_sandbox/faults", spec)
         assert resp.status in (200, 201), (kind, resp)
 
 
-def apply_under_faults(tf: h.Terraform, sandbox: h.Sandbox, n: int, kinds: list[str], ratio: float) -> Outcome:
+def apply_under_faults(tf: h.Terraform, sandbox: h.Sandbox, n: int, kinds: list[str], ratio: float,
+                       count: int | None = None) -> Outcome:
     tf.env.update(sandbox.provider_env)
     tf.write("main.tf", estate_config(n))
     sandbox.clear_calls()
-    install_faults(sandbox, kinds, ratio)
+    install_faults(sandbox, kinds, ratio, count)
     started = time.monotonic()
     result = tf.run("apply", "-auto-approve")
     seconds = time.monotonic() - started

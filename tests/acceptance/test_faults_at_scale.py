@@ -4,6 +4,11 @@ plan. `scripts/bench_faults.py` runs the same at 50 subaccounts.
 
 Runs on the pinned Terraform only: the provider's behaviour under faults does not depend on Terraform's version,
 and each case applies a whole estate.
+
+The provider retries a failed request 4 times by default (5 attempts). One kind alone is capped at 4 hits, so no
+request can exhaust the retries however the draws fall: the case is deterministic in outcome. The mixed case draws
+every kind at once, 1.5% each (about 10% of requests fail, one way or another), which leaves a request's five
+attempts all failing at about 1 in 100,000.
 """
 
 from __future__ import annotations
@@ -36,14 +41,14 @@ def pinned_tf(tmp_path, provider_dir):
 
 @pytest.mark.parametrize("kind", list(fe.FAULT_KINDS))
 def test_one_kind_of_fault(kind, pinned_tf, seeded_sandbox):
-    outcome = fe.apply_under_faults(pinned_tf, seeded_sandbox, N, [kind], ratio=0.15)
+    outcome = fe.apply_under_faults(pinned_tf, seeded_sandbox, N, [kind], ratio=0.3, count=4)
     assert outcome.apply.rc == 0, outcome.apply.explain()
     assert outcome.faults_injected(), f"no {kind} fault was injected: the case proved nothing"
     fe.check_converged(pinned_tf, seeded_sandbox, N)
 
 
 def test_every_kind_mixed(pinned_tf, seeded_sandbox):
-    outcome = fe.apply_under_faults(pinned_tf, seeded_sandbox, N, list(fe.FAULT_KINDS), ratio=0.03)
+    outcome = fe.apply_under_faults(pinned_tf, seeded_sandbox, N, list(fe.FAULT_KINDS), ratio=0.015)
     assert outcome.apply.rc == 0, outcome.apply.explain()
-    assert len(outcome.faults_injected()) >= 3, outcome.faults_injected()
+    assert len(outcome.faults_injected()) >= 2, outcome.faults_injected()
     fe.check_converged(pinned_tf, seeded_sandbox, N)
