@@ -136,8 +136,9 @@ pub fn schema() -> Schema {
                     environment variable, pointing at a bundle, works too.",
         ))
         .attribute(
-            Attribute::number("max_retries")
+            Attribute::int64("max_retries")
                 .optional()
+                .between(MAX_RETRIES.min as i64, MAX_RETRIES.max as i64)
                 .description(&format!(
                     "\
             How many times a request is retried after a rate limit (429), a server error, a \
@@ -222,8 +223,8 @@ pub fn validate(config: &Value) -> Diagnostics {
             .at(AttrPath::attr("ca_cert_pem")),
         );
     }
+    // `max_retries` is an int64 attribute: the framework checks it is whole and in range.
     let ranges = [
-        (&MAX_RETRIES, &c.max_retries),
         (&REQUEST_TIMEOUT_SECONDS, &c.request_timeout_seconds),
         (&RATE_LIMIT_PER_SECOND, &c.rate_limit_per_second),
     ];
@@ -244,15 +245,6 @@ pub fn validate(config: &Value) -> Diagnostics {
                 );
             }
         }
-    }
-    if c.max_retries.as_ref().is_some_and(|n| n.as_i64().is_none()) {
-        diags.push(
-            Diagnostic::error(
-                "Not a whole number",
-                "`max_retries` counts retries, so it must be a whole number.",
-            )
-            .at(AttrPath::attr("max_retries")),
-        );
     }
     diags
 }
@@ -494,12 +486,14 @@ mod tests {
         ])
         .conform(&schema().value_type())
         .unwrap();
-        let diags = validate(&cfg);
-        let paths: Vec<String> = diags
+        let diags =
+            crate::framework::provider::validate_config(&crate::provider::VonageProvider, &cfg);
+        let mut paths: Vec<String> = diags
             .iter()
             .filter_map(|d| d.path.as_ref())
             .map(|p| p.to_string())
             .collect();
+        paths.sort();
         assert_eq!(paths, ["api_url", "max_retries"]);
     }
 }
