@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test.sh: the whole test suite (`make test`): setup, build, the lint gate, cargo tests, a fuzz smoke pass,
-# pytest, node client tests, docs-check.
+# pytest (acceptance and conformance), node client tests, docs-check.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,7 +30,7 @@ step "cargo test" cargo test "${locked[@]}"
 step "fuzz smoke (scripts/fuzz.sh, 10 s per target)" bash scripts/fuzz.sh 10
 
 py_dirs=()
-for d in tests/acceptance tests/clients/python; do [[ -d "$d" ]] && py_dirs+=("$d"); done
+for d in tests/acceptance tests/conformance tests/clients/python; do [[ -d "$d" ]] && py_dirs+=("$d"); done
 if [[ ${#py_dirs[@]} -gt 0 ]]; then
   step "pytest ${py_dirs[*]}" .venv/bin/python -m pytest -q "${py_dirs[@]}"
 fi

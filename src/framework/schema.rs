@@ -4,13 +4,14 @@
 //! (`framework::plan`): `computed` attributes turn unknown when Terraform must wait for them,
 //! `write_only` ones never reach plan or state, `requires_replace` ones force a new object,
 //! `stable` ones keep their prior value on update, and `moved_by` ones keep it unless one of the
-//! attributes that can move them changes. Descriptions are markdown and feed both
-//! Terraform (`GetProviderSchema`) and our generated docs.
+//! attributes that can move them changes. Value rules (`int64` whole numbers and their range,
+//! `non_empty` strings) and read-only attributes are checked by the engine
+//! (`framework::config_checks`). Descriptions are markdown and feed both Terraform
+//! (`GetProviderSchema`) and our generated docs.
 //!
 //! Must not: know about protobuf (`tfplugin::convert` maps it) or about any one resource.
 
 use super::cty::{Type, Value};
-use super::diagnostics::{AttrPath, Diagnostic, Diagnostics};
 
 /// How a nested block or nested attribute repeats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,11 +63,18 @@ pub struct Attribute {
     pub default: Option<Value>,
     /// For a write-only attribute: the attribute Terraform before 1.11 should use instead.
     pub write_only_fallback: String,
-    /// A number attribute that holds a count, a length or a version: a fraction or an
-    /// infinity in the configuration is refused at its path (see [`config_problems`]).
-    pub whole_number: bool,
-    /// A string attribute for which `""` is never meant (an account key): refused at its path.
+    /// For a number attribute made with [`Attribute::int64`]: values must be whole numbers
+    /// in this range (inclusive).
+    pub integer: Option<IntRange>,
+    /// Refuse an empty string: for attributes where `""` means nothing.
     pub non_empty: bool,
+}
+
+/// The whole numbers an `int64` attribute accepts, both ends included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IntRange {
+    pub min: i64,
+    pub max: i64,
 }
 
 impl Attribute {
@@ -86,7 +94,7 @@ impl Attribute {
             moved_by: None,
             default: None,
             write_only_fallback: String::new(),
-            whole_number: false,
+            integer: None,
             non_empty: false,
         }
     }
@@ -95,6 +103,17 @@ impl Attribute {
     }
     pub fn number(name: &str) -> Attribute {
         Attribute::new(name, AttrType::Primitive(Type::Number))
+    }
+    /// A number that must be a whole number fitting in 64 bits (narrow it with
+    /// [`between`](Attribute::between)). On the wire it is a number, as in
+    /// terraform-plugin-framework's `Int64Attribute`; models read it as `i64`.
+    pub fn int64(name: &str) -> Attribute {
+        let mut a = Attribute::new(name, AttrType::Primitive(Type::Number));
+        a.integer = Some(IntRange {
+            min: i64::MIN,
+            max: i64::MAX,
+        });
+        a
     }
     pub fn bool(name: &str) -> Attribute {
         Attribute::new(name, AttrType::Primitive(Type::Bool))
@@ -154,6 +173,17 @@ impl Attribute {
         self.stable = true;
         self
     }
+    /// For an `int64` attribute: accept only `min..=max`, checked at plan time.
+    pub fn between(mut self, min: i64, max: i64) -> Self {
+        assert!(self.integer.is_some(), "between() is for Attribute::int64");
+        self.integer = Some(IntRange { min, max });
+        self
+    }
+    /// Refuse `""` at validate time, for attributes where an empty string means nothing.
+    pub fn non_empty(mut self) -> Self {
+        self.non_empty = true;
+        self
+    }
     /// Only a change to one of `attributes` can move this computed value; every other update
     /// plans its prior value. `&[]`: no change the resource makes moves it (it may still drift,
     /// which a refresh shows).
@@ -163,16 +193,6 @@ impl Attribute {
     }
     pub fn default(mut self, v: Value) -> Self {
         self.default = Some(v);
-        self
-    }
-    /// Only whole numbers fit (a count, a length, a version); Terraform has one number type.
-    pub fn whole_number(mut self) -> Self {
-        self.whole_number = true;
-        self
-    }
-    /// `""` is a mistake here (an unset variable), never a value: leave the attribute out instead.
-    pub fn non_empty(mut self) -> Self {
-        self.non_empty = true;
         self
     }
 
@@ -280,83 +300,12 @@ impl Schema {
 }
 
 /// The `timeouts` block resources accept, as Terraform users expect: durations like "2m".
-/// What a configuration can get wrong against the schema alone, whatever the type: a value
-/// for a read-only (computed, neither required nor optional) attribute, a fraction or an
-/// infinity for a `whole_number` one, and `""` for a `non_empty` one. Each at its path, without echoing the value. Run before
-/// the configuration is read into a model, so a user's mistake never reads as a provider bug.
-pub fn config_problems(block: &Block, config: &Value) -> Diagnostics {
-    let mut diags = Diagnostics::new();
-    block_problems(block, config, AttrPath::root(), &mut diags);
-    diags
-}
-
-fn block_problems(block: &Block, config: &Value, at: AttrPath, diags: &mut Diagnostics) {
-    for a in &block.attributes {
-        let v = config.attr(&a.name);
-        let path = at.clone().then_attr(&a.name);
-        if a.computed && !a.optional && !a.required && !v.is_null() {
-            diags.push(
-                Diagnostic::error(
-                    "Invalid Configuration for Read-Only Attribute",
-                    format!(
-                        "`{}` is set by the provider, not by the configuration. Remove the line \
-                        that sets it; read it as an attribute of the object instead.",
-                        a.name
-                    ),
-                )
-                .at(path),
-            );
-        } else if a.whole_number
-            && let Value::Number(n) = v
-            && n.as_i64().is_none()
-        {
-            diags.push(
-                Diagnostic::error(
-                    "Not a whole number",
-                    format!(
-                        "`{}` must be a whole number, without a fraction and not infinite.",
-                        a.name
-                    ),
-                )
-                .at(path),
-            );
-        } else if a.non_empty && v.as_str() == Some("") {
-            diags.push(
-                Diagnostic::error(
-                    "Empty value",
-                    format!(
-                        "`{}` is empty. Set it, or leave it out to use its default (an empty \
-                        string often comes from a variable that was never set).",
-                        a.name
-                    ),
-                )
-                .at(path),
-            );
-        }
-    }
-    for b in &block.blocks {
-        let path = at.clone().then_attr(&b.name);
-        match config.attr(&b.name) {
-            Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    block_problems(&b.block, item, path.clone().then_index(i as i64), diags);
-                }
-            }
-            Value::Map(items) => {
-                for (k, item) in items {
-                    block_problems(&b.block, item, path.clone().then_key(k), diags);
-                }
-            }
-            v @ Value::Object(_) => block_problems(&b.block, v, path, diags),
-            _ => {}
-        }
-    }
-}
-
 pub fn timeouts_block() -> NestedBlock {
     let field = |name: &str, what: &str| {
         Attribute::string(name).optional().description(&format!(
-            "How long to wait for {what}, as a duration such as `30s` or `2m`."
+            "\
+            How long to wait for {what}, as a duration such as `30s`, `2m` or `1h30m` (units \
+            `ns`, `us`, `ms`, `s`, `m`, `h`). `0` means no limit."
         ))
     };
     NestedBlock::new(
@@ -437,66 +386,5 @@ mod tests {
             t.to_json().to_string(),
             r#"["object",{"id":"string","items":["list",["object",{"ok":"bool"}]],"timeouts":["object",{"create":"string","delete":"string","read":"string","update":"string"}]}]"#
         );
-    }
-
-    #[test]
-    fn config_problems_name_each_mistake_at_its_path_and_pass_what_is_allowed() {
-        use crate::framework::cty::Number;
-        use crate::framework::plan::object;
-        let rules = NestedBlock::new(
-            "rule",
-            Nesting::List,
-            Block::new("").attribute(Attribute::string("id").computed()),
-        );
-        let b = Block::new("x")
-            .attribute(Attribute::string("id").computed())
-            .attribute(Attribute::string("note").optional().computed())
-            .attribute(Attribute::number("count").optional().whole_number())
-            .attribute(Attribute::number("ratio").optional())
-            .attribute(Attribute::string("api_key").optional().non_empty())
-            .block(rules);
-        let num = |f: f64| Value::Number(Number::from_f64(f));
-        let problems = |config: Value| -> Vec<(String, String)> {
-            config_problems(&b, &config)
-                .iter()
-                .map(|d| (d.summary.clone(), format!("{:?}", d.path)))
-                .collect()
-        };
-        let fine = object([
-            ("note", Value::string("")),
-            ("count", num(3.0)),
-            ("ratio", num(0.5)),
-            ("api_key", Value::string("abcd1234")),
-            ("rule", Value::List(vec![object([("id", Value::Null)])])),
-        ]);
-        assert_eq!(problems(fine), vec![]);
-        let unknown = object([("id", Value::Unknown), ("count", Value::Unknown)]);
-        let p = problems(unknown);
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert!(
-            p[0].0.contains("Read-Only") && p[0].1.contains("id"),
-            "{p:?}"
-        );
-        let bad = object([
-            ("count", num(2.5)),
-            ("api_key", Value::string("")),
-            (
-                "rule",
-                Value::List(vec![object([("id", Value::string("r1"))])]),
-            ),
-        ]);
-        let p = problems(bad);
-        let summaries: Vec<&str> = p.iter().map(|(s, _)| s.as_str()).collect();
-        assert_eq!(
-            summaries,
-            [
-                "Not a whole number",
-                "Empty value",
-                "Invalid Configuration for Read-Only Attribute"
-            ],
-            "{p:?}"
-        );
-        assert!(p[2].1.contains("rule") && p[2].1.contains('0'), "{p:?}");
-        assert_eq!(problems(object([("count", num(f64::INFINITY))])).len(), 1);
     }
 }

@@ -93,14 +93,20 @@ pub fn schema() -> Schema {
             and the primary user are managed only in the Vonage dashboard; Vonage has no public \
             API for them.",
         )
-        .attribute(Attribute::string("api_key").optional().description(
-            "\
+        .attribute(
+            Attribute::string("api_key")
+                .optional()
+                .non_empty()
+                .description(
+                    "\
             The API key of the account to manage (8 characters, shown in the Vonage dashboard). \
             Falls back to the `VONAGE_API_KEY` environment variable.",
-        ))
+                ),
+        )
         .attribute(
             Attribute::string("api_secret")
                 .optional()
+                .non_empty()
                 .sensitive()
                 .description(
                     "\
@@ -136,8 +142,9 @@ pub fn schema() -> Schema {
                     environment variable, pointing at a bundle, works too.",
         ))
         .attribute(
-            Attribute::number("max_retries")
+            Attribute::int64("max_retries")
                 .optional()
+                .between(MAX_RETRIES.min as i64, MAX_RETRIES.max as i64)
                 .description(&format!(
                     "\
             How many times a request is retried after a rate limit (429), a server error, a \
@@ -209,23 +216,6 @@ pub fn validate(config: &Value) -> Diagnostics {
             );
         }
     }
-    for (name, v, env) in [
-        ("api_key", &c.api_key, "VONAGE_API_KEY"),
-        ("api_secret", &c.api_secret, "VONAGE_API_SECRET"),
-    ] {
-        if v.as_deref() == Some("") {
-            diags.push(
-                Diagnostic::error(
-                    "Empty value",
-                    format!(
-                        "`{name}` is empty. Set it, or leave it out to use the {env} environment \
-                        variable (an empty string often comes from a variable that was never set)."
-                    ),
-                )
-                .at(AttrPath::attr(name)),
-            );
-        }
-    }
     if let Some(pem) = &c.ca_cert_pem
         && !pem.contains("-----BEGIN CERTIFICATE-----")
     {
@@ -239,8 +229,8 @@ pub fn validate(config: &Value) -> Diagnostics {
             .at(AttrPath::attr("ca_cert_pem")),
         );
     }
+    // `max_retries` is an int64 attribute: the framework checks it is whole and in range.
     let ranges = [
-        (&MAX_RETRIES, &c.max_retries),
         (&REQUEST_TIMEOUT_SECONDS, &c.request_timeout_seconds),
         (&RATE_LIMIT_PER_SECOND, &c.rate_limit_per_second),
     ];
@@ -261,15 +251,6 @@ pub fn validate(config: &Value) -> Diagnostics {
                 );
             }
         }
-    }
-    if c.max_retries.as_ref().is_some_and(|n| n.as_i64().is_none()) {
-        diags.push(
-            Diagnostic::error(
-                "Not a whole number",
-                "`max_retries` counts retries, so it must be a whole number.",
-            )
-            .at(AttrPath::attr("max_retries")),
-        );
     }
     diags
 }
@@ -481,6 +462,29 @@ mod tests {
     }
 
     #[test]
+    fn the_provider_example_shows_the_documented_defaults() {
+        // examples/provider/provider.tf (and so docs/index.md) lists the tuning arguments
+        // "the values shown are the defaults": each must be the one the schema documents.
+        let example = include_str!("../../examples/provider/provider.tf");
+        let (_, tuning) = example
+            .split_once("the values shown are the defaults")
+            .expect("the example's tuning section");
+        let mut seen = 0;
+        for line in tuning.lines().skip(1) {
+            let Some((name, value)) = line.split_once('=') else {
+                break;
+            };
+            let (name, value) = (name.trim(), value.trim());
+            assert_eq!(documented_default(name), value, "`{name}` in the example");
+            seen += 1;
+        }
+        assert_eq!(
+            seen, 3,
+            "max_retries, request_timeout_seconds, rate_limit_per_second"
+        );
+    }
+
+    #[test]
     fn validation_points_at_the_offending_attribute() {
         let cfg = object([
             ("api_url", Value::string("nope")),
@@ -488,12 +492,14 @@ mod tests {
         ])
         .conform(&schema().value_type())
         .unwrap();
-        let diags = validate(&cfg);
-        let paths: Vec<String> = diags
+        let diags =
+            crate::framework::provider::validate_config(&crate::provider::VonageProvider, &cfg);
+        let mut paths: Vec<String> = diags
             .iter()
             .filter_map(|d| d.path.as_ref())
             .map(|p| p.to_string())
             .collect();
+        paths.sort();
         assert_eq!(paths, ["api_url", "max_retries"]);
     }
 }

@@ -54,7 +54,7 @@ SETTINGS_OK = res("vonage_account_settings", '  http_forward_method = "POST_JSON
 LONG_NAME = "n" * 81
 TYPE_ERROR = "Incorrect attribute value type"
 READ_ONLY = "Invalid Configuration for Read-Only Attribute"
-EMPTY = "Empty value"
+EMPTY = "Empty string not allowed"
 WHOLE = "Not a whole number"
 OUT_OF_RANGE = "Value out of range"
 
@@ -155,8 +155,8 @@ CASES: dict[str, Case] = {
     "subaccounts/read-only total_balance": Case(data("vonage_subaccounts", "  total_balance = 1"), "total_balance",
                                                 READ_ONLY),
     # The ephemeral resource
-    "generated_secret/length too short": Case(eph("  length = 7"), "length", "Invalid secret length"),
-    "generated_secret/length too long": Case(eph("  length = 26"), "length", "Invalid secret length"),
+    "generated_secret/length too short": Case(eph("  length = 7"), "length", OUT_OF_RANGE),
+    "generated_secret/length too long": Case(eph("  length = 26"), "length", OUT_OF_RANGE),
     "generated_secret/length fractional": Case(eph("  length = 10.5"), "length", WHOLE),
     "generated_secret/length infinite": Case(eph("  length = 1/0"), "length", WHOLE),
     "generated_secret/length wrong type": Case(eph('  length = "twenty"'), "length", TYPE_ERROR),

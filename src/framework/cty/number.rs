@@ -49,6 +49,15 @@ impl Number {
         }
     }
 
+    /// True when the value is a whole number (of any size).
+    pub fn is_whole(&self) -> bool {
+        match &self.0 {
+            Repr::Int(_) | Repr::UInt(_) => true,
+            Repr::Float(f) => f.is_finite() && f.fract() == 0.0,
+            Repr::Decimal(s) => Canonical::parse(s).is_some_and(|c| c.exp >= 0),
+        }
+    }
+
     /// The value as an `i64`, when it is a whole number in range.
     pub fn as_i64(&self) -> Option<i64> {
         match &self.0 {
@@ -172,13 +181,32 @@ impl From<&Number> for serde_json::Number {
         let text = match &n.0 {
             Repr::Float(f) if f.is_nan() => "0".to_string(),
             Repr::Float(f) if f.is_infinite() => if *f > 0.0 { "1e999" } else { "-1e999" }.into(),
-            // Decimals in plain form: `+5`, `.5`, `5.` and `007` are not JSON, and `12e3`
-            // would not read as an integer.
+            // A decimal that is plain JSON already (`-0`, `1.10`) is kept as it is; others in
+            // plain form: `+5`, `.5`, `5.` and `007` are not JSON, and `12e3` would not read as
+            // an integer.
+            Repr::Decimal(s) if is_plain_json(s) => s.clone(),
             Repr::Decimal(s) => Canonical::parse(s).map_or_else(|| s.clone(), |c| c.json_text()),
             _ => n.to_string(),
         };
-        text.parse().unwrap_or_else(|_| serde_json::Number::from(0))
+        // A decimal JSON does not allow as written (`00.1`, `.5`, `5.`) goes in its
+        // canonical form, `1e-1`: the same number.
+        text.parse()
+            .or_else(|_| match n.canonical() {
+                Some(c) => {
+                    format!("{}{}e{}", if c.neg { "-" } else { "" }, c.digits, c.exp).parse()
+                }
+                None => text.parse(),
+            })
+            .unwrap_or_else(|_| serde_json::Number::from(0))
     }
+}
+
+/// JSON's number syntax without an exponent: `-`? (`0` | a digit 1-9 and digits) (`.` digits)?
+fn is_plain_json(s: &str) -> bool {
+    let s = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = s.split_once('.').unwrap_or((s, "1"));
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    digits(int) && (int == "0" || !int.starts_with('0')) && digits(frac)
 }
 
 /// A decimal reduced to sign, significant digits and a power of ten, for comparisons.
@@ -285,5 +313,19 @@ mod tests {
         );
         assert_eq!("12e3".parse::<Number>().unwrap().as_i64(), Some(12000));
         assert_eq!("1.5".parse::<Number>().unwrap().as_i64(), None);
+        assert_eq!("1e999999999999".parse::<Number>().unwrap().as_i64(), None);
+        assert_eq!(
+            "9223372036854775807".parse::<Number>().unwrap().as_i64(),
+            Some(i64::MAX)
+        );
+        assert_eq!("1e19".parse::<Number>().unwrap().as_i64(), None);
+        for text in ["00.1", ".5", "5.", "-007"] {
+            let n: Number = text.parse().unwrap();
+            let j = serde_json::Number::from(&n);
+            assert_eq!(Number::from(&j), n, "{text} survives JSON as {j}");
+        }
+        assert!("1e30".parse::<Number>().unwrap().is_whole());
+        assert!(!"8.5".parse::<Number>().unwrap().is_whole());
+        assert!(Number::from_f64(3.0).is_whole() && !Number::from_f64(0.5).is_whole());
     }
 }

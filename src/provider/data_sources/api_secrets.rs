@@ -47,9 +47,9 @@ impl DataSource<ProviderData> for ApiSecrets {
             )
             .attribute(
                 Attribute::string("api_key")
-                    .non_empty()
                     .optional()
                     .computed()
+                    .non_empty()
                     .description(
                         "\
                         The account to list. Defaults to the provider's `api_key`; a subaccount's \

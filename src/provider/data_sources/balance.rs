@@ -49,9 +49,9 @@ impl DataSource<ProviderData> for Balance {
             )
             .attribute(
                 Attribute::string("api_key")
-                    .non_empty()
                     .optional()
                     .computed()
+                    .non_empty()
                     .description(
                         "\
                         The account to read. Defaults to the provider's `api_key`; a subaccount's \

@@ -33,9 +33,10 @@ use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
 use crate::framework::plan::object;
 use crate::framework::resource::{
     ApplyFailure, CreateRequest, Ctx, PlanRequest, Resource, Timeouts, UpdateRequest,
-    ValidateRequest, parse_duration,
+    ValidateRequest,
 };
 use crate::framework::schema::{Attribute, Block, IdentitySchema, Schema, timeouts_block};
+use crate::framework::timeouts::parse_duration;
 use crate::vonage::{ApiSecret as RemoteSecret, Error, Secret};
 
 use crate::provider::ProviderData;
@@ -210,8 +211,7 @@ impl Resource<ProviderData> for ApiSecretRotation {
                     )),
             )
             .attribute(
-                Attribute::number("secret_wo_version")
-                    .whole_number()
+                Attribute::int64("secret_wo_version")
                     .optional()
                     .description(
                         "\
@@ -232,9 +232,11 @@ impl Resource<ProviderData> for ApiSecretRotation {
                     .description("The id of the newest secret, the one applications should use."),
             )
             .attribute(
+                // Only a rotation moves it, and `modify_plan` plans that; otherwise an update keeps
+                // it, null included.
                 Attribute::string("previous_id")
                     .computed()
-                    .stable()
+                    .moved_by(&[])
                     .description(
                         "\
                         The id of the secret before it, still valid until the next rotation \
