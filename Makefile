@@ -13,8 +13,10 @@ lint:
 test:
 	bash scripts/test.sh
 
+EXAMPLE ?= quickstart
+
 demo:
-	bash scripts/demo.sh
+	bash scripts/demo.sh $(EXAMPLE)
 
 docs: setup build
 	.venv/bin/python scripts/gen_docs.py
@@ -23,7 +25,7 @@ docs-check: setup build
 	.venv/bin/python scripts/gen_docs.py --check
 
 bench: setup
-	cargo build --release --bins && .venv/bin/python scripts/bench_provider.py && cargo bench --bench sandbox
+	cargo build --release --bins && .venv/bin/python scripts/bench_provider.py && PROVIDER_BIN_DIR=target/release VONAGE_SANDBOX_BIN=target/release/vonage-sandbox .venv/bin/python scripts/bench_faults.py && cargo bench --bench sandbox
 
 install:
 	bash scripts/install.sh

@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # demo.sh: `make demo`: apply examples/quickstart with the pinned Terraform against a local vonage-sandbox, then show the result.
+# `bash scripts/demo.sh subaccounts` (`make demo EXAMPLE=subaccounts`) applies examples/subaccounts instead, against a
+# primary with a 100 EUR credit line.
 # PROVIDER_BIN_DIR=<dir> uses prebuilt terraform-provider-vonage and vonage-sandbox from <dir> instead of building.
 set -euo pipefail
+
+EXAMPLE="${1:-quickstart}"
+case "$EXAMPLE" in
+  quickstart) SANDBOX_ARGS=() ;;
+  subaccounts) SANDBOX_ARGS=(--credit-limit 100) ;;
+  *) echo "demo: unknown example '$EXAMPLE' (quickstart or subaccounts)" >&2; exit 2 ;;
+esac
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN_DIR="${PROVIDER_BIN_DIR:-$ROOT/target/debug}"
 SANDBOX_BIN="${VONAGE_SANDBOX_BIN:-$BIN_DIR/vonage-sandbox}"
-TERRAFORM="$ROOT/.venv/bin/terraform" # the quickstart needs write-only attributes (Terraform 1.11+): always use the pinned 1.15.5
+TERRAFORM="$ROOT/.venv/bin/terraform" # the examples need write-only attributes (1.11+) and actions (1.14+): always use the pinned 1.15.5
 PY="$ROOT/.venv/bin/python"
 
 say() { printf '\n== %s\n' "$*"; }
@@ -44,8 +53,9 @@ API_KEY="abcd1234"
 API_SECRET="$(new_secret)"
 
 say "starting vonage-sandbox"
+: >"$WORK/sandbox.out" # exists before the sandbox starts, so the wait below can read it at once
 "$SANDBOX_BIN" --listen 127.0.0.1:0 --state "$WORK/sandbox.json" --api-key "$API_KEY" --api-secret "$API_SECRET" \
-  >"$WORK/sandbox.out" 2>"$WORK/sandbox.err" </dev/null &
+  ${SANDBOX_ARGS[@]+"${SANDBOX_ARGS[@]}"} >"$WORK/sandbox.out" 2>"$WORK/sandbox.err" </dev/null &
 SANDBOX_PID=$!
 URL=""
 for _ in $(seq 1 100); do
@@ -65,17 +75,18 @@ provider_installation {
   direct {}
 }
 EOF
-mkdir "$WORK/quickstart"
-cp "$ROOT"/examples/quickstart/*.tf "$WORK/quickstart/"
+mkdir "$WORK/$EXAMPLE"
+cp "$ROOT"/examples/"$EXAMPLE"/*.tf "$WORK/$EXAMPLE/"
 
 unset TF_PLUGIN_CACHE_DIR
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0 TF_CLI_CONFIG_FILE="$WORK/dev.tfrc"
 [[ -t 1 ]] || export TF_CLI_ARGS="-no-color"
 export VONAGE_API_KEY="$API_KEY" VONAGE_API_SECRET="$API_SECRET" VONAGE_API_URL="$URL" VONAGE_REST_URL="$URL"
 TF_VAR_demo_secret="$(new_secret)"
-export TF_VAR_demo_secret
+TF_VAR_payments_secret="$(new_secret)"
+export TF_VAR_demo_secret TF_VAR_payments_secret
 
-tf() { (cd "$WORK/quickstart" && "$TERRAFORM" "$@" </dev/null); }
+tf() { (cd "$WORK/$EXAMPLE" && "$TERRAFORM" "$@" </dev/null); }
 
 say "terraform init"
 tf init
@@ -83,10 +94,14 @@ say "terraform apply -auto-approve"
 tf apply -auto-approve
 say "terraform output"
 tf output
-echo
-echo "balance:   $(tf output -raw balance)"
-echo "settings:  $(tf output -json settings)"
-echo "secret id: $(tf output -raw secret_id)"
+if [[ "$EXAMPLE" == quickstart ]]; then
+  echo
+  echo "balance:   $(tf output -raw balance)"
+  echo "settings:  $(tf output -json settings)"
+  echo "secret id: $(tf output -raw secret_id)"
+fi
+say "terraform plan -detailed-exitcode (a second plan is empty)"
+tf plan -detailed-exitcode
 
 say "sandbox state (GET /_sandbox/state)"
 "$PY" -c 'import json, sys, urllib.request

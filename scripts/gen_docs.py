@@ -8,13 +8,16 @@
 The schema comes from `terraform providers schema -json`, run by the pinned Terraform (.venv/bin/terraform, or
 $TERRAFORM) in a temp dir with dev_overrides pointing at $PROVIDER_BIN_DIR (default target/debug).
 
-Pages: docs/index.md, docs/resources/<short>.md, docs/data-sources/<short>.md and
-docs/ephemeral-resources/<short>.md (<short> = name without "vonage_"). Each page body comes from a template:
+Pages: docs/index.md, docs/resources/<short>.md, docs/data-sources/<short>.md,
+docs/ephemeral-resources/<short>.md, docs/actions/<short>.md and docs/list-resources/<short>.md (<short> = name
+without "vonage_"; a list resource shares its name with the managed resource it lists). Each page body comes from a
+template:
 templates/index.md.tmpl or templates/<kind dir>/<short>.md.tmpl when present, else the built-in DEFAULT_TEMPLATE. Templates are plain
 markdown with these markers, each replaced by a generated section:
 
     {{ .Description }}   the schema description
-    {{ .ExampleUsage }}  "## Example Usage" + examples/<kind>/<name>/<resource|data-source|provider>*.tf
+    {{ .ExampleUsage }}  "## Example Usage" + examples/<kind>/<name>/<resource|data-source|ephemeral-resource|action|provider>*.tf
+                         (list resources: list-resource*.tfquery.hcl, the `terraform query` file)
     {{ .Schema }}        "## Schema" with Required / Optional / Read-Only and nested schemas
     {{ .Import }}        "## Import": import-block.tf, an identity import block built from the resource identity
                          schema (Terraform 1.12+), and import.sh (resources only; empty when there is none)
@@ -40,6 +43,10 @@ PROVIDER_ADDRESS = "registry.terraform.io/vonage/vonage"
 PROVIDER_NAME = "vonage"
 WRITE_ONLY_NOTE = "-> **Note:** Write-only arguments are supported in Terraform 1.11 and later."
 EPHEMERAL_NOTE = "-> **Note:** Ephemeral resources are supported in Terraform 1.10 and later."
+ACTION_NOTE = ("-> **Note:** Actions are supported in Terraform 1.14 and later: invoke one with "
+               "`terraform apply -invoke=action.TYPE.NAME`, or from a resource's `lifecycle { action_trigger { ... } }`.")
+LIST_NOTE = ("-> **Note:** List resources are supported in Terraform 1.14 and later. They go in `.tfquery.hcl` files "
+             "and run with `terraform query`; the arguments below go in the `config` block of a `list` block.")
 
 DEFAULT_TEMPLATE = """# {title}
 
@@ -57,7 +64,13 @@ KINDS = {
     "resource": ("resources", "resources", "resource", "Resource"),
     "data_source": ("data-sources", "data-sources", "data-source", "Data Source"),
     "ephemeral_resource": ("ephemeral-resources", "ephemeral-resources", "ephemeral-resource", "Ephemeral Resource"),
+    "action": ("actions", "actions", "action", "Action"),
+    "list_resource": ("list-resources", "list-resources", "list-resource", "List Resource"),
 }
+# kind -> the note that opens its pages: the Terraform version the kind needs.
+NOTES = {"ephemeral_resource": EPHEMERAL_NOTE, "action": ACTION_NOTE, "list_resource": LIST_NOTE}
+# kind -> the file name ending of its examples
+EXAMPLE_SUFFIX = {"list_resource": ".tfquery.hcl"}
 
 
 # ------------------------------------------------------------------------------------------------ schema input
@@ -206,8 +219,8 @@ def tf_block(path: Path) -> str:
     return f"```terraform\n{path.read_text().strip()}\n```"
 
 
-def example_usage(example_dir: Path, prefix: str) -> str:
-    files = sorted(example_dir.glob(f"{prefix}*.tf")) if example_dir.is_dir() else []
+def example_usage(example_dir: Path, prefix: str, suffix: str = ".tf") -> str:
+    files = sorted(example_dir.glob(f"{prefix}*{suffix}")) if example_dir.is_dir() else []
     if not files:
         return ""
     return "## Example Usage\n\n" + "\n\n".join(tf_block(f) for f in files)
@@ -268,11 +281,12 @@ def front_matter(page_title: str, desc: str) -> str:
 
 
 def render_page(title: str, page_title: str, block: dict, example_dir: Path, prefix: str,
-                template_path: Path, with_import: bool, identity: dict | None = None, note: str = "") -> str:
+                template_path: Path, with_import: bool, identity: dict | None = None, note: str = "",
+                example_suffix: str = ".tf") -> str:
     desc = block.get("description", "").strip()
     sections = {
         ".Description": "\n\n".join(p for p in (note, desc) if p),
-        ".ExampleUsage": example_usage(example_dir, prefix),
+        ".ExampleUsage": example_usage(example_dir, prefix, example_suffix),
         ".Schema": SchemaRenderer().render(block),
         ".Import": import_section(example_dir, title.split()[0], identity) if with_import else "",
     }
@@ -302,7 +316,7 @@ def render_all(schema_doc: dict) -> dict[str, str]:
                 REPO / "examples" / examples_dir / name, prefix,
                 REPO / "templates" / docs_dir / f"{short}.md.tmpl", with_import=(kind == "resource"),
                 identity=schema.get("resource_identity_schemas", {}).get(name) if kind == "resource" else None,
-                note=EPHEMERAL_NOTE if kind == "ephemeral_resource" else "")
+                note=NOTES.get(kind, ""), example_suffix=EXAMPLE_SUFFIX.get(kind, ".tf"))
     return pages
 
 

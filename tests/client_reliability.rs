@@ -432,7 +432,7 @@ async fn credit_transfer_that_did_not_happen_is_sent_again() {
 }
 
 #[tokio::test]
-async fn transfer_without_reference_is_never_repeated() {
+async fn transfer_without_reference_is_found_not_repeated() {
     let sandbox = SandboxProcess::spawn(&[]);
     let client = client(&sandbox);
     let sub = own_balance_sub(&client, "funded").await;
@@ -444,22 +444,95 @@ async fn transfer_without_reference_is_never_repeated() {
         }),
     )
     .await;
-    let error = client
+    let transfer = client
         .transfer_balance(&transfer_request(KEY, &sub, "3", None))
         .await
-        .unwrap_err();
-    match &error {
-        Error::UnknownOutcome { operation, detail } => {
-            assert!(
-                operation.contains("balance transfer of 3 EUR"),
-                "{operation}"
-            );
-            assert!(detail.contains("without a reference"), "{detail}");
-        }
-        other => panic!("{other:?}"),
-    }
+        .unwrap();
+    let all = client
+        .list_balance_transfers(&TransferQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1, "moved once");
+    assert_eq!(all[0].id, transfer.id);
     assert_eq!(
         calls(&sandbox, "POST", "/accounts/abcd1234/balance")
+            .await
+            .len(),
+        1
+    );
+}
+
+/// A reference need not be unique: an earlier transfer with the same accounts, amount and
+/// reference is set aside (it was in the list read before the POST), and the new one is found.
+#[tokio::test]
+async fn a_repeated_reference_is_not_taken_for_the_lost_transfer() {
+    let sandbox = SandboxProcess::spawn(&["--credit-limit", "50"]);
+    let client = client(&sandbox);
+    let sub = own_balance_sub(&client, "credit").await;
+    let request = transfer_request(KEY, &sub, "5", Some("monthly"));
+    let first = client.transfer_credit(&request).await.unwrap();
+    fault(
+        &sandbox,
+        json!({
+            "route": "POST /accounts/*/credit-transfers", "kind": "drop", "count": 1,
+            "after_handler": true,
+        }),
+    )
+    .await;
+    let second = client.transfer_credit(&request).await.unwrap();
+    assert_ne!(
+        second.id, first.id,
+        "the lost transfer, not the earlier one"
+    );
+    let all = client
+        .list_credit_transfers(&TransferQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2, "{all:?}");
+    assert_eq!(
+        calls(&sandbox, "POST", "/accounts/abcd1234/credit")
+            .await
+            .len(),
+        2
+    );
+
+    // And when the POST provably did not happen, the earlier transfer does not stop it either.
+    fault(
+        &sandbox,
+        json!({
+            "route": "POST /accounts/*/credit-transfers", "kind": "status", "status": 503,
+            "count": 1,
+        }),
+    )
+    .await;
+    let third = client.transfer_credit(&request).await.unwrap();
+    assert!(third.id != first.id && third.id != second.id);
+    let all = client
+        .list_credit_transfers(&TransferQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3, "{all:?}");
+}
+
+/// With a reference the caller vouches is unique, nothing is listed before the POST.
+#[tokio::test]
+async fn a_unique_reference_needs_no_list_before_the_post() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let client = client(&sandbox);
+    let sub = own_balance_sub(&client, "funded").await;
+    let mut request = transfer_request(KEY, &sub, "1", Some("tf-2f9c1d"));
+    request.reference_is_unique = true;
+    client.transfer_balance(&request).await.unwrap();
+    assert!(
+        calls(&sandbox, "GET", "/accounts/abcd1234/balance")
+            .await
+            .is_empty()
+    );
+    request.reference_is_unique = false;
+    request.reference = Some("tf-7a41e0".into());
+    client.transfer_balance(&request).await.unwrap();
+    assert_eq!(
+        calls(&sandbox, "GET", "/accounts/abcd1234/balance")
             .await
             .len(),
         1

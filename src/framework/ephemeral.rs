@@ -1,7 +1,10 @@
 //! The ephemeral-resource interface for authors (Terraform 1.10+), and the engine that runs it.
 //!
 //! An ephemeral resource produces values that Terraform uses during one run and never writes
-//! to plan or state, which makes it the natural source for write-only arguments.
+//! to plan or state, which makes it the natural source for write-only arguments. Terraform
+//! opens it in every run that needs it (plan and apply alike) and closes it when the run is
+//! done with the result; `close` undoes what `open` made remotely, from the private state
+//! `open` kept (`ctx.private`, which Terraform hands back to close).
 //!
 //! Must not: see protobuf or msgpack.
 
@@ -34,11 +37,18 @@ pub trait EphemeralResource<D: Send + Sync>: Send + Sync + 'static {
     }
     /// `OpenEphemeralResource`: in every run that needs the result (plan and apply alike),
     /// once the configuration is wholly known. Return `config` with its computed attributes
-    /// filled, every configured value kept. The result is never stored, and is not renewed
-    /// or closed: it must stay valid for the run. Cancelled when Terraform asks the provider
-    /// to stop.
+    /// filled, every configured value kept. The result is never stored, and is not renewed: it
+    /// must stay valid for the run. What `close` needs goes into `ctx.private` (ids, never a
+    /// value). Cancelled when Terraform asks the provider to stop.
     async fn open(&self, ctx: &Ctx<'_, D>, config: Self::Model)
     -> Result<Self::Model, Diagnostics>;
+    /// `CloseEphemeralResource`: once after every successful `open`, when the run no longer
+    /// needs the result. Undo what `open` made remotely, from what it kept in `ctx.private`;
+    /// a failure here is shown to the user, so say what is left behind and how to remove it.
+    /// By default there is nothing to undo. Cancelled when Terraform asks the provider to stop.
+    async fn close(&self, _ctx: &Ctx<'_, D>) -> Result<(), Diagnostics> {
+        Ok(())
+    }
 }
 
 /// The value-level face of an ephemeral resource, which the RPC layer calls. Implemented
@@ -49,6 +59,7 @@ pub trait DynEphemeralResource<D: Send + Sync>: Send + Sync {
     fn schema(&self) -> Schema;
     fn validate(&self, config: &Value) -> Diagnostics;
     async fn open(&self, ctx: &Ctx<'_, D>, config: &Value) -> (Value, Diagnostics);
+    async fn close(&self, ctx: &Ctx<'_, D>) -> Diagnostics;
 }
 
 #[async_trait]
@@ -82,6 +93,17 @@ impl<D: Send + Sync, E: EphemeralResource<D>> DynEphemeralResource<D> for E {
                 }
             }
             Err(d) => (Value::Null, d),
+        }
+    }
+    async fn close(&self, ctx: &Ctx<'_, D>) -> Diagnostics {
+        let tn = EphemeralResource::type_name(self);
+        let close = EphemeralResource::close(self, ctx);
+        match with_limits(&ctx.cancel, None, format!("closing {tn}"), close)
+            .await
+            .and_then(|r| r)
+        {
+            Ok(()) => Diagnostics::new(),
+            Err(d) => d,
         }
     }
 }
@@ -119,6 +141,81 @@ mod tests {
         async fn open(&self, _: &Ctx<'_, ()>, _: Model) -> Result<Model, Diagnostics> {
             std::future::pending().await
         }
+    }
+
+    /// Opens "tokens" and records which ones were closed.
+    #[derive(Default)]
+    struct Tokens {
+        closed: std::sync::Mutex<Vec<String>>,
+    }
+
+    #[async_trait]
+    impl EphemeralResource<()> for Tokens {
+        type Model = Model;
+        fn type_name(&self) -> &'static str {
+            "test_token"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(
+                0,
+                Block::new("t").attribute(Attribute::string("value").computed()),
+            )
+        }
+        async fn open(&self, ctx: &Ctx<'_, ()>, _: Model) -> Result<Model, Diagnostics> {
+            ctx.private.set("token", &"id-1");
+            Ok(Model {
+                value: Some("opened".into()),
+            })
+        }
+        async fn close(&self, ctx: &Ctx<'_, ()>) -> Result<(), Diagnostics> {
+            let id: String = ctx.private.get("token").ok_or_else(|| {
+                Diagnostics::from(crate::framework::diagnostics::Diagnostic::error(
+                    "Nothing to close",
+                    "no private state",
+                ))
+            })?;
+            self.closed.lock().unwrap().push(id);
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn close_gets_what_open_kept_in_private_state() {
+        use crate::framework::private::PrivateState;
+        let tokens = Tokens::default();
+        let warnings = Default::default();
+        let opened = PrivateState::default();
+        let ctx = Ctx {
+            data: Some(&()),
+            cancel: CancellationToken::new(),
+            private: &opened,
+            warnings: &warnings,
+        };
+        let config = Value::Object([("value".into(), Value::Null)].into());
+        let (result, diags) = DynEphemeralResource::open(&tokens, &ctx, &config).await;
+        assert!(diags.is_empty(), "{diags}");
+        assert_eq!(result.attr("value"), &Value::string("opened"));
+        // Through the bytes Terraform carries from Open to Close.
+        let handed_back = PrivateState::from_bytes(&opened.to_bytes());
+        let ctx = Ctx {
+            private: &handed_back,
+            ..ctx
+        };
+        assert!(DynEphemeralResource::close(&tokens, &ctx).await.is_empty());
+        assert_eq!(*tokens.closed.lock().unwrap(), ["id-1"]);
+        // Without what open kept, close reports instead of pretending.
+        let empty = PrivateState::default();
+        let ctx = Ctx {
+            private: &empty,
+            ..ctx
+        };
+        assert!(
+            DynEphemeralResource::close(&tokens, &ctx)
+                .await
+                .has_errors()
+        );
+        // A resource with nothing to undo closes quietly.
+        assert!(DynEphemeralResource::close(&Stuck, &ctx).await.is_empty());
     }
 
     #[tokio::test]

@@ -3,8 +3,9 @@
 //! - [`cty`]: types, values and their msgpack/JSON codecs;
 //! - [`schema`]: attributes, blocks and their flags;
 //! - [`plan`]: Terraform's planning rules, applied once for every resource;
-//! - [`resource`], [`data_source`], [`ephemeral`], [`provider`]: the traits authors implement, on
-//!   typed models;
+//! - [`resource`], [`data_source`], [`ephemeral`], [`action`], [`list_resource`], [`provider`]:
+//!   the traits authors implement, on typed models;
+//! - [`config_generation`]: configuration from state, for `-generate-config-out`;
 //! - [`upgrade`]: reading state that earlier schema versions wrote;
 //! - [`diagnostics`]: errors and warnings with attribute paths;
 //! - [`private`]: the private state a resource keeps beside an object.
@@ -12,10 +13,13 @@
 //! Must not: know about protobuf (that is `tfplugin`) or about Vonage (that is `provider` and
 //! `vonage`).
 
+pub mod action;
+pub mod config_generation;
 pub mod cty;
 pub mod data_source;
 pub mod diagnostics;
 pub mod ephemeral;
+pub mod list_resource;
 pub mod plan;
 pub mod private;
 pub mod provider;

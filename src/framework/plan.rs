@@ -4,9 +4,11 @@
 //! - write-only attributes are null in every plan and state;
 //! - optional + computed attributes left null in configuration take their default;
 //! - computed attributes left null in configuration become unknown on create, on change and
-//!   on replacement; `stable` ones keep their prior value on an in-place update;
+//!   on replacement; `stable` ones keep their prior value on an in-place update, and
+//!   `moved_by` ones keep it when none of the attributes that can move them changes;
 //! - changes to `requires_replace` attributes are reported as replacement paths;
 //! - unknowns a resource could not see (its model reads them as `None`) are restored;
+//! - an apply result keeps the planned value of a `moved_by` attribute the plan kept;
 //! - an apply result must keep every known planned value (the apply checker).
 //!
 //! Must not: call any API or hold resource-specific logic; resources shape plans only through
@@ -76,7 +78,7 @@ pub fn propose(block: &Block, prior: &Value, proposed: &Value, config: &Value) -
 }
 
 /// Set computed attributes that the configuration leaves null to unknown. With `replacing`,
-/// even `stable` ones: the replacement object will have new values.
+/// even `stable` and `moved_by` ones: the replacement object will have new values.
 fn mark_computed_unknown(
     block: &Block,
     prior: &Value,
@@ -84,6 +86,11 @@ fn mark_computed_unknown(
     planned: &mut Value,
     replacing: bool,
 ) {
+    // What the update changes, judged before any value here turns unknown.
+    let proposed = planned.clone();
+    let unmoved = |names: &[String]| {
+        !prior.is_null() && names.iter().all(|n| prior.attr(n) == proposed.attr(n))
+    };
     let Some(obj) = planned.as_object_mut() else {
         return;
     };
@@ -91,7 +98,9 @@ fn mark_computed_unknown(
         if !a.computed || !config.attr(&a.name).is_null() || a.default.is_some() {
             continue;
         }
-        let keep_prior = a.stable && !replacing && !prior.attr(&a.name).is_null();
+        let keep_prior = !replacing
+            && ((a.stable && !prior.attr(&a.name).is_null())
+                || a.moved_by.as_deref().is_some_and(unmoved));
         let v = if keep_prior {
             prior.attr(&a.name).clone()
         } else {
@@ -113,6 +122,37 @@ fn mark_computed_unknown(
             );
         }
     }
+}
+
+/// Plan the named computed attributes as unknown: the resource decided at plan time that
+/// apply gives them new values. Naming an attribute that is not computed, or that the
+/// configuration sets, is a provider bug.
+pub fn mark_known_after_apply(
+    block: &Block,
+    type_name: &str,
+    config: &Value,
+    planned: &mut Value,
+    names: &[&str],
+) -> Result<(), Diagnostics> {
+    for name in names {
+        let qualifies = block
+            .attribute_named(name)
+            .is_some_and(|a| a.computed && config.attr(name).is_null());
+        if !qualifies {
+            return Err(Diagnostic::error(
+                format!("Provider bug in {type_name}: cannot plan `{name}` as unknown"),
+                "\
+                Only computed attributes that the configuration leaves unset can be planned as \
+                known after apply. Please report this to the provider's maintainers.",
+            )
+            .at(AttrPath::attr(name))
+            .into());
+        }
+        if let Some(obj) = planned.as_object_mut() {
+            obj.insert((*name).to_owned(), Value::Unknown);
+        }
+    }
+    Ok(())
 }
 
 /// The second pass, after the resource's hook: restore unknowns the hook could not see,
@@ -172,6 +212,22 @@ fn restore_unknowns(before: &Value, after: &mut Value) {
             }
         }
         _ => {}
+    }
+}
+
+/// After apply: a `moved_by` attribute whose plan kept a known value keeps that value. Such a
+/// value can also move outside Terraform at any time (a balance moves as the account spends),
+/// between plan and apply too; the apply result says what was planned, and the next refresh
+/// reads the new value, instead of Terraform refusing the result as inconsistent.
+pub fn keep_planned_unmoved(block: &Block, planned: &Value, new: &mut Value) {
+    let Some(obj) = new.as_object_mut() else {
+        return;
+    };
+    for a in block.attributes.iter().filter(|a| a.moved_by.is_some()) {
+        let kept = planned.attr(&a.name);
+        if kept.is_wholly_known() {
+            obj.insert(a.name.clone(), kept.clone());
+        }
     }
 }
 
@@ -308,6 +364,9 @@ mod tests {
             )
             .attribute(Attribute::string("secret_wo").optional().write_only())
             .attribute(Attribute::string("etag").computed())
+            .attribute(Attribute::string("tier").optional())
+            .attribute(Attribute::number("quota").computed().moved_by(&["tier"]))
+            .attribute(Attribute::number("ceiling").computed().moved_by(&[]))
             .attribute(
                 Attribute::bool("enabled")
                     .optional()
@@ -375,15 +434,79 @@ mod tests {
     }
 
     #[test]
+    fn moved_by_values_keep_their_prior_value_unless_a_mover_changes() {
+        let b = block();
+        let n = |i: i64| Value::Number(i.into());
+        let prior = obj([
+            ("id", s("1")),
+            ("name", s("a")),
+            ("tier", s("free")),
+            ("ceiling", n(30)),
+        ]);
+        // A rename: nothing that moves `quota` or `ceiling` changes, so both keep their prior
+        // value, a null one included.
+        let config = obj([("name", s("b")), ("tier", s("free"))]);
+        let proposed = obj([
+            ("id", s("1")),
+            ("name", s("b")),
+            ("tier", s("free")),
+            ("ceiling", n(30)),
+        ]);
+        let planned = propose(&b, &prior, &proposed, &config);
+        assert_eq!(planned.attr("quota"), &Value::Null);
+        assert_eq!(planned.attr("ceiling"), &n(30));
+        assert_eq!(planned.attr("etag"), &Value::Unknown);
+        // A tier change moves the quota, and only the quota.
+        let config = obj([("name", s("a")), ("tier", s("paid"))]);
+        let proposed = obj([
+            ("id", s("1")),
+            ("name", s("a")),
+            ("tier", s("paid")),
+            ("ceiling", n(30)),
+        ]);
+        let planned = propose(&b, &prior, &proposed, &config);
+        assert_eq!(planned.attr("quota"), &Value::Unknown);
+        assert_eq!(planned.attr("ceiling"), &n(30));
+        // On create there is no prior value to keep.
+        let planned = propose(&b, &Value::Null, &config, &config);
+        assert_eq!(planned.attr("quota"), &Value::Unknown);
+        assert_eq!(planned.attr("ceiling"), &Value::Unknown);
+    }
+
+    #[test]
+    fn an_apply_keeps_the_planned_value_of_an_unmoved_attribute() {
+        let b = block();
+        let n = |i: i64| Value::Number(i.into());
+        let planned = obj([
+            ("name", s("a")),
+            ("ceiling", n(30)),
+            ("quota", Value::Unknown),
+        ]);
+        // Between plan and apply the ceiling moved outside Terraform; the quota was moved.
+        let mut new = obj([("name", s("a")), ("ceiling", n(40)), ("quota", n(5))]);
+        keep_planned_unmoved(&b, &planned, &mut new);
+        assert_eq!(new.attr("ceiling"), &n(30));
+        assert_eq!(new.attr("quota"), &n(5));
+        assert!(check_apply_result(&b, "t", &planned, &new).is_empty());
+    }
+
+    #[test]
     fn requires_replace_reports_the_path_and_unknowns_even_stable_values() {
         let b = block();
-        let prior = obj([("id", s("1")), ("name", s("a")), ("zone", s("x"))]);
+        let ceiling = ("ceiling", Value::Number(30.into()));
+        let prior = obj([
+            ("id", s("1")),
+            ("name", s("a")),
+            ("zone", s("x")),
+            ceiling.clone(),
+        ]);
         let config = obj([("name", s("a")), ("zone", s("y"))]);
-        let proposed = obj([("id", s("1")), ("name", s("a")), ("zone", s("y"))]);
+        let proposed = obj([("id", s("1")), ("name", s("a")), ("zone", s("y")), ceiling]);
         let first = propose(&b, &prior, &proposed, &config);
         let (planned, replace) = finish(&b, &prior, &config, &first, first.clone());
         assert_eq!(replace, vec![AttrPath::attr("zone")]);
         assert_eq!(planned.attr("id"), &Value::Unknown);
+        assert_eq!(planned.attr("ceiling"), &Value::Unknown);
     }
 
     #[test]
@@ -411,6 +534,22 @@ mod tests {
         let first = propose(&b, &prior, &proposed, &config);
         let (_, replace) = finish(&b, &prior, &config, &first, first.clone());
         assert_eq!(replace, vec![AttrPath::attr("version")]);
+    }
+
+    #[test]
+    fn a_resource_can_plan_a_computed_value_as_known_after_apply() {
+        let b = block();
+        let config = obj([("name", s("a"))]);
+        let mut planned = obj([("id", s("1")), ("name", s("a")), ("etag", s("e1"))]);
+        mark_known_after_apply(&b, "t", &config, &mut planned, &["etag"]).unwrap();
+        assert_eq!(planned.attr("etag"), &Value::Unknown);
+        assert_eq!(planned.attr("id"), &s("1"));
+        // Not computed, or set in configuration: refused, nothing changed.
+        for bad in ["name", "zone"] {
+            let before = planned.clone();
+            let d = mark_known_after_apply(&b, "t", &config, &mut planned, &[bad]).unwrap_err();
+            assert!(d.has_errors() && planned == before, "{bad}");
+        }
     }
 
     #[test]

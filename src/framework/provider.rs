@@ -1,8 +1,8 @@
 //! The provider-level interface: configuration and the catalogue of types.
 //!
 //! Owns [`Provider`], which the project's `provider` module implements once. The RPC layer
-//! asks it for schemas, hands it the provider configuration, and looks resources and data
-//! sources up by type name.
+//! asks it for schemas, hands it the provider configuration, and looks resources, data
+//! sources, ephemeral resources and actions up by type name.
 //!
 //! Must not: hold per-request state; the configured data lives in the RPC layer's session.
 
@@ -10,10 +10,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use super::action::DynAction;
 use super::cty::Value;
 use super::data_source::DynDataSource;
 use super::diagnostics::Diagnostics;
 use super::ephemeral::DynEphemeralResource;
+use super::list_resource::DynListResource;
 use super::resource::DynResource;
 use super::schema::Schema;
 
@@ -52,6 +54,14 @@ pub trait Provider: Send + Sync + 'static {
     fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<Self::Data>>>;
     /// The ephemeral resources, asked once when the provider starts.
     fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<Self::Data>>> {
+        Vec::new()
+    }
+    /// The actions (Terraform 1.14+), asked once when the provider starts.
+    fn actions(&self) -> Vec<Arc<dyn DynAction<Self::Data>>> {
+        Vec::new()
+    }
+    /// List resources (`terraform query`), each named after the managed resource it lists.
+    fn list_resources(&self) -> Vec<Arc<dyn DynListResource<Self::Data>>> {
         Vec::new()
     }
 }

@@ -168,6 +168,14 @@ pub trait Resource<D: Send + Sync>: Send + Sync + 'static {
     fn validate(&self, _req: ValidateRequest<'_, Self::Model>) -> Diagnostics {
         Diagnostics::new()
     }
+    /// Computed attributes that the change planned in `planned` (as `modify_plan` returned it)
+    /// gives new values, beyond those the engine already marks: for a change the resource
+    /// decides on at plan time, such as a rotation that is due. Called after `modify_plan`; the
+    /// engine plans them as "known after apply". Only computed attributes the configuration
+    /// leaves null qualify (anything else is refused as a provider bug).
+    fn known_after_apply(&self, _planned: &Self::Model) -> Vec<&'static str> {
+        Vec::new()
+    }
     /// `PlanResourceChange`, for a create (`req.prior` is `None`, also for the create half of
     /// a replacement) or an update, never for a destroy. Runs after the engine applied the
     /// plan rules (defaults, computed values unknown or kept, write-only values null), and
@@ -675,10 +683,16 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
             Ok(m) => m,
             Err(d) => return fail(d),
         };
-        let hooked = match cty::serde::to_value(&hooked, &schema.value_type()) {
+        let recomputed = Resource::known_after_apply(self, &hooked);
+        let mut hooked = match cty::serde::to_value(&hooked, &schema.value_type()) {
             Ok(v) => v,
             Err(e) => return fail(model_error(tn, e)),
         };
+        if let Err(d) =
+            plan::mark_known_after_apply(&schema.block, tn, config, &mut hooked, &recomputed)
+        {
+            return fail(d);
+        }
         let (planned, requires_replace) =
             plan::finish(&schema.block, prior, config, &first, hooked);
         Planned {
@@ -772,7 +786,8 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
         };
         match result {
             Ok(Ok(m)) => match encode(&m) {
-                Ok(new) => {
+                Ok(mut new) => {
+                    plan::keep_planned_unmoved(&schema.block, planned, &mut new);
                     let diags = plan::check_apply_result(&schema.block, tn, planned, &new);
                     (new, diags)
                 }

@@ -3,7 +3,8 @@
 //! Owns the schema model and its builder. The flags here drive the plan engine
 //! (`framework::plan`): `computed` attributes turn unknown when Terraform must wait for them,
 //! `write_only` ones never reach plan or state, `requires_replace` ones force a new object,
-//! `stable` ones keep their prior value on update. Descriptions are markdown and feed both
+//! `stable` ones keep their prior value on update, and `moved_by` ones keep it unless one of the
+//! attributes that can move them changes. Descriptions are markdown and feed both
 //! Terraform (`GetProviderSchema`) and our generated docs.
 //!
 //! Must not: know about protobuf (`tfplugin::convert` maps it) or about any one resource.
@@ -52,6 +53,10 @@ pub struct Attribute {
     pub replace: Replace,
     /// Computed, and never changes once set: updates plan the prior value, not unknown.
     pub stable: bool,
+    /// Computed, and moved only by changes to these attributes (by name, same block): an
+    /// in-place update that changes none of them plans the prior value (null included), not
+    /// unknown. `None`: any change may move it.
+    pub moved_by: Option<Vec<String>>,
     /// Planned when the configuration leaves this (optional + computed) attribute null.
     pub default: Option<Value>,
     /// For a write-only attribute: the attribute Terraform before 1.11 should use instead.
@@ -72,6 +77,7 @@ impl Attribute {
             deprecated: String::new(),
             replace: Replace::Never,
             stable: false,
+            moved_by: None,
             default: None,
             write_only_fallback: String::new(),
         }
@@ -138,6 +144,13 @@ impl Attribute {
     }
     pub fn stable(mut self) -> Self {
         self.stable = true;
+        self
+    }
+    /// Only a change to one of `attributes` can move this computed value; every other update
+    /// plans its prior value. `&[]`: no change the resource makes moves it (it may still drift,
+    /// which a refresh shows).
+    pub fn moved_by(mut self, attributes: &[&str]) -> Self {
+        self.moved_by = Some(attributes.iter().map(|a| (*a).to_owned()).collect());
         self
     }
     pub fn default(mut self, v: Value) -> Self {

@@ -148,7 +148,10 @@ fn api_advice(data: &ProviderData, err: &Error) -> String {
                     "\
                     Vonage refused the provider's credentials (401: {detail}). Check `api_key` \
                     and `api_secret` in the provider block, or VONAGE_API_KEY and \
-                    VONAGE_API_SECRET."
+                    VONAGE_API_SECRET. When this provider is an alias configured with a \
+                    subaccount's secret that has since been rotated or revoked, give it a secret \
+                    that still exists; until then, `terraform plan -refresh=false` (or `-target` \
+                    on the resources of other providers) plans without reading through it."
                 )
             } else {
                 format!(

@@ -18,6 +18,7 @@ use crate::framework::provider::ConfigureRequest;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::provider::api_errors::diagnostic;
 use crate::provider::lost_creates::RecoveryBook;
+use crate::provider::snapshots::Snapshots;
 use crate::vonage::{
     self, Client, ClientConfig, DEFAULT_API_URL, DEFAULT_MAX_RETRIES,
     DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS, Error, Secret,
@@ -61,6 +62,8 @@ pub struct ProviderData {
     pub revoked: Mutex<Vec<String>>,
     /// What this process's refreshes found of creates whose answer was lost.
     pub recovery: RecoveryBook,
+    /// This process's read-through snapshots of the subaccount and secret lists.
+    pub snapshots: Snapshots,
 }
 
 impl ProviderData {
@@ -75,6 +78,7 @@ impl ProviderData {
             api_key,
             revoked: Mutex::new(Vec::new()),
             recovery: RecoveryBook::default(),
+            snapshots: Snapshots::default(),
         }
     }
 }
@@ -343,12 +347,16 @@ pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diag
 }
 
 /// The one API call configuration makes: the primary's subaccount list, which proves the
-/// credentials before a plan promises anything. Only a refusal of the credentials fails: a 403 (a suspended account,
+/// credentials before a plan promises anything and becomes the process's first snapshot of the
+/// subaccounts (see `snapshots`), so it is one of the budgeted calls. Only a refusal of the credentials fails: a 403 (a suspended account,
 /// whose plan must go on; an account without the Subaccounts API; a subaccount's own
 /// credentials) proves them accepted.
 pub async fn check_credentials(data: &ProviderData) -> Result<(), Diagnostics> {
     match data.client.list_subaccounts().await {
-        Ok(_) => Ok(()),
+        Ok(list) => {
+            data.snapshots.seed_subaccounts(list);
+            Ok(())
+        }
         Err(Error::Forbidden { .. }) => Ok(()),
         Err(e @ Error::Unauthorized { .. }) => Err(Diagnostic::error(
             "Vonage refused the provider's credentials",
@@ -356,7 +364,10 @@ pub async fn check_credentials(data: &ProviderData) -> Result<(), Diagnostics> {
                 "\
                 Vonage refused the API key {} with the configured secret ({e}). Check `api_key` \
                 and `api_secret` in the provider block, or VONAGE_API_KEY and VONAGE_API_SECRET. \
-                Nothing was planned or changed.",
+                Nothing was planned or changed. If this provider is an alias whose secret this \
+                configuration creates, take its `api_key` from that `vonage_api_secret` \
+                (`api_key = vonage_api_secret.NAME.api_key`): Terraform then configures the alias \
+                only once the secret exists.",
                 data.api_key
             ),
         )

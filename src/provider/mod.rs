@@ -1,41 +1,56 @@
 //! The Vonage provider: its configuration and its catalogue of resources and data sources.
 //!
-//! One file per resource, data source or ephemeral resource, in a folder per kind; each holds
-//! its schema (with the descriptions the docs are generated from), its model, and its mapping
-//! onto the client's calls:
-//! - [`resources`] — `vonage_account_settings`, `vonage_api_secret`, `vonage_subaccount`;
-//! - [`data_sources`] — `vonage_balance`, `vonage_api_secrets`, `vonage_subaccounts`;
-//! - [`ephemeral`] — `vonage_generated_secret`, strong secrets for `secret_wo`.
+//! One file per resource, data source, ephemeral resource, action or list resource, in a folder
+//! per kind; each holds its schema (with the descriptions the docs are generated from), its
+//! model, and its mapping onto the client's calls:
+//! - [`resources`] — `vonage_account_settings`, `vonage_api_secret`,
+//!   `vonage_api_secret_rotation`, `vonage_subaccount`;
+//! - [`data_sources`] — `vonage_balance`, `vonage_api_secrets`, `vonage_subaccount`,
+//!   `vonage_subaccounts`, `vonage_balance_transfers`, `vonage_credit_transfers`;
+//! - [`ephemeral`] — `vonage_generated_secret` (strong values for `secret_wo`) and
+//!   `vonage_api_secret` (a secret that lives for one run);
+//! - [`actions`] — `vonage_balance_transfer`, `vonage_credit_transfer`;
+//! - [`list_resources`] — `terraform query` for `vonage_api_secret` and `vonage_subaccount`.
 //!
 //! [`config`] reads the provider block and builds the client; [`api_errors`] turns client
 //! errors into diagnostics that say what to do; [`lost_creates`] finds what a create whose
-//! answer was lost made, on the next run.
+//! answer was lost made, on the next run; [`transfers`] and [`money`] hold the balance and
+//! credit moves (and their arithmetic) that resources, actions and data sources share;
+//! [`secret_slots`] describes an account's two secret slots.
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).
 
+pub mod actions;
 pub mod api_errors;
 pub mod config;
 pub mod data_sources;
 pub mod ephemeral;
+pub mod list_resources;
 pub mod lost_creates;
+pub mod money;
 pub mod resources;
+pub mod secret_slots;
 pub mod secret_strength;
+pub mod snapshots;
+pub mod transfers;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::framework::action::DynAction;
 use crate::framework::cty::Value;
 use crate::framework::data_source::DynDataSource;
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::ephemeral::DynEphemeralResource;
+use crate::framework::list_resource::DynListResource;
 use crate::framework::provider::{ConfigureRequest, Provider};
 use crate::framework::resource::DynResource;
 use crate::framework::schema::Schema;
 
-use data_sources::{api_secrets, balance, subaccounts};
+use data_sources::{api_secrets, balance, subaccounts, transfer_history};
 use ephemeral::generated_secret;
-use resources::{account_settings, api_secret, subaccount};
+use resources::{account_settings, api_secret, api_secret_rotation, subaccount};
 
 pub use config::ProviderData;
 
@@ -68,6 +83,7 @@ impl Provider for VonageProvider {
         vec![
             Arc::new(account_settings::AccountSettings),
             Arc::new(api_secret::ApiSecret),
+            Arc::new(api_secret_rotation::ApiSecretRotation),
             Arc::new(subaccount::Subaccount),
         ]
     }
@@ -75,11 +91,29 @@ impl Provider for VonageProvider {
         vec![
             Arc::new(balance::Balance),
             Arc::new(api_secrets::ApiSecrets),
+            Arc::new(data_sources::subaccount::Subaccount),
             Arc::new(subaccounts::Subaccounts),
+            Arc::new(transfer_history::Transfers::balance()),
+            Arc::new(transfer_history::Transfers::credit()),
         ]
     }
     fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<ProviderData>>> {
-        vec![Arc::new(generated_secret::GeneratedSecret)]
+        vec![
+            Arc::new(generated_secret::GeneratedSecret),
+            Arc::new(ephemeral::api_secret::EphemeralApiSecret),
+        ]
+    }
+    fn actions(&self) -> Vec<Arc<dyn DynAction<ProviderData>>> {
+        vec![
+            Arc::new(actions::transfer::Transfer::balance()),
+            Arc::new(actions::transfer::Transfer::credit()),
+        ]
+    }
+    fn list_resources(&self) -> Vec<Arc<dyn DynListResource<ProviderData>>> {
+        vec![
+            Arc::new(list_resources::api_secret::ApiSecretList),
+            Arc::new(list_resources::subaccount::SubaccountList),
+        ]
     }
 }
 
@@ -102,6 +136,17 @@ mod tests {
         }
         for nb in &block.blocks {
             engine_defaults(&nb.block, &format!("{at}.{}", nb.name), found);
+        }
+    }
+
+    /// Terraform refuses computed or sensitive attributes in an action's schema.
+    #[test]
+    fn action_schemas_have_only_configurable_attributes() {
+        let actions = VonageProvider.actions();
+        assert!(!actions.is_empty());
+        for a in actions {
+            let problems = crate::framework::action::schema_problems(&a.schema());
+            assert!(problems.is_empty(), "{}: {problems:?}", a.type_name());
         }
     }
 

@@ -18,7 +18,8 @@
 //!   the body, default half, and close the connection; a response without a
 //!   body is sent whole).
 //! * `count`: the next N matching requests; `ratio`: each matching request
-//!   with that probability; neither: every matching request until cleared.
+//!   with that probability; both: drawn with that probability, N times at
+//!   most; neither: every matching request until cleared.
 //!   Ratio draws come from one generator per sandbox, seeded with
 //!   `--fault-seed` when given: the same seed and the same sequence of
 //!   matching requests give the same faults. The generator restarts from
@@ -148,9 +149,6 @@ impl FaultBook {
         }
         if spec.keep_bytes.is_some() && spec.kind != FaultKind::Truncate {
             return Err("\"keep_bytes\" goes with kind \"truncate\" only".into());
-        }
-        if spec.count.is_some() && spec.ratio.is_some() {
-            return Err("give \"count\" or \"ratio\", not both".into());
         }
         if let Some(ratio) = spec.ratio
             && !(0.0..=1.0).contains(&ratio)
@@ -305,9 +303,22 @@ mod tests {
         let mut bad = spec(None);
         bad.status = Some(200);
         assert!(book.add(bad).is_err());
-        let mut both = spec(Some(1));
-        both.ratio = Some(0.5);
-        assert!(book.add(both).is_err());
+        let mut wild = spec(None);
+        wild.ratio = Some(1.5);
+        assert!(book.add(wild).is_err());
+    }
+
+    #[test]
+    fn a_ratio_with_a_count_draws_at_most_that_many() {
+        let mut book = FaultBook::new(Some(7));
+        let mut capped = spec(Some(3));
+        capped.ratio = Some(0.5);
+        book.add(capped).unwrap();
+        let hits = (0..200)
+            .filter(|_| book.take(&Method::GET, "/account/get-balance").is_some())
+            .count();
+        assert_eq!(hits, 3);
+        assert!(book.list().is_empty(), "spent: removed");
     }
 
     #[test]

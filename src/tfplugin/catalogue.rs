@@ -1,5 +1,6 @@
 //! The provider's types by name, and the RPC answers made from them alone: the schema
-//! (`GetProviderSchema`, built once per process), the metadata and the identity schemas.
+//! (`GetProviderSchema`, built once per process), the metadata and the identity schemas. A
+//! list resource shares its type name with the managed resource it lists.
 //!
 //! Must not: run any author code but `type_name`, `schema` and `identity_schema`.
 
@@ -8,10 +9,12 @@ use std::sync::{Arc, OnceLock};
 
 use super::convert;
 use super::proto::{self, get_metadata, get_provider_schema, get_resource_identity_schemas};
+use crate::framework::action::DynAction;
 use crate::framework::cty::Value;
 use crate::framework::data_source::DynDataSource;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::ephemeral::DynEphemeralResource;
+use crate::framework::list_resource::DynListResource;
 use crate::framework::provider::Provider;
 use crate::framework::resource::DynResource;
 use crate::framework::schema::Schema;
@@ -23,6 +26,8 @@ pub struct Catalogue<P: Provider> {
     resources: Named<dyn DynResource<P::Data>>,
     data_sources: Named<dyn DynDataSource<P::Data>>,
     ephemerals: Named<dyn DynEphemeralResource<P::Data>>,
+    actions: Named<dyn DynAction<P::Data>>,
+    lists: Named<dyn DynListResource<P::Data>>,
     schema_response: OnceLock<get_provider_schema::Response>,
 }
 
@@ -38,24 +43,52 @@ impl<P: Provider> Catalogue<P> {
             ephemerals: (provider.ephemeral_resources().into_iter())
                 .map(|e| (e.type_name(), e))
                 .collect(),
+            actions: (provider.actions().into_iter())
+                .map(|a| (a.type_name(), a))
+                .collect(),
+            lists: (provider.list_resources().into_iter())
+                .map(|l| (l.type_name(), l))
+                .collect(),
             provider,
             schema_response: OnceLock::new(),
         }
     }
 
     pub fn resource(&self, type_name: &str) -> Result<&dyn DynResource<P::Data>, Diagnostics> {
-        lookup(&self.resources, "resource", type_name)
+        lookup(&self.resources, "resource", type_name).map(Arc::as_ref)
     }
 
     pub fn data_source(&self, type_name: &str) -> Result<&dyn DynDataSource<P::Data>, Diagnostics> {
-        lookup(&self.data_sources, "data source", type_name)
+        lookup(&self.data_sources, "data source", type_name).map(Arc::as_ref)
     }
 
     pub fn ephemeral(
         &self,
         type_name: &str,
     ) -> Result<&dyn DynEphemeralResource<P::Data>, Diagnostics> {
-        lookup(&self.ephemerals, "ephemeral resource", type_name)
+        lookup(&self.ephemerals, "ephemeral resource", type_name).map(Arc::as_ref)
+    }
+
+    /// An action, shared: an invocation outlives the RPC that starts it.
+    pub fn action(&self, type_name: &str) -> Result<Arc<dyn DynAction<P::Data>>, Diagnostics> {
+        lookup(&self.actions, "action", type_name).cloned()
+    }
+
+    /// A list resource, shared: a listing runs as a task that outlives the RPC call.
+    pub fn list(&self, type_name: &str) -> Result<Arc<dyn DynListResource<P::Data>>, Diagnostics> {
+        lookup(&self.lists, "list resource", type_name).cloned()
+    }
+
+    /// The diagnostic for a list resource whose managed resource has no identity: a provider
+    /// bug, since Terraform imports list results by identity.
+    pub fn no_identity(&self, type_name: &str) -> Diagnostics {
+        Diagnostic::error(
+            format!("Provider bug: `{type_name}` has no resource identity"),
+            "\
+            Terraform imports the results of a list resource by identity, and this resource \
+            declares none. Please report this to the provider's maintainers.",
+        )
+        .into()
     }
 
     fn capabilities() -> proto::ServerCapabilities {
@@ -63,7 +96,7 @@ impl<P: Provider> Catalogue<P> {
             plan_destroy: true,
             get_provider_schema_optional: true,
             move_resource_state: false,
-            generate_resource_config: false,
+            generate_resource_config: true,
         }
     }
 
@@ -81,6 +114,10 @@ impl<P: Provider> Catalogue<P> {
             resource_schemas: schemas(&self.resources, |r| r.schema()),
             data_source_schemas: schemas(&self.data_sources, |d| d.schema()),
             ephemeral_resource_schemas: schemas(&self.ephemerals, |e| e.schema()),
+            list_resource_schemas: schemas(&self.lists, |l| l.schema()),
+            action_schemas: (self.actions.iter())
+                .map(|(t, a)| (t.to_string(), convert::action_schema(&a.schema())))
+                .collect(),
             server_capabilities: Some(Self::capabilities()),
             ..Default::default()
         };
@@ -88,7 +125,10 @@ impl<P: Provider> Catalogue<P> {
     }
 
     pub fn metadata(&self) -> get_metadata::Response {
-        use get_metadata::{DataSourceMetadata, EphemeralMetadata, ResourceMetadata};
+        use get_metadata::{
+            ActionMetadata, DataSourceMetadata, EphemeralMetadata, ListResourceMetadata,
+            ResourceMetadata,
+        };
         fn names<T: ?Sized>(named: &Named<T>) -> impl Iterator<Item = String> + '_ {
             named.keys().map(|t| t.to_string())
         }
@@ -102,6 +142,12 @@ impl<P: Provider> Catalogue<P> {
                 .collect(),
             ephemeral_resources: names(&self.ephemerals)
                 .map(|type_name| EphemeralMetadata { type_name })
+                .collect(),
+            actions: names(&self.actions)
+                .map(|type_name| ActionMetadata { type_name })
+                .collect(),
+            list_resources: names(&self.lists)
+                .map(|type_name| ListResourceMetadata { type_name })
                 .collect(),
             ..Default::default()
         }
@@ -134,8 +180,8 @@ fn lookup<'a, T: ?Sized>(
     named: &'a Named<T>,
     kind: &str,
     type_name: &str,
-) -> Result<&'a T, Diagnostics> {
-    named.get(type_name).map(|x| x.as_ref()).ok_or_else(|| {
+) -> Result<&'a Arc<T>, Diagnostics> {
+    named.get(type_name).ok_or_else(|| {
         Diagnostic::error(
             format!("Unknown {kind} type"),
             format!(

@@ -2,6 +2,7 @@
 //!
 //! Must not: decide anything; a conversion that needs a rule belongs in `framework`.
 
+use crate::framework::action::ActionEvent;
 use crate::framework::cty::{self, Type, Value};
 use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics, PathStep, Severity};
 use crate::framework::schema::{
@@ -79,6 +80,27 @@ fn nested_block(nb: &NestedBlock) -> proto::schema::NestedBlock {
         } as i32,
         min_items: nb.min_items,
         max_items: nb.max_items,
+    }
+}
+
+pub fn action_schema(s: &Schema) -> proto::ActionSchema {
+    proto::ActionSchema {
+        schema: Some(schema(s)),
+    }
+}
+
+/// One `InvokeAction` event: always progress or completion, never neither (Terraform panics on
+/// an event with neither).
+pub fn action_event(e: ActionEvent) -> proto::invoke_action::Event {
+    use proto::invoke_action::event::{Completed, Progress, Type};
+    let r#type = match e {
+        ActionEvent::Progress(message) => Type::Progress(Progress { message }),
+        ActionEvent::Completed(d) => Type::Completed(Completed {
+            diagnostics: diagnostics(&d),
+        }),
+    };
+    proto::invoke_action::Event {
+        r#type: Some(r#type),
     }
 }
 
@@ -250,6 +272,18 @@ mod tests {
         let p = &diagnostics(&d.into())[0];
         assert_eq!(p.severity, proto::diagnostic::Severity::Error as i32);
         assert_eq!(p.attribute.as_ref().unwrap().steps.len(), 2);
+    }
+
+    #[test]
+    fn every_action_event_sets_its_type() {
+        use proto::invoke_action::event::Type;
+        let progress = action_event(ActionEvent::Progress("moving".into()));
+        assert!(matches!(progress.r#type, Some(Type::Progress(ref p)) if p.message == "moving"));
+        let d = Diagnostic::error("s", "d").into();
+        let done = action_event(ActionEvent::Completed(d));
+        assert!(
+            matches!(done.r#type, Some(Type::Completed(ref c)) if c.diagnostics[0].summary == "s")
+        );
     }
 
     #[test]

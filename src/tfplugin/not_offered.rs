@@ -1,11 +1,9 @@
 //! The answers to RPCs for features this provider does not offer: functions, state stores,
-//! moving state across resource types, and (for now) list resources, configuration generation
-//! and actions.
+//! and moving state across resource types.
 //!
 //! Each answers with a clear error diagnostic, never gRPC `Unimplemented`: Terraform tolerates
 //! `Unimplemented` only for `GetResourceIdentitySchemas` and reports any other as "Unsupported
-//! plugin method". Streaming RPCs answer with one event carrying the diagnostic (an action
-//! event with neither progress nor completion would crash Terraform).
+//! plugin method". Streaming RPCs answer with one event carrying the diagnostic.
 //!
 //! Must not: grow logic. When a feature arrives, its RPCs move to `service` and call the
 //! framework like the others.
@@ -16,7 +14,7 @@ use tonic::codegen::BoxStream;
 use super::convert;
 use super::proto;
 use super::session::Reply;
-use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::diagnostics::Diagnostic;
 
 fn diagnostics(feature: &str) -> Vec<proto::Diagnostic> {
     convert::diagnostics(
@@ -32,19 +30,6 @@ fn diagnostics(feature: &str) -> Vec<proto::Diagnostic> {
     )
 }
 
-fn unknown_list_resource(type_name: &str) -> Vec<proto::Diagnostic> {
-    let d: Diagnostics = Diagnostic::error(
-        "Unknown list resource type",
-        format!(
-            "\
-            This provider has no list resource named `{type_name}`. Check the spelling, or \
-            upgrade the provider if the type is newer than this version."
-        ),
-    )
-    .into();
-    convert::diagnostics(&d)
-}
-
 fn once<T: Send + 'static>(item: T) -> BoxStream<T> {
     Box::pin(tokio_stream::once(Ok(item)))
 }
@@ -54,34 +39,6 @@ pub fn move_resource_state() -> Reply<proto::move_resource_state::Response> {
         proto::move_resource_state::Response {
             diagnostics: diagnostics("moving state from other resource types"),
             ..Default::default()
-        }
-    }))
-}
-
-pub fn generate_resource_config() -> Reply<proto::generate_resource_config::Response> {
-    Ok(Response::new({
-        proto::generate_resource_config::Response {
-            diagnostics: diagnostics("provider-side configuration generation"),
-            ..Default::default()
-        }
-    }))
-}
-
-pub fn list_resource(type_name: &str) -> Reply<BoxStream<proto::list_resource::Event>> {
-    Ok(Response::new({
-        once(proto::list_resource::Event {
-            diagnostic: unknown_list_resource(type_name),
-            ..Default::default()
-        })
-    }))
-}
-
-pub fn validate_list_resource_config(
-    type_name: &str,
-) -> Reply<proto::validate_list_resource_config::Response> {
-    Ok(Response::new({
-        proto::validate_list_resource_config::Response {
-            diagnostics: unknown_list_resource(type_name),
         }
     }))
 }
@@ -167,34 +124,6 @@ pub fn delete_state() -> Reply<proto::delete_state::Response> {
     Ok(Response::new({
         proto::delete_state::Response {
             diagnostics: diagnostics("state stores"),
-        }
-    }))
-}
-
-pub fn plan_action() -> Reply<proto::plan_action::Response> {
-    Ok(Response::new({
-        proto::plan_action::Response {
-            diagnostics: diagnostics("actions"),
-            deferred: None,
-        }
-    }))
-}
-
-pub fn invoke_action() -> Reply<BoxStream<proto::invoke_action::Event>> {
-    Ok(Response::new({
-        use proto::invoke_action::event::{Completed, Type};
-        once(proto::invoke_action::Event {
-            r#type: Some(Type::Completed(Completed {
-                diagnostics: diagnostics("actions"),
-            })),
-        })
-    }))
-}
-
-pub fn validate_action_config() -> Reply<proto::validate_action_config::Response> {
-    Ok(Response::new({
-        proto::validate_action_config::Response {
-            diagnostics: diagnostics("actions"),
         }
     }))
 }

@@ -165,9 +165,9 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
 
     async fn generate_resource_config(
         &self,
-        _: Request<generate_resource_config::Request>,
+        req: Request<generate_resource_config::Request>,
     ) -> Reply<generate_resource_config::Response> {
-        not_offered::generate_resource_config()
+        self.serve_generate_resource_config(req).await
     }
 
     async fn validate_ephemeral_resource_config(
@@ -194,25 +194,23 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
 
     async fn close_ephemeral_resource(
         &self,
-        _: Request<close_ephemeral_resource::Request>,
+        req: Request<close_ephemeral_resource::Request>,
     ) -> Reply<close_ephemeral_resource::Response> {
-        // Nothing is held open remotely.
-        Ok(Response::new(Default::default()))
+        self.serve_close_ephemeral_resource(req).await
     }
 
     async fn list_resource(
         &self,
         req: Request<list_resource::Request>,
     ) -> Reply<BoxStream<list_resource::Event>> {
-        not_offered::list_resource(&req.into_inner().type_name)
+        self.serve_list_resource(req).await
     }
 
     async fn validate_list_resource_config(
         &self,
         req: Request<validate_list_resource_config::Request>,
     ) -> Reply<validate_list_resource_config::Response> {
-        let type_name = req.into_inner().type_name;
-        not_offered::validate_list_resource_config(&type_name)
+        self.serve_validate_list_resource_config(req).await
     }
 
     async fn get_functions(
@@ -279,22 +277,25 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         not_offered::delete_state()
     }
 
-    async fn plan_action(&self, _: Request<plan_action::Request>) -> Reply<plan_action::Response> {
-        not_offered::plan_action()
+    async fn validate_action_config(
+        &self,
+        req: Request<validate_action_config::Request>,
+    ) -> Reply<validate_action_config::Response> {
+        self.serve_validate_action_config(req).await
+    }
+
+    async fn plan_action(
+        &self,
+        req: Request<plan_action::Request>,
+    ) -> Reply<plan_action::Response> {
+        self.serve_plan_action(req).await
     }
 
     async fn invoke_action(
         &self,
-        _: Request<invoke_action::Request>,
+        req: Request<invoke_action::Request>,
     ) -> Reply<BoxStream<invoke_action::Event>> {
-        not_offered::invoke_action()
-    }
-
-    async fn validate_action_config(
-        &self,
-        _: Request<validate_action_config::Request>,
-    ) -> Reply<validate_action_config::Response> {
-        not_offered::validate_action_config()
+        self.serve_invoke_action(req)
     }
 
     async fn stop_provider(

@@ -6,9 +6,13 @@
 //! [`Session::ctx`] is the framework's `Ctx`; turns diagnostics the body returns early into
 //! the RPC's response; and logs the RPC's name, its type and how long it took, at debug level.
 //!
+//! [`Sessions::serve_stream`] does the same for a server-streaming RPC (`InvokeAction`): its
+//! log line is written when the stream ends, with the diagnostics its events carried.
+//!
 //! Adding an RPC (list resources, actions): name it with the [`Rpc`] constructor of its kind
 //! (add one for a new kind: it only picks the log key of the type name), implement
-//! [`Diagnosable`] for its response, and write its body as a closure over a [`Session`].
+//! [`Diagnosable`] for its response (or for its stream's event), and write its body as a
+//! closure over a [`Session`].
 //!
 //! Must not: log values. Log lines carry RPC names, type names, durations and counts only.
 
@@ -16,11 +20,14 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
+use tokio_stream::StreamExt;
 use tokio_util::sync::CancellationToken;
+use tonic::codegen::BoxStream;
 use tonic::{Response, Status};
 
 use super::convert;
 use super::proto;
+use crate::framework::action::ActionEvent;
 use crate::framework::diagnostics::{Diagnostics, Warnings};
 use crate::framework::private::PrivateState;
 use crate::framework::resource::Ctx;
@@ -61,9 +68,21 @@ impl<D> Session<D> {
         self
     }
 
+    /// What an operation that outlives the RPC call needs (a list stream): the configured
+    /// provider and the stop signal.
+    pub fn detach(self) -> (Option<Arc<D>>, CancellationToken) {
+        (self.data, self.cancel)
+    }
+
     /// The private state to send back in the response, as the operation left it.
     pub fn private_bytes(&self) -> Vec<u8> {
         self.private.to_bytes()
+    }
+
+    /// The configured provider and the stop signal, owned: for work that outlives the RPC's
+    /// body (an action's invocation streams its events after the body returns).
+    pub fn into_parts(self) -> (Option<Arc<D>>, CancellationToken) {
+        (self.data, self.cancel)
     }
 }
 
@@ -120,6 +139,48 @@ impl<D: Send + Sync> Sessions<D> {
     }
 }
 
+impl<D: Send + Sync> Sessions<D> {
+    /// Serve one server-streaming RPC: `body` starts the stream in a fresh session (or stops
+    /// on diagnostics, sent as the stream's only event). The log line is written when the
+    /// stream ends or Terraform drops it, with the diagnostics of every event.
+    pub fn serve_stream<T>(
+        &self,
+        rpc: Rpc,
+        body: impl FnOnce(Session<D>) -> Result<BoxStream<T>, Diagnostics>,
+    ) -> Reply<BoxStream<T>>
+    where
+        T: Diagnosable + Send + 'static,
+    {
+        let mut served = Served {
+            rpc,
+            started: Instant::now(),
+            diagnostics: Vec::new(),
+        };
+        let stream = body(self.open())
+            .unwrap_or_else(|d| Box::pin(tokio_stream::once(Ok(T::from_diagnostics(&d)))));
+        let logged = stream.map(move |event| {
+            if let Ok(e) = &event {
+                served.diagnostics.extend_from_slice(e.diagnostics());
+            }
+            event
+        });
+        Ok(Response::new(Box::pin(logged)))
+    }
+}
+
+/// A streaming RPC in flight; logs when dropped, that is when its stream is done.
+struct Served {
+    rpc: Rpc,
+    started: Instant,
+    diagnostics: Vec<proto::Diagnostic>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        self.rpc.log_served(self.started, &self.diagnostics);
+    }
+}
+
 /// The RPC being served, named for logs.
 pub struct Rpc {
     name: &'static str,
@@ -140,6 +201,12 @@ impl Rpc {
     }
     pub fn ephemeral(name: &'static str, type_name: &str) -> Rpc {
         Rpc::typed(name, "tf_ephemeral_resource_type", type_name)
+    }
+    pub fn action(name: &'static str, type_name: &str) -> Rpc {
+        Rpc::typed(name, "tf_action_type", type_name)
+    }
+    pub fn list(name: &'static str, type_name: &str) -> Rpc {
+        Rpc::typed(name, "tf_list_resource_type", type_name)
     }
     fn typed(name: &'static str, key: &'static str, type_name: &str) -> Rpc {
         Rpc {
@@ -219,7 +286,40 @@ diagnosable!(
     read_data_source,
     validate_ephemeral_resource_config,
     open_ephemeral_resource,
+    validate_action_config,
+    plan_action,
+    close_ephemeral_resource,
+    validate_list_resource_config,
+    generate_resource_config,
 );
+
+/// A `ListResource` event as a stream's answer: diagnostics that stop it early are its only
+/// event.
+impl Diagnosable for proto::list_resource::Event {
+    fn from_diagnostics(d: &Diagnostics) -> Self {
+        Self {
+            diagnostic: convert::diagnostics(d),
+            ..Default::default()
+        }
+    }
+    fn diagnostics(&self) -> &[proto::Diagnostic] {
+        &self.diagnostic
+    }
+}
+
+/// An `InvokeAction` event as a stream's answer: diagnostics that stop it early are its
+/// completion, and only a completion carries diagnostics.
+impl Diagnosable for proto::invoke_action::Event {
+    fn from_diagnostics(d: &Diagnostics) -> Self {
+        convert::action_event(ActionEvent::Completed(d.clone()))
+    }
+    fn diagnostics(&self) -> &[proto::Diagnostic] {
+        match &self.r#type {
+            Some(proto::invoke_action::event::Type::Completed(c)) => &c.diagnostics,
+            _ => &[],
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -253,6 +353,25 @@ mod tests {
                 "diagnostic_warnings"
             ]
         );
+    }
+
+    #[tokio::test]
+    async fn a_stream_that_stops_early_is_one_completion_carrying_the_diagnostics() {
+        use crate::framework::diagnostics::Diagnostic;
+        use proto::invoke_action::{Event, event::Type};
+        let sessions = Sessions::<()>::new();
+        let stream: BoxStream<Event> = sessions
+            .serve_stream(Rpc::action("InvokeAction", "t"), |_| {
+                Err(Diagnostic::error("s", "d").into())
+            })
+            .unwrap()
+            .into_inner();
+        let events: Vec<Event> = stream.map(Result::unwrap).collect().await;
+        assert_eq!(events.len(), 1);
+        assert!(
+            matches!(&events[0].r#type, Some(Type::Completed(c)) if c.diagnostics[0].summary == "s")
+        );
+        assert_eq!(events[0].diagnostics().len(), 1);
     }
 
     #[tokio::test]

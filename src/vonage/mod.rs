@@ -65,6 +65,7 @@ mod tests {
             to: String::new(),
             amount: serde_json::Number::from(1),
             reference: None,
+            reference_is_unique: false,
         };
         let number = NumberTransfer {
             from: String::new(),

@@ -73,6 +73,17 @@ impl Client {
             .into_iter()
             .map(|s| s.id)
             .collect();
+        self.create_secret_after(api_key, secret, &before).await
+    }
+
+    /// [`create_secret`](Self::create_secret) for a caller that listed the account's secrets
+    /// itself: `before` holds every id it saw before sending.
+    pub async fn create_secret_after(
+        &self,
+        api_key: &str,
+        secret: &Secret,
+        before: &HashSet<String>,
+    ) -> Result<ApiSecret, Error> {
         let call = Call::new(
             Method::POST,
             Host::Api,
@@ -87,7 +98,6 @@ impl Client {
             let created: SecretResource = decode(&raw, &call.operation)?;
             Ok(ApiSecret::from(created))
         };
-        let before = &before;
         let probe = || -> ProbeFuture<'_, ApiSecret> {
             Box::pin(async move {
                 let after = self.list_secrets(api_key).await?;

@@ -176,7 +176,6 @@ impl Client {
         &self,
         request: &CreateSubaccount,
     ) -> Result<(Subaccount, Option<Secret>), Error> {
-        let primary = self.api_key();
         let before: HashSet<String> = self
             .list_subaccounts()
             .await?
@@ -184,6 +183,19 @@ impl Client {
             .into_iter()
             .map(|s| s.api_key)
             .collect();
+        self.create_subaccount_after(request, &before).await
+    }
+
+    /// [`create_subaccount`](Self::create_subaccount) for a caller that already knows the
+    /// subaccounts that existed before it: `before` must hold every api key of the primary's
+    /// subaccounts that the caller saw before sending (keys made since may be added; none may
+    /// be missing), so that a reconciliation never takes an older subaccount for the new one.
+    pub async fn create_subaccount_after(
+        &self,
+        request: &CreateSubaccount,
+        before: &HashSet<String>,
+    ) -> Result<(Subaccount, Option<Secret>), Error> {
+        let primary = self.api_key();
         let started = OffsetDateTime::now_utc();
         let call = Call::new(
             Method::POST,
@@ -202,7 +214,6 @@ impl Client {
             let (sub, secret) = created(decode(&raw, &call.operation)?);
             Ok((sub, Some(secret)))
         };
-        let before = &before;
         let probe = || -> ProbeFuture<'_, (Subaccount, Option<Secret>)> {
             Box::pin(async move {
                 let list = self.list_subaccounts().await?;

@@ -1,18 +1,23 @@
 //! Credit, balance and number transfers (docs/vonage-api-notes.md §6, §7), under the
 //! client's own (primary) key.
 //!
-//! Reconciliation of credit/balance transfers: only possible when the
-//! caller gave a `reference`. After an ambiguous outcome the transfer list
-//! (from the request start, less a minute of clock-skew allowance, filtered
-//! on the subaccount involved) is searched for the same `from`, `to`,
-//! `amount` and `reference`: one match is adopted, none means provably not
-//! done (sent again), several are reported as unknown. Without a reference
-//! an ambiguous transfer is reported as `UnknownOutcome` straight away —
-//! it is never blindly repeated.
+//! Reconciliation of credit/balance transfers. A transfer whose answer is lost (a timeout, a
+//! dropped connection, a 5xx) may or may not have happened, and sending it again could move the
+//! money twice. So after an ambiguous outcome the transfer list (from the request start, less a
+//! minute of clock-skew allowance, filtered on the subaccount involved) is searched for a
+//! transfer with the same `from`, `to`, `amount` and `reference` (absent and `""` are the
+//! same), created no earlier than that. A reference need not be unique, and may be empty: unless
+//! the caller says it is unique to this request (`reference_is_unique`, e.g. one it generated),
+//! the same list is read once *before* the POST and the transfers already in it are set aside,
+//! so an earlier transfer with the same details is never taken for this one. One candidate is
+//! adopted; none means provably not done (sent again, within the retry budget); several are
+//! reported as `UnknownOutcome` naming them.
 //! Number transfer is retried like an idempotent call: a 409 "already owned
 //! by the requesting account" after an ambiguous attempt means it happened.
 //!
-//! Must not: repeat a transfer whose outcome is unknown unless its reference proves it absent.
+//! Must not: repeat a transfer whose outcome is unknown unless the transfer list proves it absent.
+
+use std::collections::HashSet;
 
 use reqwest::Method;
 use time::OffsetDateTime;
@@ -80,9 +85,13 @@ pub struct TransferRequest {
     pub to: String,
     /// A positive amount in EUR.
     pub amount: serde_json::Number,
-    /// Free text for the audit log; also what makes an ambiguous transfer
-    /// reconcilable.
+    /// Free text for the audit log (`None` sends none). Part of what identifies a transfer
+    /// whose answer was lost.
     pub reference: Option<String>,
+    /// True when `reference` is unique to this request (generated for it). Then a lost answer
+    /// is reconciled by the reference alone; otherwise the transfer list is also read before
+    /// the POST (one more GET), so that earlier transfers with the same details are set aside.
+    pub reference_is_unique: bool,
 }
 
 /// A transfer that happened.
@@ -230,40 +239,39 @@ impl Client {
                 &call.operation,
             )?))
         };
-        let Some(reference) = request.reference.clone() else {
-            return self
-                .create_unreconcilable(
-                    &call,
-                    &ctx,
-                    parse,
-                    "\
-                    without a reference the transfer cannot be identified in the transfer list; \
-                    check the list before trying again",
-                )
-                .await;
-        };
         let subaccount = if request.from == primary {
             request.to.clone()
         } else {
             request.from.clone()
         };
-        let (subaccount, reference) = (&subaccount, &reference);
+        let query = TransferQuery {
+            start_date: started - SKEW_ALLOWANCE,
+            end_date: None,
+            subaccounts: vec![subaccount],
+        };
+        let earlier: HashSet<String> = if request.reference_is_unique {
+            HashSet::new()
+        } else {
+            self.list_transfers(kind, &query)
+                .await?
+                .into_iter()
+                .map(|t| t.id)
+                .collect()
+        };
+        let (query, earlier) = (&query, &earlier);
+        let reference = request.reference.as_deref().unwrap_or("");
         let probe = || -> ProbeFuture<'_, Transfer> {
             Box::pin(async move {
-                let query = TransferQuery {
-                    start_date: started - SKEW_ALLOWANCE,
-                    end_date: None,
-                    subaccounts: vec![subaccount.clone()],
-                };
                 let mut matches: Vec<Transfer> = self
-                    .list_transfers(kind, &query)
+                    .list_transfers(kind, query)
                     .await?
                     .into_iter()
                     .filter(|t| {
-                        t.from == request.from
+                        !earlier.contains(&t.id)
+                            && t.from == request.from
                             && t.to == request.to
                             && same_amount(&t.amount, &request.amount)
-                            && t.reference.as_deref() == Some(reference.as_str())
+                            && t.reference.as_deref().unwrap_or("") == reference
                             && OffsetDateTime::parse(&t.created_at, &Rfc3339)
                                 .is_ok_and(|c| c >= started - SKEW_ALLOWANCE)
                     })
@@ -273,9 +281,12 @@ impl Client {
                     1 => Probe::Found(matches.remove(0)),
                     n => Probe::Unclear(format!(
                         "\
-                        {n} matching {}s with reference '{reference}' were found ({}), so which \
-                        one is ours cannot be told",
+                        {n} new {}s from '{}' to '{}' of {} EUR with reference '{reference}' were \
+                        found ({}), so which one is ours cannot be told",
                         kind.noun(),
+                        request.from,
+                        request.to,
+                        request.amount,
                         matches
                             .iter()
                             .map(|t| t.id.as_str())

@@ -44,8 +44,9 @@ def section(page: str, heading: str) -> str:
 
 def test_page_set(pages):
     assert sorted(pages) == [
+        "actions/balance_transfer.md",
         "data-sources/api_secrets.md", "data-sources/balance.md", "data-sources/subaccounts.md",
-        "ephemeral-resources/generated_secret.md", "index.md",
+        "ephemeral-resources/generated_secret.md", "index.md", "list-resources/api_secret.md",
         "resources/account_settings.md", "resources/api_secret.md", "resources/subaccount.md",
     ]
 
@@ -120,6 +121,31 @@ def test_ephemeral_resource_page(pages):
     body = (h.REPO / "examples/ephemeral-resources/vonage_generated_secret/ephemeral-resource.tf").read_text().strip()
     assert f"```terraform\n{body}\n```" in page
     assert "## Import" not in page
+
+
+def test_action_page(pages):
+    page = pages["actions/balance_transfer.md"]
+    assert 'page_title: "vonage_balance_transfer Action - vonage"' in page
+    assert "# vonage_balance_transfer (Action)\n\n" + gen_docs.ACTION_NOTE in page
+    assert "Terraform 1.14 and later" in gen_docs.ACTION_NOTE
+    assert "- `amount` (Number) The amount in EUR." in section(page, "### Required")
+    assert "- `reference` (String) Free text for the audit log." in section(page, "### Optional")
+    assert "### Read-Only" not in page and "## Import" not in page
+    body = (h.REPO / "examples/actions/vonage_balance_transfer/action.tf").read_text().strip()
+    assert f"```terraform\n{body}\n```" in page
+
+
+def test_list_resource_page(pages):
+    page = pages["list-resources/api_secret.md"]
+    assert 'page_title: "vonage_api_secret List Resource - vonage"' in page
+    assert page.startswith("---") and "\n# vonage_api_secret (List Resource)\n" in page
+    assert gen_docs.LIST_NOTE in page and "Terraform 1.14" in gen_docs.LIST_NOTE
+    assert "- `api_key` (String) The account to list." in section(page, "### Optional")
+    example = h.REPO / "examples/list-resources/vonage_api_secret/list-resource.tfquery.hcl"
+    assert f"## Example Usage\n\n```terraform\n{example.read_text().strip()}\n```" in page
+    assert "## Import" not in page
+    # The managed resource of the same name keeps its own page.
+    assert "(Resource)" in pages["resources/api_secret.md"]
 
 
 def test_identity_import(pages):

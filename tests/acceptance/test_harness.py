@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +119,34 @@ def test_sandbox_fixture_with_the_real_sandbox(sandbox):
     assert [a["api_key"] for a in sandbox.state()["accounts"]] == [sandbox.api_key]
     assert sandbox.api_secret not in json.dumps(sandbox.state())
     assert any(c["path"] == f"/accounts/{sandbox.api_key}/secrets" for c in sandbox.calls())
+
+
+def run_gated_inner_pytest(tmp_path: Path, ci: str | None) -> subprocess.CompletedProcess:
+    """An inner pytest with the real conftest and an older `terraform` (a stand-in reporting 1.11.4) on PATH."""
+    shutil.copy(Path(__file__).parent / "conftest.py", tmp_path / "conftest.py")
+    old = tmp_path / "old-bin"
+    old.mkdir()
+    executable(old / "terraform", "#!/bin/sh\necho '{\"terraform_version\": \"1.11.4\"}'\n")
+    (tmp_path / "test_gated.py").write_text(
+        "import pytest\n\n"
+        "@pytest.mark.min_terraform('1.14')\ndef test_query_feature(tf_binary):\n    assert tf_binary.version\n\n"
+        "def test_everywhere(tf_binary):\n    assert tf_binary.version\n")
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["PYTHONPATH"] = str(Path(h.__file__).parent)
+    env["PATH"] = f"{old}{os.pathsep}{env.get('PATH', '')}"
+    if ci is not None:
+        env["CI"] = ci
+    return subprocess.run([sys.executable, "-m", "pytest", "-v", "-rs", "-p", "no:cacheprovider",
+                           str(tmp_path / "test_gated.py")], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("ci", [None, "true"])
+def test_a_version_gated_case_is_skipped_on_older_terraform_never_hidden(tmp_path, ci):
+    h.require(h.VENV_TERRAFORM.exists(), "pinned Terraform missing: run scripts/setup.sh")
+    result = run_gated_inner_pytest(tmp_path, ci)
+    out = result.stdout
+    assert result.returncode == 0, out
+    assert "test_query_feature[tf1.15.5] PASSED" in out and "test_query_feature[tf1.11.4] SKIPPED" in out, out
+    assert "needs Terraform 1.14+" in out and "test_everywhere[tf1.11.4] PASSED" in out, out
+    assert "3 passed, 1 skipped" in out, out

@@ -237,3 +237,34 @@ resource "vonage_subaccount" "second" {
     tf.run("apply", "-auto-approve").ok()
     assert sorted(s["name"] for s in subaccounts(sandbox)) == ["first", "second"]
     assert tf.run("plan", "-detailed-exitcode").rc == 0
+
+
+def test_a_create_that_fails_after_the_subaccount_exists_adopts_it_next_time(tf, sandbox):
+    """The subaccount is made, then the follow-up (suspending it) fails: Terraform keeps it tainted, and the
+    next apply takes that same subaccount over instead of suspending it and making another."""
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", h.PROVIDER_BLOCK + """
+provider "vonage" {
+  max_retries = 0
+}
+
+resource "vonage_subaccount" "parked" {
+  name      = "parked"
+  suspended = true
+}
+""")
+    resp = sandbox._request("POST", "/_sandbox/faults", {"route": "PATCH /accounts/*/subaccounts", "kind": "status",
+                                                         "status": 503, "count": 1})
+    assert resp.status in (200, 201)
+    failed = tf.run("apply", "-auto-approve")
+    assert failed.rc == 1, failed.explain()
+    made = subaccounts(sandbox)
+    assert [(s["name"], s["suspended"]) for s in made] == [("parked", False)]
+
+    plan = tf.run("plan")
+    assert plan.rc == 0 and plan.says(f"Subaccount {made[0]['api_key']} will be adopted"), plan.explain()
+    sandbox.clear_calls()
+    tf.run("apply", "-auto-approve").ok()
+    assert [(s["api_key"], s["suspended"]) for s in subaccounts(sandbox)] == [(made[0]["api_key"], True)]
+    assert not [c for c in sandbox.calls() if c["method"] == "POST"], "adopted, not made again"
+    assert tf.run("plan", "-detailed-exitcode").rc == 0

@@ -222,8 +222,9 @@ class Terraform:
         return path
 
     def copy_config(self, src: Path) -> None:
-        """Copy the .tf files (and nothing else, notably no .terraform/ or lock file) of `src` into workdir."""
-        for tf in sorted(src.glob("*.tf")):
+        """Copy the .tf and .tfquery.hcl files (and nothing else, notably no .terraform/ or lock file) of `src` into
+        workdir."""
+        for tf in sorted([*src.glob("*.tf"), *src.glob("*.tfquery.hcl")]):
             shutil.copy2(tf, self.workdir / tf.name)
 
 
@@ -265,6 +266,21 @@ PROVIDER_BLOCK = """terraform {
   }
 }
 """
+
+
+def planned_changes(tf: "Terraform", address: str, *args: str, env: dict[str, str] | None = None) -> set[str]:
+    """The top-level attributes of `address` that a fresh plan changes or leaves unknown ("known after apply"),
+    from `terraform show -json` of a saved plan. Empty when the plan leaves the resource alone."""
+    plan_file = tf.workdir / "changes.tfplan"
+    tf.run("plan", f"-out={plan_file}", *args, env=env).ok()
+    doc = tf.json("show", "-json", str(plan_file), env=env)
+    plan_file.unlink()
+    change = next((r["change"] for r in doc.get("resource_changes", []) if r["address"] == address), None)
+    if change is None or change["actions"] == ["no-op"]:
+        return set()
+    before, after = change.get("before") or {}, change.get("after") or {}
+    unknown = change.get("after_unknown") or {}
+    return {k for k in set(before) | set(after) | set(unknown) if unknown.get(k) or before.get(k) != after.get(k)}
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -38,5 +38,6 @@ pub fn transfer_request(
         to: to.into(),
         amount: amount(value),
         reference: reference.map(str::to_owned),
+        reference_is_unique: false,
     }
 }

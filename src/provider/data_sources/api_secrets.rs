@@ -78,13 +78,18 @@ impl DataSource<ProviderData> for ApiSecrets {
         let data = ctx.configured()?;
         let client = data.client_for(&ctx.cancel);
         let api_key = config.api_key.unwrap_or_else(|| data.api_key.clone());
-        let mut list = client.list_secrets(&api_key).await.map_err(|e| {
-            diagnostic(
-                data,
-                &format!("listing the API secrets of account {api_key}"),
-                &e,
-            )
-        })?;
+        let shared = data
+            .snapshots
+            .secrets(&client, &api_key)
+            .await
+            .map_err(|e| {
+                diagnostic(
+                    data,
+                    &format!("listing the API secrets of account {api_key}"),
+                    &e,
+                )
+            })?;
+        let mut list = shared.as_ref().clone();
         list.sort_by(|a, b| {
             a.created_at
                 .cmp(&b.created_at)

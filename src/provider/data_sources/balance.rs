@@ -88,13 +88,17 @@ impl DataSource<ProviderData> for Balance {
                 auto_reload: Some(b.auto_reload),
             });
         }
-        let sub = client.get_subaccount(&api_key).await.map_err(|e| {
-            diagnostic(
-                data,
-                &format!("reading the balance of subaccount {api_key}"),
-                &e,
-            )
-        })?;
+        let sub = data
+            .snapshots
+            .subaccount(&client, &api_key)
+            .await
+            .map_err(|e| {
+                diagnostic(
+                    data,
+                    &format!("reading the balance of subaccount {api_key}"),
+                    &e,
+                )
+            })?;
         Ok(Model {
             api_key: Some(api_key),
             value: sub.balance.as_ref().map(Number::from),

@@ -66,7 +66,9 @@ impl DataSource<ProviderData> for Subaccounts {
             ))
             .attribute(c(
                 Attribute::number("total_credit_limit"),
-                "The sum of the credit limits, in EUR.",
+                "\
+                The sum of the credit limits of the primary and all subaccounts, in EUR, as the \
+                API shows them: zero or negative (`-100` is 100 EUR of credit).",
             ))
             .attribute(
                 Attribute::nested(
@@ -86,7 +88,10 @@ impl DataSource<ProviderData> for Subaccounts {
                         ),
                         c(
                             Attribute::number("credit_limit"),
-                            "Its credit limit in EUR; null when it uses the primary's balance.",
+                            "\
+                            Its credit limit in EUR as the API shows it, zero or negative (`-25` \
+                            is 25 EUR of credit, which `vonage_subaccount`'s `credit_limit` shows \
+                            as `25`); null when it uses the primary's balance.",
                         ),
                         c(Attribute::string("created_at"), "When it was created."),
                     ],
@@ -104,7 +109,7 @@ impl DataSource<ProviderData> for Subaccounts {
     ) -> Result<Model, Diagnostics> {
         let data = ctx.configured()?;
         let client = data.client_for(&ctx.cancel);
-        let list = client.list_subaccounts().await.map_err(|e| {
+        let list = data.snapshots.subaccounts(&client).await.map_err(|e| {
             diagnostic(
                 data,
                 &format!("listing the subaccounts of account {}", data.api_key),
@@ -117,7 +122,8 @@ impl DataSource<ProviderData> for Subaccounts {
             total_credit_limit: Some(Number::from(&list.total_credit_limit)),
             subaccounts: Some(
                 list.subaccounts
-                    .into_iter()
+                    .iter()
+                    .cloned()
                     .map(|s| Entry {
                         api_key: s.api_key,
                         name: s.name,

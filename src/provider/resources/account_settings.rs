@@ -103,7 +103,14 @@ impl Resource<ProviderData> for AccountSettings {
                 calls it to check it answers `200 OK` before saving it. Leave it out to unset it."
             ))
         };
-        let limit = |name: &str, what: &str| Attribute::number(name).computed().description(what);
+        // Vonage sets the limits; no change this resource makes moves them, so an update plans
+        // the values Terraform last read.
+        let limit = |name: &str, what: &str| {
+            Attribute::number(name)
+                .computed()
+                .moved_by(&[])
+                .description(what)
+        };
         Schema::new(
             0,
             Block::new(
@@ -128,6 +135,7 @@ impl Resource<ProviderData> for AccountSettings {
                 Attribute::string("http_forward_method")
                     .optional()
                     .computed()
+                    .moved_by(&[])
                     .description(
                         "\
                         How Vonage sends webhooks: `GET_QUERY_PARAMS`, `POST_QUERY_PARAMS` or \

@@ -287,13 +287,17 @@ impl Resource<ProviderData> for ApiSecret {
         if let Err(why) = secret_strength(value) {
             return Err(weak_secret_diagnostic(attr, &why).into());
         }
-        let existing = client.list_secrets(&api_key).await.map_err(|e| {
-            diagnostic(
-                data,
-                &format!("listing the API secrets of account {api_key}"),
-                &e,
-            )
-        })?;
+        let existing = data
+            .snapshots
+            .secrets(&client, &api_key)
+            .await
+            .map_err(|e| {
+                diagnostic(
+                    data,
+                    &format!("listing the API secrets of account {api_key}"),
+                    &e,
+                )
+            })?;
         if existing.len() >= MAX_SECRETS {
             let ids: Vec<&str> = existing.iter().map(|s| s.id.as_str()).collect();
             return Err(Diagnostic::error(
@@ -321,10 +325,12 @@ impl Resource<ProviderData> for ApiSecret {
             None,
             existing.iter().map(|s| s.id.clone()).collect(),
         );
-        let created = match client
-            .create_secret(&api_key, &Secret::new(value.clone()))
-            .await
-        {
+        let before = existing.iter().map(|s| s.id.clone()).collect();
+        let made = client
+            .create_secret_after(&api_key, &Secret::new(value.clone()), &before)
+            .await;
+        data.snapshots.secrets_changed(&api_key).await;
+        let created = match made {
             Ok(created) => created,
             Err(Error::Validation { .. }) => {
                 return Err(weak_secret_diagnostic(attr, "Vonage rejected it").into());
@@ -389,12 +395,13 @@ impl Resource<ProviderData> for ApiSecret {
                 None => Ok(None),
             };
         };
-        match client.get_secret(&api_key, &id).await {
-            Ok(s) => Ok(Some(Model {
-                created_at: Some(s.created_at),
+        match data.snapshots.secrets(&client, &api_key).await {
+            // Absent from the account's list: revoked outside Terraform, so the next plan
+            // recreates it.
+            Ok(list) => Ok(list.iter().find(|s| s.id == id).map(|s| Model {
+                created_at: Some(s.created_at.clone()),
                 ..state
             })),
-            // Revoked outside Terraform: leave state, so the next plan recreates it.
             Err(Error::NotFound { .. }) => Ok(None),
             Err(e) if is_suspension(&e) => Err(suspended_read_warning(
                 &api_key,
@@ -430,13 +437,17 @@ impl Resource<ProviderData> for ApiSecret {
         let (Some(api_key), Some(id)) = (state.api_key, state.id) else {
             return Ok(());
         };
-        let existing = client.list_secrets(&api_key).await.map_err(|e| {
-            diagnostic(
-                data,
-                &format!("listing the API secrets of account {api_key}"),
-                &e,
-            )
-        })?;
+        let existing = data
+            .snapshots
+            .secrets(&client, &api_key)
+            .await
+            .map_err(|e| {
+                diagnostic(
+                    data,
+                    &format!("listing the API secrets of account {api_key}"),
+                    &e,
+                )
+            })?;
         if !existing.iter().any(|s| s.id == id) {
             return Ok(()); // Already gone.
         }
@@ -457,7 +468,9 @@ impl Resource<ProviderData> for ApiSecret {
             )
             .into());
         }
-        match client.revoke_secret(&api_key, &id).await {
+        let revoked = client.revoke_secret(&api_key, &id).await;
+        data.snapshots.secrets_changed(&api_key).await;
+        match revoked {
             Ok(()) | Err(Error::NotFound { .. }) => {
                 if let Ok(mut r) = data.revoked.lock() {
                     r.push(format!("{api_key}/{id}"));
@@ -514,7 +527,7 @@ async fn plan_free_slot(
     freed: Option<&str>,
 ) -> Result<(), Diagnostics> {
     let client = data.client_for(&ctx.cancel);
-    let existing = match client.list_secrets(account).await {
+    let existing = match data.snapshots.secrets(&client, account).await {
         Ok(list) => list,
         Err(e @ (Error::NotFound { .. } | Error::Forbidden { .. })) => {
             return Err(Diagnostic::error(
@@ -584,7 +597,7 @@ async fn find_lost_create(
     pending: &PendingCreate,
 ) -> Result<Option<Model>, Diagnostics> {
     let account = pending.account.clone();
-    let secrets = client.list_secrets(&account).await.map_err(|e| {
+    let secrets = data.snapshots.secrets(client, &account).await.map_err(|e| {
         diagnostic(
             data,
             &format!(
@@ -594,8 +607,9 @@ async fn find_lost_create(
         )
     })?;
     let mut found: Vec<_> = secrets
-        .into_iter()
+        .iter()
         .filter(|s| pending.could_have_made(&s.id, &s.created_at))
+        .cloned()
         .collect();
     match found.len() {
         0 => Ok(None),

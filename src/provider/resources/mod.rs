@@ -3,10 +3,13 @@
 //!
 //! - [`account_settings`] — `vonage_account_settings` (SMS callback URLs);
 //! - [`api_secret`] — `vonage_api_secret` (secrets, write-only, rotation within two slots);
+//! - [`api_secret_rotation`] — `vonage_api_secret_rotation` (zero-downtime rotation owning both
+//!   slots of an account the provider does not authenticate with);
 //! - [`subaccount`] — `vonage_subaccount`.
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).
 
 pub mod account_settings;
 pub mod api_secret;
+pub mod api_secret_rotation;
 pub mod subaccount;

@@ -8,7 +8,19 @@
 //! The initial secret can be given write-only (`secret_wo`); Vonage generates one otherwise.
 //! Rotate a subaccount's secrets with `vonage_api_secret` and `api_key = <subaccount key>`.
 //!
-//! Must not: keep or print the secret Vonage generates; destroy must never do more than suspend.
+//! The credit line is declarative: `credit_limit` is the credit allocated to the subaccount, a
+//! positive amount (the API shows it negated), and apply moves credit between the primary and
+//! the subaccount with credit transfers (`POST /accounts/{primary}/credit-transfers`) until the
+//! subaccount's limit matches. Each transfer carries a reference unique to it, so one whose
+//! answer is lost is found in the transfer list, never sent twice. The plan refuses what it can
+//! know will fail: credit on a shared-balance subaccount, more than the primary has unspent, or
+//! returning credit the subaccount has spent. Schema version 1 flipped `credit_limit`'s sign and
+//! added `id`; the upgrader turns version-0 state into that.
+//!
+//! Must not: keep or print the secret Vonage generates; destroy must never do more than suspend
+//! (it leaves allocated credit where it is).
+
+use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -21,8 +33,10 @@ use crate::framework::resource::{
     ValidateRequest,
 };
 use crate::framework::schema::{Attribute, Block, IdentitySchema, Schema, timeouts_block};
+use crate::framework::upgrade::StateUpgrader;
 use crate::vonage::{
     Client, CreateSubaccount, Error, ModifySubaccount, Secret, Subaccount as ApiSubaccount,
+    TransferRequest,
 };
 
 use crate::provider::ProviderData;
@@ -30,13 +44,17 @@ use crate::provider::api_errors::{diagnostic, diagnostic_for_fields};
 use crate::provider::lost_creates::{
     ADOPT, PENDING, PendingCreate, lost_create_diagnostic, outcome_unknown,
 };
+use crate::provider::money::Eur;
 use crate::provider::secret_strength::{secret_strength, weak_secret_diagnostic};
+use crate::provider::transfers::{TransferKind, not_enough, unique_reference};
 
 pub struct Subaccount;
 
 /// No `Debug`: the model can hold the initial secret's value.
 #[derive(Serialize, Deserialize, Clone, Default, PartialEq)]
 pub struct Model {
+    /// The api key again: the `id` every Terraform resource has.
+    pub id: Option<String>,
     pub api_key: Option<String>,
     pub name: Option<String>,
     pub use_primary_account_balance: Option<bool>,
@@ -44,14 +62,16 @@ pub struct Model {
     pub secret_wo: Option<String>,
     pub primary_account_api_key: Option<String>,
     pub balance: Option<Number>,
+    /// The credit allocated, zero or positive: the API's `credit_limit` negated.
     pub credit_limit: Option<Number>,
     pub created_at: Option<String>,
     pub timeouts: Option<Timeouts>,
 }
 
 impl Model {
-    fn with_remote(self, s: ApiSubaccount) -> Model {
+    pub(crate) fn with_remote(self, s: ApiSubaccount) -> Model {
         Model {
+            id: Some(s.api_key.clone()),
             api_key: Some(s.api_key),
             name: Some(s.name),
             use_primary_account_balance: Some(s.use_primary_account_balance),
@@ -59,9 +79,34 @@ impl Model {
             secret_wo: None,
             primary_account_api_key: Some(s.primary_account_api_key),
             balance: s.balance.as_ref().map(Number::from),
-            credit_limit: s.credit_limit.as_ref().map(Number::from),
+            credit_limit: s.credit_limit.as_ref().map(allocated),
             created_at: Some(s.created_at),
             timeouts: self.timeouts,
+        }
+    }
+
+    /// The credit allocated, as an amount (zero when there is none, or it is not known).
+    fn allocated_credit(&self) -> Eur {
+        (self.credit_limit.as_ref())
+            .and_then(Eur::from_number)
+            .unwrap_or(Eur::ZERO)
+    }
+}
+
+/// The API's `credit_limit` (zero or negative) as this resource shows it: the credit allocated.
+fn allocated(api_credit_limit: &serde_json::Number) -> Number {
+    match Eur::from_json(api_credit_limit) {
+        Some(amount) => amount.negated().to_number(),
+        // Finer than any amount Vonage shows: negate the text itself.
+        None => {
+            let text = api_credit_limit.to_string();
+            let negated = match text.strip_prefix('-') {
+                Some(rest) => rest.to_owned(),
+                None => format!("-{text}"),
+            };
+            negated
+                .parse()
+                .unwrap_or_else(|_| Number::from(api_credit_limit))
         }
     }
 }
@@ -86,13 +131,20 @@ impl Resource<ProviderData> for Subaccount {
 
     fn schema(&self) -> Schema {
         Schema::new(
-            0,
+            1,
             Block::new(
                 "\
                 A subaccount of the provider's account (the primary). Vonage allows one level of \
-                subaccounts and **cannot delete them: destroy suspends the subaccount**. Its API \
-                secrets can be managed with `vonage_api_secret` and `api_key = \
-                vonage_subaccount.NAME.api_key`.",
+                subaccounts and **cannot delete them: destroy suspends the subaccount** (and \
+                leaves any credit allocated to it where it is). Its API secrets can be managed \
+                with `vonage_api_secret` and `api_key = vonage_subaccount.NAME.api_key`. Its \
+                credit line is declared with `credit_limit`.",
+            )
+            .attribute(
+                Attribute::string("id")
+                    .computed()
+                    .stable()
+                    .description("The subaccount's API key, as `api_key`."),
             )
             .attribute(
                 Attribute::string("api_key")
@@ -145,14 +197,38 @@ impl Resource<ProviderData> for Subaccount {
                     .stable()
                     .description("The primary account's API key."),
             )
-            .attribute(Attribute::number("balance").computed().description(
-                "The subaccount's own balance in EUR; null while it uses the primary's balance.",
-            ))
-            .attribute(Attribute::number("credit_limit").computed().description(
-                "\
-                The credit allocated to the subaccount in EUR (zero or negative); null while it \
-                uses the primary's balance.",
-            ))
+            .attribute(
+                Attribute::number("balance")
+                    .computed()
+                    .moved_by(&["use_primary_account_balance"])
+                    .description(
+                        "\
+                        The subaccount's own balance in EUR; null while it uses the primary's \
+                        balance. It moves as the subaccount spends: a plan shows the value last \
+                        read, and only a switch to an own balance plans it as unknown.",
+                    ),
+            )
+            .attribute(
+                Attribute::number("credit_limit")
+                    .optional()
+                    .computed()
+                    .moved_by(&["use_primary_account_balance"])
+                    .description(
+                        "\
+                        The credit allocated to the subaccount, in EUR, as a **positive** amount \
+                        (Vonage's API and the `vonage_subaccount` and `vonage_subaccounts` data \
+                        sources show it as zero or negative: `-25` there is `25` here). When set, \
+                        apply allocates or returns credit with credit transfers between the \
+                        primary and the subaccount until the subaccount's limit matches; each \
+                        transfer carries a unique reference (`tf-credit-limit-<uuid>`). It needs \
+                        `use_primary_account_balance = false`, and is refused at plan time when \
+                        the primary's unspent credit cannot cover an increase or the subaccount \
+                        has spent credit a decrease would return. Left out, it shows the current \
+                        allocation and is not managed; null while the subaccount uses the \
+                        primary's balance. Destroy leaves the credit allocated: set it to `0` and \
+                        apply first to return it.",
+                    ),
+            )
             .attribute(
                 Attribute::string("created_at")
                     .computed()
@@ -174,6 +250,13 @@ impl Resource<ProviderData> for Subaccount {
         Some(object([("api_key", Value::string(state.api_key.clone()?))]))
     }
 
+    fn state_upgraders(&self) -> BTreeMap<i64, StateUpgrader<Model>> {
+        BTreeMap::from([(
+            0,
+            StateUpgrader::with_schema(schema_v0(), |req| Ok(req.prior::<ModelV0>()?.upgraded())),
+        )])
+    }
+
     fn validate(&self, req: ValidateRequest<'_, Model>) -> Diagnostics {
         let mut diags = Diagnostics::new();
         if let Some(name) = &req.config.name {
@@ -192,6 +275,9 @@ impl Resource<ProviderData> for Subaccount {
             && let Err(why) = secret_strength(s)
         {
             diags.push(weak_secret_diagnostic("secret_wo", &why));
+        }
+        if let Some(credit) = &req.config.credit_limit {
+            diags.extend(validate_credit(credit, &req));
         }
         diags
     }
@@ -233,6 +319,9 @@ impl Resource<ProviderData> for Subaccount {
                 ),
             ));
         }
+        if let Some(desired) = req.config.credit_limit.as_ref().and_then(Eur::from_number) {
+            check_credit_move(ctx, &req, desired).await?;
+        }
         Ok(req.planned)
     }
 
@@ -245,7 +334,8 @@ impl Resource<ProviderData> for Subaccount {
         let client = data.client_for(&ctx.cancel);
         let name = req.planned.name.clone().unwrap_or_default();
         if let Some(key) = ctx.private.get::<String>(ADOPT) {
-            return adopt(ctx, data, &client, &key, req.planned).await;
+            let adopted = adopt(ctx, data, &client, &key, req.planned.clone()).await?;
+            return with_credit(data, &client, adopted, req.planned.credit_limit).await;
         }
         let create = CreateSubaccount {
             name: name.clone(),
@@ -253,8 +343,24 @@ impl Resource<ProviderData> for Subaccount {
             use_primary_account_balance: req.planned.use_primary_account_balance,
         };
         let pending = PendingCreate::new(&data.api_key, Some(&name), Vec::new());
-        let created = match client.create_subaccount(&create).await {
-            Ok((created, _generated_secret)) => created,
+        let before = data
+            .snapshots
+            .known_subaccounts(&client)
+            .await
+            .map_err(|e| {
+                diagnostic(
+                    data,
+                    &format!("listing the subaccounts of account {}", data.api_key),
+                    &e,
+                )
+            })?;
+        let created = match client.create_subaccount_after(&create, &before).await {
+            Ok((created, _generated_secret)) => {
+                data.snapshots
+                    .subaccounts_changed(Some(&created.api_key))
+                    .await;
+                created
+            }
             Err(e) if outcome_unknown(&e) => {
                 ctx.private.set(PENDING, &pending);
                 let next_run = format!(
@@ -288,29 +394,16 @@ impl Resource<ProviderData> for Subaccount {
                 .into());
             }
         };
-        let mut model = req.planned.clone().with_remote(created);
-        if req.planned.suspended == Some(true) {
-            let key = model.api_key.clone().unwrap_or_default();
-            let patch = ModifySubaccount {
-                suspended: Some(true),
-                ..ModifySubaccount::default()
-            };
-            match client.modify_subaccount(&key, &patch).await {
-                Ok(s) => model = model.with_remote(s),
-                Err(e) => {
-                    return Err(ApplyFailure {
-                        diags: diagnostic(
-                            data,
-                            &format!("suspending the new vonage_subaccount {key}"),
-                            &e,
-                        )
-                        .into(),
-                        partial: Some(model),
-                    });
-                }
-            }
+        let key = created.api_key.clone();
+        let model = req.planned.clone().with_remote(created);
+        // The subaccount exists from here on. If a follow-up step fails, Terraform keeps it
+        // tainted and plans its replacement; mark it so the replacement adopts it (see
+        // `lost_creates`) rather than suspend it and make another.
+        let finished = finish_create(data, &client, model, &req.planned).await;
+        if finished.is_err() {
+            ctx.private.set(ADOPT, &key);
         }
-        Ok(model)
+        finished
     }
 
     async fn read(
@@ -326,7 +419,13 @@ impl Resource<ProviderData> for Subaccount {
                 None => Ok(None),
             };
         };
-        match client.get_subaccount(&key).await {
+        if ctx.private.get::<String>(ADOPT).as_deref() == Some(key.as_str())
+            && let Some(name) = &state.name
+        {
+            // Made by a create that failed afterwards: its replacement adopts it.
+            data.recovery.note_adoption(name, &key);
+        }
+        match data.snapshots.subaccount(&client, &key).await {
             Ok(s) => Ok(Some(state.with_remote(s))),
             Err(Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(diagnostic(data, &format!("reading vonage_subaccount {key}"), &e).into()),
@@ -342,19 +441,26 @@ impl Resource<ProviderData> for Subaccount {
         let client = data.client_for(&ctx.cancel);
         let key = req.prior.api_key.clone().unwrap_or_default();
         let patch = patch_for(&req.planned);
-        match client.modify_subaccount(&key, &patch).await {
-            Ok(s) => Ok(req.planned.with_remote(s)),
-            Err(e) => Err(ApplyFailure {
-                diags: diagnostic_for_fields(
-                    data,
-                    &format!("updating vonage_subaccount {key}"),
-                    &e,
-                    SUBACCOUNT_FIELDS,
-                )
-                .into(),
-                partial: Some(req.prior),
-            }),
-        }
+        let result = client.modify_subaccount(&key, &patch).await;
+        data.snapshots.subaccounts_changed(None).await;
+        let model = match result {
+            Ok(s) => req.planned.clone().with_remote(s),
+            Err(e) => {
+                return Err(ApplyFailure {
+                    diags: diagnostic_for_fields(
+                        data,
+                        &format!("updating vonage_subaccount {key}"),
+                        &e,
+                        SUBACCOUNT_FIELDS,
+                    )
+                    .into(),
+                    partial: Some(req.prior),
+                });
+            }
+        };
+        // Managed only when configured. The allocation to move from is the one Vonage just
+        // answered with, so that a saved plan applied after drift still converges.
+        with_credit(data, &client, model, req.config.credit_limit).await
     }
 
     async fn delete(&self, ctx: &Ctx<'_, ProviderData>, state: Model) -> Result<(), Diagnostics> {
@@ -375,7 +481,9 @@ impl Resource<ProviderData> for Subaccount {
             suspended: Some(true),
             ..ModifySubaccount::default()
         };
-        match client.modify_subaccount(&key, &patch).await {
+        let result = client.modify_subaccount(&key, &patch).await;
+        data.snapshots.subaccounts_changed(None).await;
+        match result {
             Ok(_) | Err(Error::NotFound { .. }) => Ok(()),
             Err(e) => Err(diagnostic(
                 data,
@@ -404,6 +512,39 @@ impl Resource<ProviderData> for Subaccount {
     }
 }
 
+/// What a create does once the subaccount exists: suspend it when planned so, and allocate its
+/// credit line.
+async fn finish_create(
+    data: &ProviderData,
+    client: &Client,
+    mut model: Model,
+    planned: &Model,
+) -> Result<Model, ApplyFailure<Model>> {
+    if planned.suspended == Some(true) {
+        let key = model.api_key.clone().unwrap_or_default();
+        let patch = ModifySubaccount {
+            suspended: Some(true),
+            ..ModifySubaccount::default()
+        };
+        match client.modify_subaccount(&key, &patch).await {
+            Ok(s) => model = model.with_remote(s),
+            Err(e) => {
+                return Err(ApplyFailure {
+                    diags: diagnostic(
+                        data,
+                        &format!("suspending the new vonage_subaccount {key}"),
+                        &e,
+                    )
+                    .into(),
+                    partial: Some(model),
+                });
+            }
+        }
+    }
+    // Planned only when configured: an unknown (unmanaged) credit line reads as `None`.
+    with_credit(data, client, model, planned.credit_limit.clone()).await
+}
+
 /// The refresh of a lost create's record: the subaccount it made, none, or a refusal to guess.
 async fn find_lost_create(
     ctx: &Ctx<'_, ProviderData>,
@@ -413,7 +554,7 @@ async fn find_lost_create(
     pending: &PendingCreate,
 ) -> Result<Option<Model>, Diagnostics> {
     let name = pending.name.clone().unwrap_or_default();
-    let list = client.list_subaccounts().await.map_err(|e| {
+    let list = data.snapshots.subaccounts(client).await.map_err(|e| {
         diagnostic(
             data,
             &format!("looking for the subaccount \"{name}\" that an interrupted create made"),
@@ -422,8 +563,9 @@ async fn find_lost_create(
     })?;
     let mut found: Vec<ApiSubaccount> = list
         .subaccounts
-        .into_iter()
+        .iter()
         .filter(|s| s.name == name && pending.could_have_made(&s.api_key, &s.created_at))
+        .cloned()
         .collect();
     match found.len() {
         0 => Ok(None),
@@ -499,6 +641,257 @@ fn patch_for(planned: &Model) -> ModifySubaccount {
         name: planned.name.clone(),
         suspended: planned.suspended,
         use_primary_account_balance: planned.use_primary_account_balance,
+    }
+}
+
+/// Plan-time checks of `credit_limit` that need no API.
+fn validate_credit(credit: &Number, req: &ValidateRequest<'_, Model>) -> Diagnostics {
+    let at = || AttrPath::attr("credit_limit");
+    let mut diags = Diagnostics::new();
+    match Eur::from_number(credit) {
+        Some(amount) if amount.is_negative() => diags.push(
+            Diagnostic::error(
+                "Invalid credit limit",
+                "\
+                `credit_limit` is the credit allocated to the subaccount, zero or a positive \
+                amount in EUR (Vonage's API shows it negated). Write `25` for 25 EUR of credit.",
+            )
+            .at(at()),
+        ),
+        Some(_) => {}
+        None => diags.push(
+            Diagnostic::error(
+                "Invalid credit limit",
+                "`credit_limit` must be an amount in EUR with at most 8 decimal places.",
+            )
+            .at(at()),
+        ),
+    }
+    let shared = match req.config.use_primary_account_balance {
+        Some(shared) => shared,
+        None => !(req.unknown)("use_primary_account_balance"),
+    };
+    if shared {
+        diags.push(credit_needs_own_balance());
+    }
+    diags
+}
+
+fn credit_needs_own_balance() -> Diagnostic {
+    Diagnostic::error(
+        "A credit line needs an own balance",
+        "\
+        A subaccount that uses the primary account's balance has no credit line of its own \
+        (Vonage reports it as null). Set `use_primary_account_balance = false` to give it one, \
+        or leave `credit_limit` out.",
+    )
+    .at(AttrPath::attr("credit_limit"))
+}
+
+/// Plan-time checks of a credit change that need the API (or the refreshed state): the
+/// primary can cover an increase, and the subaccount can return a decrease.
+async fn check_credit_move(
+    ctx: &Ctx<'_, ProviderData>,
+    req: &PlanRequest<'_, Model>,
+    desired: Eur,
+) -> Result<(), Diagnostics> {
+    let at = || AttrPath::attr("credit_limit");
+    if req.planned.use_primary_account_balance == Some(true) {
+        return Err(credit_needs_own_balance().into());
+    }
+    let prior = req.prior;
+    let current = prior.map(Model::allocated_credit).unwrap_or(Eur::ZERO);
+    let change = desired.minus(current);
+    if change.is_positive()
+        && let Some(data) = ctx.data
+    {
+        let client = data.client_for(&ctx.cancel);
+        let family = data.snapshots.subaccounts(&client).await.map_err(|e| {
+            diagnostic(
+                data,
+                &format!("checking the unspent credit of account {}", data.api_key),
+                &e,
+            )
+        })?;
+        let primary = &family.primary;
+        let available = match (
+            Eur::from_json(&primary.balance),
+            Eur::from_json(&primary.credit_limit),
+        ) {
+            (Some(balance), Some(limit)) => TransferKind::Credit.available(balance, limit),
+            _ => return Ok(()),
+        };
+        if change > available {
+            let remedy = format!(
+                "\
+                Raising `credit_limit` from {current} to {desired} allocates {change} EUR of the \
+                primary's credit line: set it to at most {}, or return credit from other \
+                subaccounts first.",
+                current.plus(available)
+            );
+            return Err(not_enough(
+                TransferKind::Credit,
+                &primary.api_key,
+                change,
+                available,
+                &remedy,
+                at(),
+            )
+            .into());
+        }
+    }
+    if change.is_negative()
+        && let Some(prior) = prior
+        && let Some(balance) = prior.balance.as_ref().and_then(Eur::from_number)
+    {
+        let returnable = TransferKind::Credit.available(balance, current.negated());
+        if change.abs() > returnable {
+            let remedy = format!(
+                "\
+                The subaccount has spent part of its credit line, and lowering `credit_limit` \
+                from {current} to {desired} would return {} EUR: set it to at least {}, or fund \
+                the subaccount's balance first (a balance transfer to it).",
+                change.abs(),
+                current.minus(returnable)
+            );
+            return Err(not_enough(
+                TransferKind::Credit,
+                prior.api_key.as_deref().unwrap_or("?"),
+                change.abs(),
+                returnable,
+                &remedy,
+                at(),
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// The last step of a create or an update: make the subaccount's allocation `desired` (when the
+/// configuration declares one) from the allocation `model` holds, as Vonage last answered.
+async fn with_credit(
+    data: &ProviderData,
+    client: &Client,
+    mut model: Model,
+    desired: Option<Number>,
+) -> Result<Model, ApplyFailure<Model>> {
+    let Some(desired) = desired else {
+        return Ok(model);
+    };
+    let key = model.api_key.clone().unwrap_or_default();
+    let current = model.allocated_credit();
+    if let Err(d) = settle_credit(data, client, &key, current, &desired).await {
+        return Err(ApplyFailure {
+            diags: d.into(),
+            partial: Some(model),
+        });
+    }
+    model.credit_limit = Some(desired);
+    Ok(model)
+}
+
+/// Move credit between the primary and subaccount `key` until the subaccount's allocation,
+/// `current` now, is `desired`: one credit transfer with a unique reference, or none.
+async fn settle_credit(
+    data: &ProviderData,
+    client: &Client,
+    key: &str,
+    current: Eur,
+    desired: &Number,
+) -> Result<(), Diagnostic> {
+    let Some(desired) = Eur::from_number(desired) else {
+        return Ok(());
+    };
+    let change = desired.minus(current);
+    if change == Eur::ZERO {
+        return Ok(());
+    }
+    let primary = data.api_key.as_str();
+    let (from, to, doing) = if change.is_positive() {
+        (
+            primary,
+            key,
+            format!("allocating {change} EUR of credit to vonage_subaccount {key}"),
+        )
+    } else {
+        let amount = change.abs();
+        (
+            key,
+            primary,
+            format!("returning {amount} EUR of credit from vonage_subaccount {key}"),
+        )
+    };
+    let request = TransferRequest {
+        from: from.to_owned(),
+        to: to.to_owned(),
+        amount: change.abs().to_json(),
+        reference: Some(unique_reference("credit-limit")),
+        reference_is_unique: true,
+    };
+    let sent = TransferKind::Credit.send(client, &request).await;
+    data.snapshots.subaccounts_changed(None).await;
+    sent.map(|_| ())
+        .map_err(|e| diagnostic(data, &doing, &e).at(AttrPath::attr("credit_limit")))
+}
+
+/// Version 0 of the schema (before `id`, with the API's negative `credit_limit`), kept to read
+/// state that version wrote.
+fn schema_v0() -> Schema {
+    Schema::new(
+        0,
+        Block::new("")
+            .attribute(Attribute::string("api_key").computed())
+            .attribute(Attribute::string("name").required())
+            .attribute(
+                Attribute::bool("use_primary_account_balance")
+                    .optional()
+                    .computed(),
+            )
+            .attribute(Attribute::bool("suspended").optional().computed())
+            .attribute(Attribute::string("secret_wo").optional().write_only())
+            .attribute(Attribute::string("primary_account_api_key").computed())
+            .attribute(Attribute::number("balance").computed())
+            .attribute(Attribute::number("credit_limit").computed())
+            .attribute(Attribute::string("created_at").computed())
+            .block(timeouts_block()),
+    )
+}
+
+/// State as version 0 stored it.
+#[derive(Deserialize)]
+struct ModelV0 {
+    api_key: Option<String>,
+    name: Option<String>,
+    use_primary_account_balance: Option<bool>,
+    suspended: Option<bool>,
+    primary_account_api_key: Option<String>,
+    balance: Option<Number>,
+    /// Zero or negative, as the API shows it.
+    credit_limit: Option<Number>,
+    created_at: Option<String>,
+    timeouts: Option<Timeouts>,
+}
+
+impl ModelV0 {
+    /// Version 1: `id` is the api key, `credit_limit` the credit allocated (sign flipped).
+    fn upgraded(self) -> Model {
+        let credit_limit = self
+            .credit_limit
+            .map(|n| allocated(&serde_json::Number::from(&n)));
+        Model {
+            id: self.api_key.clone(),
+            api_key: self.api_key,
+            name: self.name,
+            use_primary_account_balance: self.use_primary_account_balance,
+            suspended: self.suspended,
+            secret_wo: None,
+            primary_account_api_key: self.primary_account_api_key,
+            balance: self.balance,
+            credit_limit,
+            created_at: self.created_at,
+            timeouts: self.timeouts,
+        }
     }
 }
 
@@ -615,6 +1008,176 @@ mod tests {
                 )
                 .await
                 .is_ok()
+        );
+    }
+
+    fn n(text: &str) -> Number {
+        text.parse().unwrap()
+    }
+
+    /// State exactly as version 0 wrote it (the shape `terraform show -json` shows), with a
+    /// credit line of 25 EUR (the API's -25).
+    const V0_STATE: &str = r#"{
+        "api_key": "bbe6222f", "name": "payments", "use_primary_account_balance": false,
+        "suspended": false, "secret_wo": null, "primary_account_api_key": "abcd1234",
+        "balance": 1.5, "credit_limit": -25.0, "created_at": "2024-08-28T14:11:32.000Z",
+        "timeouts": null
+    }"#;
+
+    #[test]
+    fn version_0_state_gains_an_id_and_a_positive_credit_limit() {
+        use crate::framework::resource::DynResource;
+        use crate::framework::upgrade::RawState;
+        let upgrade = |json: &str| {
+            DynResource::upgrade_state(
+                &Subaccount,
+                0,
+                RawState {
+                    json: json.as_bytes(),
+                    flatmap: false,
+                },
+            )
+            .unwrap()
+        };
+        let v = upgrade(V0_STATE);
+        assert_eq!(v.attr("id"), &Value::string("bbe6222f"));
+        assert_eq!(v.attr("api_key"), &Value::string("bbe6222f"));
+        assert_eq!(v.attr("credit_limit"), &Value::Number(n("25")));
+        assert_eq!(v.attr("balance"), &Value::Number(n("1.5")));
+        assert_eq!(v.attr("name"), &Value::string("payments"));
+        // A shared-balance subaccount has no credit line, before and after.
+        let shared = V0_STATE
+            .replace("\"credit_limit\": -25.0", "\"credit_limit\": null")
+            .replace("\"balance\": 1.5", "\"balance\": null");
+        assert_eq!(upgrade(&shared).attr("credit_limit"), &Value::Null);
+        // An allocation of zero stays zero (not -0).
+        let zero = V0_STATE.replace("-25.0", "0.0");
+        assert_eq!(upgrade(&zero).attr("credit_limit"), &Value::Number(n("0")));
+        // Version 1 state is read as it is: the sign is not flipped twice.
+        let v1 = DynResource::upgrade_state(
+            &Subaccount,
+            1,
+            RawState {
+                json: br#"{"id": "bbe6222f", "api_key": "bbe6222f", "name": "p", "credit_limit": 25}"#,
+                flatmap: false,
+            },
+        )
+        .unwrap();
+        assert_eq!(v1.attr("credit_limit"), &Value::Number(n("25")));
+    }
+
+    #[test]
+    fn a_credit_line_is_a_positive_amount_on_an_own_balance() {
+        let own = |credit: &str| Model {
+            credit_limit: Some(n(credit)),
+            ..model("ok", false, false)
+        };
+        assert!(validate(&own("25")).is_empty());
+        assert!(validate(&own("0")).is_empty());
+        assert!(validate(&own("0.00000001")).is_empty());
+        let invalid = [(
+            "Invalid credit limit".to_string(),
+            "credit_limit".to_string(),
+        )];
+        assert_eq!(validate(&own("-25")), invalid);
+        assert_eq!(validate(&own("0.000000001")), invalid);
+        let needs_own = [(
+            "A credit line needs an own balance".to_string(),
+            "credit_limit".to_string(),
+        )];
+        let shared = Model {
+            credit_limit: Some(n("10")),
+            ..model("ok", false, true)
+        };
+        assert_eq!(validate(&shared), needs_own);
+        // Left out, use_primary_account_balance defaults to true: refused too.
+        let defaulted = Model {
+            use_primary_account_balance: None,
+            ..shared.clone()
+        };
+        assert_eq!(validate(&defaulted), needs_own);
+        // Not known yet: the plan checks it once it is.
+        let unknown = |name: &str| name == "use_primary_account_balance";
+        let later = Subaccount.validate(ValidateRequest {
+            config: &defaulted,
+            unknown: &unknown,
+        });
+        assert!(later.is_empty());
+    }
+
+    #[tokio::test]
+    async fn returning_credit_the_subaccount_has_spent_is_refused_at_plan_time() {
+        let private = crate::framework::private::PrivateState::default();
+        let ctx = Ctx {
+            data: None,
+            cancel: CancellationToken::new(),
+            private: &private,
+            warnings: &Default::default(),
+        };
+        let unknown = |_: &str| false;
+        // 30 EUR allocated, 12 of it spent (balance -12): 18 can go back.
+        let prior = Model {
+            balance: Some(n("-12")),
+            credit_limit: Some(n("30")),
+            ..model("own", false, false)
+        };
+        let plan = |credit: &str| {
+            let planned = Model {
+                credit_limit: Some(n(credit)),
+                ..prior.clone()
+            };
+            let prior = &prior;
+            let unknown = &unknown;
+            let ctx = &ctx;
+            async move {
+                Subaccount
+                    .modify_plan(
+                        ctx,
+                        PlanRequest {
+                            prior: Some(prior),
+                            planned: planned.clone(),
+                            config: &planned,
+                            unknown,
+                        },
+                    )
+                    .await
+                    .err()
+            }
+        };
+        assert!(plan("12").await.is_none(), "returning 18 is fine");
+        let refused = plan("11.99").await.expect("18.01 is more than is left");
+        let d = refused.iter().next().unwrap();
+        assert_eq!(d.path, Some(AttrPath::attr("credit_limit")));
+        assert!(
+            d.detail.contains("18 EUR") && d.detail.contains("18.01"),
+            "{}",
+            d.detail
+        );
+        assert!(d.detail.contains("set it to at least 12"), "{}", d.detail);
+        // Without the provider configured an increase cannot be checked, and is left to apply.
+        assert!(plan("500").await.is_none());
+        // A planned shared balance has no credit line.
+        let shared = Model {
+            use_primary_account_balance: Some(true),
+            credit_limit: Some(n("5")),
+            ..model("s", false, true)
+        };
+        let refused = Subaccount
+            .modify_plan(
+                &ctx,
+                PlanRequest {
+                    prior: None,
+                    planned: shared.clone(),
+                    config: &shared,
+                    unknown: &unknown,
+                },
+            )
+            .await
+            .err()
+            .expect("refused");
+        assert_eq!(
+            refused.iter().next().unwrap().summary,
+            "A credit line needs an own balance"
         );
     }
 }

@@ -1,0 +1,57 @@
+//! An account's API secret slots (Vonage allows two), as the secret resources that need a free
+//! slot see them: the listing, and the words that name what holds the slots.
+//!
+//! Must not: show a secret's value (Vonage never returns one) or change anything.
+
+use crate::framework::diagnostics::Diagnostic;
+use crate::vonage::ApiSecret;
+
+use super::ProviderData;
+use super::api_errors::diagnostic;
+
+pub use super::resources::api_secret::MAX_SECRETS;
+
+/// The account's secrets, or a diagnostic saying why they could not be listed.
+pub async fn list(data: &ProviderData, api_key: &str) -> Result<Vec<ApiSecret>, Diagnostic> {
+    data.client.list_secrets(api_key).await.map_err(|e| {
+        diagnostic(
+            data,
+            &format!("listing the API secrets of account {api_key}"),
+            &e,
+        )
+    })
+}
+
+/// "`ID` (created AT), `ID` (created AT)", oldest first.
+pub fn describe(secrets: &[ApiSecret]) -> String {
+    let mut sorted: Vec<&ApiSecret> = secrets.iter().collect();
+    sorted.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+    sorted
+        .iter()
+        .map(|s| format!("`{}` (created {})", s.id, s.created_at))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_are_described_oldest_first_with_their_creation_times() {
+        let secrets = [
+            ApiSecret {
+                id: "b".into(),
+                created_at: "2026-01-02T00:00:00Z".into(),
+            },
+            ApiSecret {
+                id: "a".into(),
+                created_at: "2026-01-01T00:00:00Z".into(),
+            },
+        ];
+        assert_eq!(
+            describe(&secrets),
+            "`a` (created 2026-01-01T00:00:00Z), `b` (created 2026-01-02T00:00:00Z)"
+        );
+    }
+}

@@ -1,0 +1,107 @@
+"""API-call budgets, counted exactly in the sandbox's call log (times are `make bench`'s business, counts are CI's).
+
+Vonage allows about 30 requests per second per key, so on a real estate the calls, not the CPU, set the floor:
+- creating N subaccounts costs at most N + 2 calls per `terraform apply` (the plan's and the apply's credential
+  check, each of which is the primary's subaccount list, then one POST per subaccount);
+- refreshing N subaccounts costs at most 2 calls per `terraform plan` (one shared list);
+- secrets are read with one list per account, not one GET per secret.
+And the freshness that goes with it: a read never returns data older than the command, and drift made between two
+commands is always seen.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import tfharness as h
+
+N = 20
+
+
+def api_calls(sandbox: h.Sandbox) -> list[dict]:
+    return [c for c in sandbox.calls() if not c["path"].startswith("/_sandbox")]
+
+
+def estate(n: int, secrets: bool = False) -> str:
+    config = h.PROVIDER_BLOCK + f"""
+provider "vonage" {{}}
+
+resource "vonage_subaccount" "team" {{
+  count = {n}
+  name  = "team-${{count.index}}"
+}}
+"""
+    if secrets:
+        config += f"""
+ephemeral "vonage_generated_secret" "extra" {{
+  count = {n}
+}}
+
+resource "vonage_api_secret" "extra" {{
+  count             = {n}
+  api_key           = vonage_subaccount.team[count.index].api_key
+  secret_wo         = ephemeral.vonage_generated_secret.extra[count.index].value
+  secret_wo_version = 1
+}}
+"""
+    return config
+
+
+@pytest.fixture
+def pinned_tf(tmp_path, provider_dir):
+    binary = h.terraform_binaries()[0]
+    h.require(binary.version, f"{binary.path} is missing: run scripts/setup.sh")
+    return h.new_terraform(binary, tmp_path, provider_dir)
+
+
+def test_creating_n_subaccounts_costs_at_most_n_plus_2_calls(pinned_tf, sandbox):
+    tf = pinned_tf
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", estate(N))
+    sandbox.clear_calls()
+    tf.run("apply", "-auto-approve").ok()
+    calls = api_calls(sandbox)
+    posts = [c for c in calls if c["method"] == "POST"]
+    assert len(posts) == N
+    assert len(calls) <= N + 2, [f"{c['method']} {c['path']}" for c in calls if c["method"] != "POST"]
+
+
+def test_refreshing_n_subaccounts_costs_at_most_2_calls(pinned_tf, sandbox):
+    tf = pinned_tf
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", estate(N))
+    tf.run("apply", "-auto-approve").ok()
+    sandbox.clear_calls()
+    tf.run("plan", "-detailed-exitcode").ok()
+    calls = api_calls(sandbox)
+    assert 1 <= len(calls) <= 2, [f"{c['method']} {c['path']}" for c in calls]
+
+
+def test_secrets_are_read_with_one_list_per_account(pinned_tf, sandbox):
+    tf = pinned_tf
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", estate(3, secrets=True))
+    tf.run("apply", "-auto-approve").ok()
+    sandbox.clear_calls()
+    tf.run("plan", "-detailed-exitcode").ok()
+    calls = api_calls(sandbox)
+    per_secret = [c for c in calls if "/secrets/" in c["path"]]
+    assert not per_secret, "no GET per secret"
+    lists = [c["path"] for c in calls if c["path"].endswith("/secrets")]
+    assert len(lists) == len(set(lists)) == 3, lists
+
+
+def test_drift_between_two_commands_is_always_seen(pinned_tf, sandbox):
+    tf = pinned_tf
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", estate(3))
+    tf.run("apply", "-auto-approve").ok()
+    state = tf.json("show", "-json")["values"]["root_module"]["resources"]
+    key = state[1]["values"]["api_key"]
+    # Between two commands, out of band.
+    assert sandbox.api("PATCH", f"/accounts/{sandbox.api_key}/subaccounts/{key}",
+                       json={"name": "renamed-by-hand"}).status == 200
+    plan = tf.run("plan", "-detailed-exitcode")
+    assert plan.rc == 2 and plan.says('"renamed-by-hand" -> "team-1"'), plan.explain()
+    tf.run("apply", "-auto-approve").ok()
+    assert tf.run("plan", "-detailed-exitcode").rc == 0
