@@ -1,19 +1,19 @@
 //! Client-side pacing: at most N requests per second per API key, spread
-//! evenly, with the first two of a quiet spell sent together.
+//! evenly from the first call, with no burst.
 //!
 //! Two rules, both kept for every request:
-//! * **spacing** (a GCRA, or leaky bucket, with a burst of two): each request
-//!   goes no sooner than `1/N` s after the previous one's slot, except that a
-//!   client that has been quiet may send two at once. A provider process makes
-//!   the credential check of its configuration and then its first operation's
-//!   request; without the burst the second would always wait `1/N` s (33 ms at
-//!   the default 30/s), several times in every Terraform command.
-//! * **window**: never more than `K = max(1, floor(N))` requests in any `K/N`
-//!   seconds (at most 30 in any one second by default), so the burst is paid
-//!   back within the window and the documented maximum per second holds.
+//! * **spacing** (a GCRA, or leaky bucket, without burst): the first request
+//!   of a client goes at once and each next one no sooner than `1/N` s after
+//!   the previous one's slot. Idle time is never saved up: after a pause the
+//!   first request goes at once and the second still waits `1/N` s.
+//! * **window**: never more than `K = max(1, floor(N))` requests in any
+//!   `max(1, K/N)` seconds. Spacing alone already gives that for a whole N;
+//!   for a fractional one (7.5/s spaced 133 ms puts 8 in one second) the
+//!   window keeps every second at or below the rate.
 //!
 //! Owns: slot reservation. The limiter lives inside one `Client` (shared by
-//! its clones), so all calls made with that client's key are paced together.
+//! its clones), so all calls made with that client's key are paced together,
+//! from the provider process's first call.
 //! Must not: sleep itself in the pure part (`reserve_at`), so that spacing is
 //! unit-testable without a clock.
 
@@ -21,14 +21,9 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// Requests a quiet client may send at once.
-const BURST: u32 = 2;
-
 pub struct RateLimiter {
-    /// `1/N`: the spacing of a steady stream.
+    /// `1/N`: the spacing of a steady stream, and the least gap between two requests.
     interval: Duration,
-    /// How far ahead of the steady schedule a request may go: `(burst - 1) * interval`.
-    tolerance: Duration,
     /// `K` requests at most in any `window`.
     per_window: usize,
     window: Duration,
@@ -37,7 +32,7 @@ pub struct RateLimiter {
 
 #[derive(Default)]
 struct State {
-    /// Theoretical arrival time of the next request on the steady schedule.
+    /// The earliest slot the next request may take (the previous slot plus `interval`).
     next_slot: Option<Instant>,
     /// The slots of the last `per_window` requests, oldest first.
     recent: VecDeque<Instant>,
@@ -47,14 +42,10 @@ impl RateLimiter {
     /// `per_second` must be positive and finite (checked by `Client::new`).
     pub fn new(per_second: f64) -> RateLimiter {
         let per_window = per_second.floor().max(1.0);
-        // Below two per second the window holds one request: no burst.
-        let burst = BURST.min(per_window as u32);
-        let interval = Duration::from_secs_f64(1.0 / per_second);
         RateLimiter {
-            interval,
-            tolerance: interval * (burst - 1),
+            interval: Duration::from_secs_f64(1.0 / per_second),
             per_window: per_window as usize,
-            window: Duration::from_secs_f64(per_window / per_second),
+            window: Duration::from_secs_f64((per_window / per_second).max(1.0)),
             state: Mutex::new(State::default()),
         }
     }
@@ -65,17 +56,13 @@ impl RateLimiter {
             .state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let mut slot = now;
-        if let Some(next) = state.next_slot {
-            slot = slot.max(next.checked_sub(self.tolerance).unwrap_or(next));
-        }
+        let mut slot = state.next_slot.map_or(now, |next| next.max(now));
         if state.recent.len() == self.per_window
             && let Some(oldest) = state.recent.front()
         {
             slot = slot.max(*oldest + self.window);
         }
-        let next = state.next_slot.map_or(slot, |n| n.max(slot));
-        state.next_slot = Some(next + self.interval);
+        state.next_slot = Some(slot + self.interval);
         state.recent.push_back(slot);
         if state.recent.len() > self.per_window {
             state.recent.pop_front();
@@ -101,37 +88,45 @@ mod tests {
         (0..n).map(|_| limiter.reserve_at(t0)).collect()
     }
 
+    /// Within the nanoseconds a `Duration` rounds each `1/N` to.
+    fn about(d: Duration, seconds: f64) -> bool {
+        (d.as_secs_f64() - seconds).abs() < 1e-6
+    }
+
     #[test]
-    fn two_go_at_once_then_slots_are_evenly_spaced() {
+    fn paced_from_the_first_call_without_a_burst() {
         let limiter = RateLimiter::new(10.0);
         let t0 = Instant::now();
         assert_eq!(
             queued(&limiter, t0, 5),
-            [0, 0, 100, 200, 300].map(Duration::from_millis).to_vec()
+            [0, 100, 200, 300, 400].map(Duration::from_millis).to_vec()
         );
     }
 
     #[test]
-    fn idle_time_is_saved_up_as_a_burst_of_two_only() {
+    fn idle_time_is_not_saved_up() {
         let limiter = RateLimiter::new(10.0);
         let t0 = Instant::now();
         assert_eq!(limiter.reserve_at(t0), Duration::ZERO);
-        // Long idle: the next two go at once, the one after waits a slot.
+        // Long idle: the next call goes at once, the one after still waits a slot.
         let later = t0 + Duration::from_secs(10);
         assert_eq!(limiter.reserve_at(later), Duration::ZERO);
-        assert_eq!(limiter.reserve_at(later), Duration::ZERO);
         assert_eq!(limiter.reserve_at(later), Duration::from_millis(100));
+        // A call that comes after its slot has passed goes at once, and sets the next slot.
+        let late = later + Duration::from_millis(300);
+        assert_eq!(limiter.reserve_at(late), Duration::ZERO);
+        assert_eq!(limiter.reserve_at(late), Duration::from_millis(100));
     }
 
     #[test]
-    fn thirty_per_second_default_spacing_after_the_burst() {
+    fn the_second_call_of_a_process_waits_one_interval_at_the_default_rate() {
+        // A provider process checks its credentials, then makes its first operation's request.
         let limiter = RateLimiter::new(30.0);
         let t0 = Instant::now();
         let waits = queued(&limiter, t0, 3);
-        assert_eq!(waits[1], Duration::ZERO);
-        assert!(
-            waits[2] >= Duration::from_micros(33_333) && waits[2] <= Duration::from_micros(33_334)
-        );
+        assert_eq!(waits[0], Duration::ZERO);
+        assert!(about(waits[1], 1.0 / 30.0), "{waits:?}");
+        assert!(about(waits[2], 2.0 / 30.0), "{waits:?}");
     }
 
     /// The most of `slots` (sorted) that fall in any half-open window of `width`.
@@ -148,48 +143,59 @@ mod tests {
     }
 
     #[test]
-    fn never_more_than_the_rate_in_any_second_and_the_sustained_rate_is_the_rate() {
-        for per_second in [30.0, 7.0, 2.0] {
+    fn never_more_than_the_rate_in_any_second_nor_closer_than_one_interval() {
+        for per_second in [1000.0, 30.0, 7.5, 7.0, 2.5, 2.0, 1.5, 1.0, 0.5] {
             let limiter = RateLimiter::new(per_second);
             let t0 = Instant::now();
-            // Everything queued at once, then more after a pause: the worst cases for bursts.
+            // Everything queued at once, then more after a pause, then one at a time on
+            // arrival: the worst cases for bursts.
             let mut slots = queued(&limiter, t0, 300);
             let pause = *slots.last().unwrap() + Duration::from_secs(5);
-            let after_pause = queued(&limiter, t0 + pause, 300);
-            slots.extend(after_pause.iter().map(|w| pause + *w));
+            slots.extend(queued(&limiter, t0 + pause, 300).iter().map(|w| pause + *w));
+            let mut at = *slots.last().unwrap() + Duration::from_secs(3);
+            for _ in 0..50 {
+                slots.push(at + limiter.reserve_at(t0 + at));
+                at += Duration::from_secs_f64(0.3 / per_second);
+            }
             assert!(slots.windows(2).all(|w| w[0] <= w[1]));
-            assert_eq!(
-                most_in_any_window(&slots, Duration::from_secs(1)),
-                per_second as usize,
-                "{per_second}/s"
-            );
-            // 300 requests take 299 intervals of a steady stream, less at most the burst's one
-            // (to within the nanoseconds a `Duration` rounds each interval to).
-            let span = slots[299].as_secs_f64();
-            let steady = 299.0 / per_second;
+            let interval = 1.0 / per_second;
             assert!(
-                span <= steady + 1e-6 && span >= steady - 1.0 / per_second - 1e-6,
-                "{per_second}/s: 300 requests over {span} s, steady {steady} s"
+                slots
+                    .windows(2)
+                    .all(|w| (w[1] - w[0]).as_secs_f64() >= interval - 1e-8),
+                "{per_second}/s: two requests closer than 1/N"
             );
+            let most = most_in_any_window(&slots, Duration::from_secs(1));
+            assert!(
+                most as f64 <= per_second.max(1.0),
+                "{per_second}/s: {most} requests in one second"
+            );
+            // A whole rate is also the sustained rate: 300 requests take 299 intervals.
+            if per_second.fract() == 0.0 && per_second <= 300.0 {
+                assert_eq!(most, per_second as usize, "{per_second}/s");
+                assert!(
+                    about(slots[299], 299.0 * interval),
+                    "{per_second}/s: {:?}",
+                    slots[299]
+                );
+            }
         }
     }
 
     #[test]
-    fn below_two_per_second_there_is_no_burst() {
+    fn a_fractional_rate_rounds_each_second_down() {
         let t0 = Instant::now();
+        // 7.5/s: spaced 133 ms, but the eighth waits a second after the first.
+        let limiter = RateLimiter::new(7.5);
+        let waits = queued(&limiter, t0, 9);
+        assert!(about(waits[6], 6.0 / 7.5), "{waits:?}");
+        assert_eq!(waits[7], Duration::from_secs(1));
+        assert!(about(waits[8], 1.0 + 1.0 / 7.5), "{waits:?}");
+        // 0.5/s: one every 2 s.
         let limiter = RateLimiter::new(0.5);
         assert_eq!(
             queued(&limiter, t0, 3),
             [0, 2, 4].map(Duration::from_secs).to_vec()
         );
-        // One in any 2/3 s at 1.5/s: nothing goes together.
-        let limiter = RateLimiter::new(1.5);
-        let waits = queued(&limiter, t0, 2);
-        assert!(waits[1] >= Duration::from_millis(666), "{waits:?}");
-        // Two in any 0.8 s at 2.5/s: a burst of two, then a window's wait.
-        let limiter = RateLimiter::new(2.5);
-        let waits = queued(&limiter, t0, 3);
-        assert_eq!(waits[1], Duration::ZERO);
-        assert!(waits[2] >= Duration::from_millis(800), "{waits:?}");
     }
 }
