@@ -525,7 +525,7 @@ def plot(rows: list[ScaleRow], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (wall, calls) = plt.subplots(1, 2, figsize=(11, 4.4))
+    fig, (wall, calls) = plt.subplots(1, 2, figsize=(11, 6))
     ns = sorted({r.n for r in rows})
     styles = {SANDBOX_LIMIT: "-", 0: "--"}
     for limit in (SANDBOX_LIMIT, 0):
@@ -557,7 +557,8 @@ def plot(rows: list[ScaleRow], path: Path) -> None:
         ax.set_ylabel(ylabel)
         ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7)
+        # Below the axes, so that no line is hidden behind it.
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
     fig.suptitle(f"terraform-provider-vonage against vonage-sandbox, {datetime.date.today().isoformat()}",
                  fontsize=10)
     fig.tight_layout()
