@@ -75,3 +75,14 @@ def test_writing_the_page_keeps_hand_written_sections_and_draws_the_plot(tmp_pat
     outside = bench.replace_section(bench.replace_section(text, "summary", ""), "scale", "")
     assert outside == bench.replace_section(bench.replace_section(by_hand, "summary", ""), "scale", "")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_committed_page_has_every_generated_section_and_the_plot():
+    bench = bench_module()
+    text = bench.DOC.read_text()
+    assert "## Where a provider process's time goes" in text  # the hand-written breakdown
+    for name in ("summary", "scale"):
+        assert text.count(f"<!-- bench:begin {name} -->") == 1, name
+        assert text.count(f"<!-- bench:end {name} -->") == 1, name
+    assert bench.PLOT.name in text
+    assert bench.PLOT.exists() and bench.PLOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
