@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# test.sh: the whole test suite (`make test`): setup, build, the lint gate, cargo tests, pytest, node client
-# tests, docs-check.
+# test.sh: the whole test suite (`make test`): setup, build, the lint gate, cargo tests, pytest (acceptance and
+# conformance), node client tests, docs-check.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,7 +28,7 @@ step "lint (fmt, line width, clippy)" bash scripts/lint.sh
 step "cargo test" cargo test "${locked[@]}"
 
 py_dirs=()
-for d in tests/acceptance tests/clients/python; do [[ -d "$d" ]] && py_dirs+=("$d"); done
+for d in tests/acceptance tests/conformance tests/clients/python; do [[ -d "$d" ]] && py_dirs+=("$d"); done
 if [[ ${#py_dirs[@]} -gt 0 ]]; then
   step "pytest ${py_dirs[*]}" .venv/bin/python -m pytest -q "${py_dirs[@]}"
 fi

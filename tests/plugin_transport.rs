@@ -165,6 +165,13 @@ struct Running {
 }
 
 fn start_in_process(client_pem: &str) -> Running {
+    start_provider_in_process(client_pem, VonageProvider)
+}
+
+fn start_provider_in_process<P: tfvonage::framework::provider::Provider>(
+    client_pem: &str,
+    provider: P,
+) -> Running {
     let dir = std::env::temp_dir();
     let socket = server::PluginSocket::bind_in(&dir).unwrap();
     let path = socket.path.clone();
@@ -174,7 +181,7 @@ fn start_in_process(client_pem: &str) -> Running {
     let task = tokio::spawn(server::serve(
         socket,
         Some(config),
-        VonageProvider,
+        provider,
         shutdown.clone(),
     ));
     Running {
@@ -700,4 +707,147 @@ async fn shutdown_during_an_rpc_lets_the_rpc_answer_first() {
         .unwrap()
         .unwrap();
     sandbox.kill();
+}
+
+/// A test-only provider whose one resource panics in `read`, with a value in the message.
+mod panicking {
+    use std::sync::Arc;
+
+    use async_trait::async_trait;
+    use serde::{Deserialize, Serialize};
+    use tfvonage::framework::cty::Value;
+    use tfvonage::framework::data_source::DynDataSource;
+    use tfvonage::framework::diagnostics::Diagnostics;
+    use tfvonage::framework::provider::{ConfigureRequest, Provider};
+    use tfvonage::framework::resource::{
+        ApplyFailure, CreateRequest, Ctx, DynResource, Resource, UpdateRequest,
+    };
+    use tfvonage::framework::schema::{Attribute, Block, Schema};
+
+    pub const SECRET: &str = "Hunter2SecretValue";
+
+    pub struct PanickingProvider;
+    struct Boom;
+
+    #[derive(Serialize, Deserialize)]
+    struct Model {
+        id: Option<String>,
+    }
+
+    #[async_trait]
+    impl Resource<()> for Boom {
+        type Model = Model;
+        fn type_name(&self) -> &'static str {
+            "test_boom"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(
+                0,
+                Block::new("b").attribute(Attribute::string("id").computed()),
+            )
+        }
+        async fn create(
+            &self,
+            _: &Ctx<'_, ()>,
+            req: CreateRequest<Model>,
+        ) -> Result<Model, ApplyFailure<Model>> {
+            Ok(req.planned)
+        }
+        async fn read(&self, _: &Ctx<'_, ()>, state: Model) -> Result<Option<Model>, Diagnostics> {
+            let id = state.id.unwrap_or_default();
+            panic!("read of {id} failed with secret {SECRET}");
+        }
+        async fn update(
+            &self,
+            _: &Ctx<'_, ()>,
+            req: UpdateRequest<Model>,
+        ) -> Result<Model, ApplyFailure<Model>> {
+            Ok(req.planned)
+        }
+        async fn delete(&self, _: &Ctx<'_, ()>, _: Model) -> Result<(), Diagnostics> {
+            Ok(())
+        }
+        async fn import(&self, _: &Ctx<'_, ()>, id: &str) -> Result<Model, Diagnostics> {
+            Ok(Model {
+                id: Some(id.to_owned()),
+            })
+        }
+    }
+
+    #[async_trait]
+    impl Provider for PanickingProvider {
+        type Data = ();
+        fn name(&self) -> &'static str {
+            "test"
+        }
+        fn schema(&self) -> Schema {
+            Schema::new(0, Block::new("p"))
+        }
+        async fn configure(&self, _: ConfigureRequest<'_>) -> Result<Option<()>, Diagnostics> {
+            Ok(Some(()))
+        }
+        fn resources(&self) -> Vec<Arc<dyn DynResource<()>>> {
+            vec![Arc::new(Boom)]
+        }
+        fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<()>>> {
+            Vec::new()
+        }
+    }
+
+    /// A state of `test_boom`.
+    pub fn state(id: &str) -> Value {
+        Value::Object([("id".to_owned(), Value::string(id))].into())
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_rpc_answers_with_a_provider_bug_diagnostic_and_the_provider_keeps_serving() {
+    use tfvonage::framework::cty::{Type, msgpack};
+    use tfvonage::tfplugin::proto::{DynamicValue, read_resource};
+
+    let client_id = go_plugin_like_client_cert();
+    let running = start_provider_in_process(&client_id.pem, panicking::PanickingProvider);
+    let channel = tls_channel(
+        running.socket.clone(),
+        running.server_cert.clone(),
+        Some(&client_id),
+    )
+    .await
+    .unwrap();
+    let mut client = ProviderClient::new(channel);
+    let ty = Type::object([("id", Type::String)]);
+    let read = |id: &str| read_resource::Request {
+        type_name: "test_boom".into(),
+        current_state: Some(DynamicValue {
+            msgpack: msgpack::encode(&panicking::state(id), &ty).unwrap(),
+            json: Vec::new(),
+        }),
+        ..Default::default()
+    };
+
+    for id in ["first", "second"] {
+        let response = client
+            .read_resource(read(id))
+            .await
+            .expect("a panic is an answer, not a cancelled request")
+            .into_inner();
+        let d = &response.diagnostics[0];
+        assert_eq!(d.summary, "Provider bug: ReadResource crashed");
+        assert!(d.detail.contains("resource `test_boom`"), "{}", d.detail);
+        assert!(
+            d.detail.contains("plugin_transport.rs:"),
+            "the location: {}",
+            d.detail
+        );
+        assert!(d.detail.contains("provider keeps running"));
+        assert!(!d.detail.contains(panicking::SECRET) && !d.detail.contains(id));
+        assert!(response.new_state.is_none());
+    }
+    let schema = client
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(schema.resource_schemas.contains_key("test_boom"));
+    running.shutdown.cancel();
 }

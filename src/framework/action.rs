@@ -28,7 +28,7 @@ use tokio_util::sync::CancellationToken;
 use super::cty::{self, Value};
 use super::diagnostics::{Diagnostic, Diagnostics, Warnings};
 use super::private::PrivateState;
-use super::resource::{Ctx, ValidateRequest, model_error, validate_model};
+use super::resource::{Ctx, ValidateRequest, model_error, validate_config};
 use super::schema::{AttrType, Attribute, Schema};
 
 /// One event of an invocation, in the order Terraform shows them.
@@ -136,7 +136,8 @@ impl<D: Send + Sync + 'static, A: Action<D>> DynAction<D> for A {
         Action::schema(self)
     }
     fn validate(&self, config: &Value) -> Diagnostics {
-        validate_model(Action::type_name(self), config, |req| {
+        let schema = Action::schema(self);
+        validate_config(Action::type_name(self), &schema.block, config, |req| {
             Action::validate(self, req)
         })
     }

@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 
 use super::cty::{self, Value};
 use super::diagnostics::Diagnostics;
-use super::resource::{Ctx, ValidateRequest, model_error, validate_model, with_limits};
+use super::resource::{Ctx, ValidateRequest, model_error, validate_config, with_limits};
 use super::schema::Schema;
 
 /// One data source type, written against its own model struct.
@@ -59,12 +59,18 @@ impl<D: Send + Sync, S: DataSource<D>> DynDataSource<D> for S {
         DataSource::schema(self)
     }
     fn validate(&self, config: &Value) -> Diagnostics {
-        validate_model(DataSource::type_name(self), config, |req| {
+        let block = DataSource::schema(self).block;
+        validate_config(DataSource::type_name(self), &block, config, |req| {
             DataSource::validate(self, req)
         })
     }
     async fn read(&self, ctx: &Ctx<'_, D>, config: &Value) -> (Value, Diagnostics) {
         let tn = DataSource::type_name(self);
+        // Checks that waited for unknown values run now that the configuration is known.
+        let recheck = DynDataSource::validate(self, config).errors();
+        if recheck.has_errors() {
+            return (Value::Null, recheck);
+        }
         let model = match cty::serde::from_value::<S::Model>(config) {
             Ok(m) => m,
             Err(e) => return (Value::Null, model_error(tn, e)),

@@ -128,6 +128,15 @@ impl Diagnostics {
     pub fn has_errors(&self) -> bool {
         self.0.iter().any(|d| d.severity == Severity::Error)
     }
+    /// Only the errors among these.
+    pub fn errors(self) -> Diagnostics {
+        Diagnostics(
+            self.0
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect(),
+        )
+    }
     /// `Err(self)` when any is an error, else `Ok(self)` (warnings to pass on): for `?`.
     pub fn fail_on_errors(self) -> Result<Diagnostics, Diagnostics> {
         if self.has_errors() {

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 
 use super::cty::{self, Value};
 use super::diagnostics::Diagnostics;
-use super::resource::{Ctx, ValidateRequest, model_error, validate_model, with_limits};
+use super::resource::{Ctx, ValidateRequest, model_error, validate_config, with_limits};
 use super::schema::Schema;
 
 /// One ephemeral resource type, written against its own model struct.
@@ -71,12 +71,18 @@ impl<D: Send + Sync, E: EphemeralResource<D>> DynEphemeralResource<D> for E {
         EphemeralResource::schema(self)
     }
     fn validate(&self, config: &Value) -> Diagnostics {
-        validate_model(EphemeralResource::type_name(self), config, |req| {
+        let block = EphemeralResource::schema(self).block;
+        validate_config(EphemeralResource::type_name(self), &block, config, |req| {
             EphemeralResource::validate(self, req)
         })
     }
     async fn open(&self, ctx: &Ctx<'_, D>, config: &Value) -> (Value, Diagnostics) {
         let tn = EphemeralResource::type_name(self);
+        // Checks that waited for unknown values run now that the configuration is known.
+        let recheck = DynEphemeralResource::validate(self, config).errors();
+        if recheck.has_errors() {
+            return (Value::Null, recheck);
+        }
         let model = match cty::serde::from_value::<E::Model>(config) {
             Ok(m) => m,
             Err(e) => return (Value::Null, model_error(tn, e)),

@@ -25,7 +25,7 @@ use super::cty::{self, Value};
 use super::diagnostics::{Diagnostic, Diagnostics, Warnings};
 use super::plan;
 use super::private::PrivateState;
-use super::resource::{Ctx, Resource, ValidateRequest, model_error, validate_model};
+use super::resource::{Ctx, Resource, ValidateRequest, model_error, validate_config};
 use super::schema::{Block, Schema};
 
 /// What `ListResource` asks for.
@@ -201,10 +201,14 @@ impl<D: Send + Sync + 'static, L: ListResource<D>> DynListResource<D> for L {
         ListResource::schema(self)
     }
     fn validate(&self, config: &Value) -> Diagnostics {
-        let config = config_object(&ListResource::schema(self).block, config);
-        validate_model(DynListResource::type_name(self), &config, |req| {
-            ListResource::validate(self, req)
-        })
+        let schema = ListResource::schema(self);
+        let config = config_object(&schema.block, config);
+        validate_config(
+            DynListResource::type_name(self),
+            &schema.block,
+            &config,
+            |req| ListResource::validate(self, req),
+        )
     }
 
     fn list(

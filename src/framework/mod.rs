@@ -2,11 +2,14 @@
 //!
 //! - [`cty`]: types, values and their msgpack/JSON codecs;
 //! - [`schema`]: attributes, blocks and their flags;
+//! - [`config_checks`]: the schema's own rules for configured values (read-only, int64,
+//!   non-empty);
 //! - [`plan`]: Terraform's planning rules, applied once for every resource;
 //! - [`resource`], [`data_source`], [`ephemeral`], [`action`], [`list_resource`], [`provider`]:
 //!   the traits authors implement, on typed models;
 //! - [`config_generation`]: configuration from state, for `-generate-config-out`;
 //! - [`upgrade`]: reading state that earlier schema versions wrote;
+//! - [`timeouts`]: the `timeouts` block and Go-style durations;
 //! - [`diagnostics`]: errors and warnings with attribute paths;
 //! - [`private`]: the private state a resource keeps beside an object.
 //!
@@ -14,6 +17,7 @@
 //! `vonage`).
 
 pub mod action;
+pub mod config_checks;
 pub mod config_generation;
 pub mod cty;
 pub mod data_source;
@@ -21,8 +25,11 @@ pub mod diagnostics;
 pub mod ephemeral;
 pub mod list_resource;
 pub mod plan;
+#[cfg(test)]
+mod plan_properties;
 pub mod private;
 pub mod provider;
 pub mod resource;
 pub mod schema;
+pub mod timeouts;
 pub mod upgrade;

@@ -2,7 +2,9 @@
 //!
 //! Owns the value-level rules that `PlanResourceChange` and `ApplyResourceChange` must obey:
 //! - write-only attributes are null in every plan and state;
-//! - optional + computed attributes left null in configuration take their default;
+//! - optional + computed attributes left null in configuration take their default: the
+//!   schema's, or one the resource knows only at run time (`Resource::run_time_defaults`),
+//!   which applies where the prior state has no value; either is planned as a known value;
 //! - computed attributes left null in configuration become unknown on create, on change and
 //!   on replacement; `stable` ones keep their prior value on an in-place update, and
 //!   `moved_by` ones keep it when none of the attributes that can move them changes;
@@ -18,7 +20,7 @@ use std::collections::BTreeMap;
 
 use super::cty::Value;
 use super::diagnostics::{AttrPath, Diagnostic, Diagnostics};
-use super::schema::{AttrType, Block, Nesting, Replace};
+use super::schema::{AttrType, Attribute, Block, Nesting, Replace};
 
 /// Set every write-only attribute (at any depth) to null.
 pub fn null_write_only(block: &Block, v: &mut Value) {
@@ -54,31 +56,65 @@ pub fn write_only_paths_set(block: &Block, config: &Value) -> Vec<AttrPath> {
         .collect()
 }
 
-/// The first planning pass, before the resource's own hook: defaults, write-only nulling and
-/// computed-unknown marking. `prior` is null on create.
-pub fn propose(block: &Block, prior: &Value, proposed: &Value, config: &Value) -> Value {
+/// A value for an optional + computed attribute, known only at run time (see
+/// `Resource::run_time_defaults`).
+pub type RunTimeDefault = (&'static str, Value);
+
+/// The run-time defaults that apply: to optional + computed attributes that the
+/// configuration leaves null and `prior` has no value for.
+fn applicable<'a>(
+    block: &Block,
+    prior: &Value,
+    config: &Value,
+    defaults: &'a [RunTimeDefault],
+) -> Vec<&'a RunTimeDefault> {
+    defaults
+        .iter()
+        .filter(|(name, _)| {
+            block
+                .attribute_named(name)
+                .is_some_and(|a| a.optional && a.computed)
+                && config.attr(name).is_null()
+                && prior.attr(name).is_null()
+        })
+        .collect()
+}
+
+/// The first planning pass, before the resource's own hook: defaults (the schema's and the
+/// run-time ones), write-only nulling and computed-unknown marking. `prior` is null on create.
+pub fn propose(
+    block: &Block,
+    prior: &Value,
+    proposed: &Value,
+    config: &Value,
+    defaults: &[RunTimeDefault],
+) -> Value {
     let mut planned = proposed.clone();
     null_write_only(block, &mut planned);
-    if let Some(obj) = planned.as_object_mut() {
-        for a in &block.attributes {
-            if let Some(d) = &a.default
-                && config.attr(&a.name).is_null()
-            {
-                obj.insert(a.name.clone(), d.clone());
-            }
-        }
-    }
+    let run_time = applicable(block, prior, config, defaults);
+    apply_defaults(block, config, &mut planned);
+    restore_defaults(&mut planned, &run_time);
     let mut prior_known = prior.clone();
     null_write_only(block, &mut prior_known);
     let changing = prior.is_null() || planned != prior_known;
     if changing {
         mark_computed_unknown(block, prior, config, &mut planned, false);
+        restore_defaults(&mut planned, &run_time);
     }
     planned
 }
 
+fn restore_defaults(planned: &mut Value, defaults: &[&RunTimeDefault]) {
+    if let Some(obj) = planned.as_object_mut() {
+        for (name, v) in defaults {
+            obj.insert((*name).to_owned(), v.clone());
+        }
+    }
+}
+
 /// Set computed attributes that the configuration leaves null to unknown. With `replacing`,
 /// even `stable` and `moved_by` ones: the replacement object will have new values.
+/// Nested blocks and nested attributes included, at any depth.
 fn mark_computed_unknown(
     block: &Block,
     prior: &Value,
@@ -95,32 +131,120 @@ fn mark_computed_unknown(
         return;
     };
     for a in &block.attributes {
-        if !a.computed || !config.attr(&a.name).is_null() || a.default.is_some() {
-            continue;
+        let c = config.attr(&a.name);
+        if a.computed && c.is_null() {
+            if a.default.is_some() {
+                continue;
+            }
+            let keep_prior = !replacing
+                && ((a.stable && !prior.attr(&a.name).is_null())
+                    || a.moved_by.as_deref().is_some_and(unmoved));
+            let v = if keep_prior {
+                prior.attr(&a.name).clone()
+            } else {
+                Value::Unknown
+            };
+            obj.insert(a.name.clone(), v);
+        } else if let (AttrType::Nested(nesting, attrs), Some(child)) =
+            (&a.ty, obj.get_mut(&a.name))
+        {
+            let inner = attributes_block(attrs);
+            for_each_correlated(*nesting, child, prior.attr(&a.name), c, &mut |p, pr, cf| {
+                mark_computed_unknown(&inner, pr, cf, p, replacing)
+            });
         }
-        let keep_prior = !replacing
-            && ((a.stable && !prior.attr(&a.name).is_null())
-                || a.moved_by.as_deref().is_some_and(unmoved));
-        let v = if keep_prior {
-            prior.attr(&a.name).clone()
-        } else {
-            Value::Unknown
-        };
-        obj.insert(a.name.clone(), v);
     }
     for nb in &block.blocks {
-        if matches!(nb.nesting, Nesting::Single | Nesting::Group)
-            && let Some(child) = obj.get_mut(&nb.name)
-            && !child.is_null()
-        {
-            mark_computed_unknown(
-                &nb.block,
-                prior.attr(&nb.name),
-                config.attr(&nb.name),
-                child,
-                replacing,
-            );
+        if let Some(child) = obj.get_mut(&nb.name) {
+            let (pr, cf) = (prior.attr(&nb.name), config.attr(&nb.name));
+            for_each_correlated(nb.nesting, child, pr, cf, &mut |p, pr, cf| {
+                mark_computed_unknown(&nb.block, pr, cf, p, replacing)
+            });
         }
+    }
+}
+
+/// Schema defaults for attributes the configuration leaves null, at any depth.
+fn apply_defaults(block: &Block, config: &Value, planned: &mut Value) {
+    let Some(obj) = planned.as_object_mut() else {
+        return;
+    };
+    for a in &block.attributes {
+        let c = config.attr(&a.name);
+        if let Some(d) = &a.default
+            && c.is_null()
+        {
+            obj.insert(a.name.clone(), d.clone());
+        } else if let (AttrType::Nested(nesting, attrs), Some(child)) =
+            (&a.ty, obj.get_mut(&a.name))
+        {
+            let inner = attributes_block(attrs);
+            for_each_correlated(*nesting, child, &Value::Null, c, &mut |p, _, cf| {
+                apply_defaults(&inner, cf, p)
+            });
+        }
+    }
+    for nb in &block.blocks {
+        if let Some(child) = obj.get_mut(&nb.name) {
+            let cf = config.attr(&nb.name);
+            for_each_correlated(nb.nesting, child, &Value::Null, cf, &mut |p, _, cf| {
+                apply_defaults(&nb.block, cf, p)
+            });
+        }
+    }
+}
+
+/// The attributes of a nested attribute, as a block.
+fn attributes_block(attrs: &[Attribute]) -> Block {
+    Block {
+        attributes: attrs.to_vec(),
+        ..Block::default()
+    }
+}
+
+/// Call `f` with each object of a nested value and its prior and configured counterparts:
+/// list elements by index, map elements by key. Set elements cannot be matched to prior
+/// ones (they have no position), so their prior counterpart is null.
+fn for_each_correlated(
+    nesting: Nesting,
+    planned: &mut Value,
+    prior: &Value,
+    config: &Value,
+    f: &mut dyn FnMut(&mut Value, &Value, &Value),
+) {
+    static NULL: Value = Value::Null;
+    let elems = |v: &Value| match v {
+        Value::List(xs) | Value::Set(xs) => xs.clone(),
+        _ => Vec::new(),
+    };
+    match (nesting, planned) {
+        (Nesting::Single | Nesting::Group, p @ Value::Object(_)) => f(p, prior, config),
+        (Nesting::List, Value::List(xs)) => {
+            let (prs, cfs) = (elems(prior), elems(config));
+            for (i, x) in xs.iter_mut().enumerate() {
+                f(x, prs.get(i).unwrap_or(&NULL), cfs.get(i).unwrap_or(&NULL));
+            }
+        }
+        (Nesting::Set, Value::Set(xs)) => {
+            let cfs = elems(config);
+            for (i, x) in xs.iter_mut().enumerate() {
+                f(x, &NULL, cfs.get(i).unwrap_or(&NULL));
+            }
+        }
+        (Nesting::Map, Value::Map(m)) => {
+            for (k, x) in m.iter_mut() {
+                let pr = match prior {
+                    Value::Map(pm) => pm.get(k).unwrap_or(&NULL),
+                    _ => &NULL,
+                };
+                let cf = match config {
+                    Value::Map(cm) => cm.get(k).unwrap_or(&NULL),
+                    _ => &NULL,
+                };
+                f(x, pr, cf);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -164,13 +288,14 @@ pub fn finish(
     config: &Value,
     before_hook: &Value,
     mut planned: Value,
+    defaults: &[RunTimeDefault],
 ) -> (Value, Vec<AttrPath>) {
     restore_unknowns(before_hook, &mut planned);
     null_write_only(block, &mut planned);
     if prior.is_null() || planned.is_null() {
         return (planned, Vec::new());
     }
-    let replace: Vec<AttrPath> = block
+    let mut replace: Vec<AttrPath> = block
         .attributes
         .iter()
         .filter(|a| {
@@ -186,7 +311,16 @@ pub fn finish(
         .map(|a| AttrPath::attr(&a.name))
         .collect();
     if !replace.is_empty() {
+        // The replacement is a new object: its computed values are unknown, except those a
+        // default decides, as on create.
         mark_computed_unknown(block, prior, config, &mut planned, true);
+        let fresh = applicable(block, &Value::Null, config, defaults);
+        restore_defaults(&mut planned, &fresh);
+        // Terraform ignores a path whose final planned value equals the prior one; so do we.
+        replace.retain(|p| {
+            let name = p.to_string();
+            prior.attr(&name) != planned.attr(&name)
+        });
     }
     (planned, replace)
 }
@@ -364,6 +498,7 @@ mod tests {
             )
             .attribute(Attribute::string("secret_wo").optional().write_only())
             .attribute(Attribute::string("etag").computed())
+            .attribute(Attribute::string("owner").optional().computed().stable())
             .attribute(Attribute::string("tier").optional())
             .attribute(Attribute::number("quota").computed().moved_by(&["tier"]))
             .attribute(Attribute::number("ceiling").computed().moved_by(&[]))
@@ -390,7 +525,7 @@ mod tests {
         let b = block();
         let config = obj([("name", s("a")), ("secret_wo", s("Hunter22"))]);
         let proposed = config.clone();
-        let planned = propose(&b, &Value::Null, &proposed, &config);
+        let planned = propose(&b, &Value::Null, &proposed, &config, &[]);
         assert_eq!(planned.attr("id"), &Value::Unknown);
         assert_eq!(planned.attr("etag"), &Value::Unknown);
         assert_eq!(planned.attr("secret_wo"), &Value::Null);
@@ -416,8 +551,8 @@ mod tests {
             ("secret_wo", s("Hunter22")),
             ("enabled", Value::Bool(true)),
         ]);
-        let planned = propose(&b, &prior, &proposed, &config);
-        let (planned, replace) = finish(&b, &prior, &config, &planned, planned.clone());
+        let planned = propose(&b, &prior, &proposed, &config, &[]);
+        let (planned, replace) = finish(&b, &prior, &config, &planned, planned.clone(), &[]);
         assert_eq!(planned, prior);
         assert!(replace.is_empty());
     }
@@ -428,7 +563,7 @@ mod tests {
         let prior = obj([("id", s("1")), ("name", s("a")), ("etag", s("e1"))]);
         let config = obj([("name", s("b"))]);
         let proposed = obj([("id", s("1")), ("name", s("b")), ("etag", s("e1"))]);
-        let planned = propose(&b, &prior, &proposed, &config);
+        let planned = propose(&b, &prior, &proposed, &config, &[]);
         assert_eq!(planned.attr("id"), &s("1"));
         assert_eq!(planned.attr("etag"), &Value::Unknown);
     }
@@ -452,7 +587,7 @@ mod tests {
             ("tier", s("free")),
             ("ceiling", n(30)),
         ]);
-        let planned = propose(&b, &prior, &proposed, &config);
+        let planned = propose(&b, &prior, &proposed, &config, &[]);
         assert_eq!(planned.attr("quota"), &Value::Null);
         assert_eq!(planned.attr("ceiling"), &n(30));
         assert_eq!(planned.attr("etag"), &Value::Unknown);
@@ -464,11 +599,11 @@ mod tests {
             ("tier", s("paid")),
             ("ceiling", n(30)),
         ]);
-        let planned = propose(&b, &prior, &proposed, &config);
+        let planned = propose(&b, &prior, &proposed, &config, &[]);
         assert_eq!(planned.attr("quota"), &Value::Unknown);
         assert_eq!(planned.attr("ceiling"), &n(30));
         // On create there is no prior value to keep.
-        let planned = propose(&b, &Value::Null, &config, &config);
+        let planned = propose(&b, &Value::Null, &config, &config, &[]);
         assert_eq!(planned.attr("quota"), &Value::Unknown);
         assert_eq!(planned.attr("ceiling"), &Value::Unknown);
     }
@@ -502,8 +637,8 @@ mod tests {
         ]);
         let config = obj([("name", s("a")), ("zone", s("y"))]);
         let proposed = obj([("id", s("1")), ("name", s("a")), ("zone", s("y")), ceiling]);
-        let first = propose(&b, &prior, &proposed, &config);
-        let (planned, replace) = finish(&b, &prior, &config, &first, first.clone());
+        let first = propose(&b, &prior, &proposed, &config, &[]);
+        let (planned, replace) = finish(&b, &prior, &config, &first, first.clone(), &[]);
         assert_eq!(replace, vec![AttrPath::attr("zone")]);
         assert_eq!(planned.attr("id"), &Value::Unknown);
         assert_eq!(planned.attr("ceiling"), &Value::Unknown);
@@ -519,8 +654,8 @@ mod tests {
             ("name", s("a")),
             ("version", Value::Number(1.into())),
         ]);
-        let first = propose(&b, &prior, &proposed, &config);
-        let (planned, replace) = finish(&b, &prior, &config, &first, first.clone());
+        let first = propose(&b, &prior, &proposed, &config, &[]);
+        let (planned, replace) = finish(&b, &prior, &config, &first, first.clone(), &[]);
         assert!(replace.is_empty());
         assert_eq!(planned.attr("id"), &s("1"));
         // Once recorded, a change replaces.
@@ -531,9 +666,51 @@ mod tests {
             ("name", s("a")),
             ("version", Value::Number(2.into())),
         ]);
-        let first = propose(&b, &prior, &proposed, &config);
-        let (_, replace) = finish(&b, &prior, &config, &first, first.clone());
+        let first = propose(&b, &prior, &proposed, &config, &[]);
+        let (_, replace) = finish(&b, &prior, &config, &first, first.clone(), &[]);
         assert_eq!(replace, vec![AttrPath::attr("version")]);
+    }
+
+    #[test]
+    fn a_run_time_default_is_planned_known_on_create_and_never_moves_an_existing_object() {
+        let b = block();
+        let defaults = [("owner", s("me"))];
+        let config = obj([("name", s("a"))]);
+        let planned = propose(&b, &Value::Null, &config, &config, &defaults);
+        assert_eq!(planned.attr("owner"), &s("me"), "known at plan time");
+        assert_eq!(planned.attr("etag"), &Value::Unknown);
+
+        // An existing object keeps its value, even when the default would now differ.
+        let prior = obj([("id", s("1")), ("name", s("a")), ("owner", s("them"))]);
+        let config = obj([("name", s("b"))]);
+        let proposed = obj([("id", s("1")), ("name", s("b")), ("owner", s("them"))]);
+        let first = propose(&b, &prior, &proposed, &config, &defaults);
+        let (planned, replace) = finish(&b, &prior, &config, &first, first.clone(), &defaults);
+        assert_eq!(planned.attr("owner"), &s("them"));
+        assert!(replace.is_empty());
+
+        // A configured value wins; a replacement plans the default again for the new object.
+        let config = obj([("name", s("a")), ("zone", s("y"))]);
+        let prior = obj([
+            ("id", s("1")),
+            ("name", s("a")),
+            ("zone", s("x")),
+            ("owner", s("me")),
+        ]);
+        let proposed = obj([
+            ("id", s("1")),
+            ("name", s("a")),
+            ("zone", s("y")),
+            ("owner", s("me")),
+        ]);
+        let first = propose(&b, &prior, &proposed, &config, &defaults);
+        let (planned, replace) = finish(&b, &prior, &config, &first, first.clone(), &defaults);
+        assert_eq!(replace, vec![AttrPath::attr("zone")]);
+        assert_eq!(planned.attr("owner"), &s("me"));
+        assert_eq!(planned.attr("id"), &Value::Unknown);
+        let configured = obj([("name", s("a")), ("owner", s("set"))]);
+        let planned = propose(&b, &Value::Null, &configured, &configured, &defaults);
+        assert_eq!(planned.attr("owner"), &s("set"));
     }
 
     #[test]
@@ -557,7 +734,7 @@ mod tests {
         let b = block();
         let before = obj([("name", Value::Unknown), ("id", Value::Unknown)]);
         let after = obj([("name", Value::Null), ("id", s("set-by-hook"))]);
-        let (planned, _) = finish(&b, &Value::Null, &before, &before, after);
+        let (planned, _) = finish(&b, &Value::Null, &before, &before, after, &[]);
         assert_eq!(planned.attr("name"), &Value::Unknown);
         assert_eq!(planned.attr("id"), &s("set-by-hook"));
     }

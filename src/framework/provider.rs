@@ -11,6 +11,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::action::DynAction;
+use super::config_checks;
 use super::cty::Value;
 use super::data_source::DynDataSource;
 use super::diagnostics::Diagnostics;
@@ -64,4 +65,25 @@ pub trait Provider: Send + Sync + 'static {
     fn list_resources(&self) -> Vec<Arc<dyn DynListResource<Self::Data>>> {
         Vec::new()
     }
+}
+
+/// `ValidateProviderConfig`: the schema's own checks (see [`config_checks`]), then the
+/// provider's `validate`.
+pub fn validate_config<P: Provider>(provider: &P, config: &Value) -> Diagnostics {
+    let mut diags = config_checks::check(&provider.schema().block, config);
+    diags.extend(provider.validate(config));
+    diags
+}
+
+/// `ConfigureProvider`: refused when the schema's own checks fail (values unknown at
+/// validate time may be known now), otherwise the provider's `configure`.
+pub async fn configure<P: Provider>(
+    provider: &P,
+    req: ConfigureRequest<'_>,
+) -> Result<Option<P::Data>, Diagnostics> {
+    let refused = config_checks::check(&provider.schema().block, req.config).errors();
+    if refused.has_errors() {
+        return Err(refused);
+    }
+    provider.configure(req).await
 }

@@ -16,11 +16,14 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
+use super::config_checks;
 use super::cty::{self, Value};
 use super::diagnostics::{AttrPath, Diagnostic, Diagnostics, Warnings};
 use super::plan;
 use super::private::PrivateState;
-use super::schema::{IdentitySchema, Schema};
+use super::schema::{Block, IdentitySchema, Schema};
+use super::timeouts;
+pub use super::timeouts::Timeouts;
 use super::upgrade::{self, RawState, StateUpgrader};
 
 /// What every operation gets: the configured provider, the stop signal, and the private state
@@ -50,16 +53,6 @@ impl<'a, D> Ctx<'a, D> {
             .into()
         })
     }
-}
-
-/// The `timeouts` block as resource models hold it (see `schema::timeouts_block`). The
-/// engine reads it; models only carry it so that state keeps what the configuration said.
-#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, Default, PartialEq)]
-pub struct Timeouts {
-    pub create: Option<String>,
-    pub read: Option<String>,
-    pub update: Option<String>,
-    pub delete: Option<String>,
 }
 
 /// A failed create or update, with the object as it now exists when part of it happened.
@@ -167,6 +160,16 @@ pub trait Resource<D: Send + Sync>: Send + Sync + 'static {
     /// carry the attribute path and never the value.
     fn validate(&self, _req: ValidateRequest<'_, Self::Model>) -> Diagnostics {
         Diagnostics::new()
+    }
+    /// Defaults known only at run time (the provider's api key), for optional + computed
+    /// attributes: `(attribute, value)` pairs. `PlanResourceChange` asks for them before the
+    /// engine marks computed values unknown, so the plan shows the value, exactly as for a
+    /// schema default, and an identity made of it is known at plan time. A default applies
+    /// where the configuration leaves the attribute null and the prior state has no value
+    /// (a create, a replacement, an import that left it null): an existing object keeps the
+    /// value it has. Return none while `ctx.data` is `None`.
+    fn run_time_defaults(&self, _ctx: &Ctx<'_, D>) -> Vec<(&'static str, Value)> {
+        Vec::new()
     }
     /// Computed attributes that the change planned in `planned` (as `modify_plan` returned it)
     /// gives new values, beyond those the engine already marks: for a change the resource
@@ -323,74 +326,31 @@ pub(crate) fn model_error(type_name: &str, e: cty::CtyError) -> Diagnostics {
     .into()
 }
 
-/// Read `config` into a model and run an author's `validate` on it, telling it which
-/// attributes are not yet known. Shared by resources, data sources and ephemeral resources.
-pub(crate) fn validate_model<M: DeserializeOwned>(
+/// The engine's validation of a configuration, shared by resources, data sources and
+/// ephemeral resources: the schema's own checks ([`config_checks`]), then the author's
+/// `validate` on the typed model, told which attributes are not yet known.
+pub(crate) fn validate_config<M: DeserializeOwned>(
     type_name: &str,
+    block: &Block,
     config: &Value,
     validate: impl FnOnce(ValidateRequest<'_, M>) -> Diagnostics,
 ) -> Diagnostics {
+    let mut diags = config_checks::check(block, config);
     match cty::serde::from_value::<M>(config) {
         Ok(model) => {
             let unknown = |name: &str| config.attr(name).is_unknown();
-            validate(ValidateRequest {
+            diags.extend(validate(ValidateRequest {
                 config: &model,
                 unknown: &unknown,
-            })
+            }));
         }
-        Err(e) => model_error(type_name, e),
+        // A value the schema's checks refused need not fit the model; they said why.
+        Err(_) if diags.has_errors() => {}
+        Err(e) => diags.extend(model_error(type_name, e)),
     }
+    diags
 }
 
-fn timeout_for(schema: &Schema, value: &Value, op: &str) -> Result<Option<Duration>, Diagnostics> {
-    if schema.block.blocks.iter().all(|b| b.name != "timeouts") {
-        return Ok(None);
-    }
-    match value.attr("timeouts").attr(op) {
-        Value::String(s) => parse_duration(s).map(Some).ok_or_else(|| {
-            Diagnostic::error(
-                "Invalid timeout",
-                format!(
-                    "\
-                    `{s}` is not a duration. Use a number followed by a unit, such as `90s`, `5m` \
-                    or `1h30m`."
-                ),
-            )
-            .at(AttrPath::attr("timeouts").then_attr(op))
-            .into()
-        }),
-        _ => Ok(None),
-    }
-}
-
-/// Parse Go-style durations as Terraform users write them: `30s`, `5m`, `1h30m`, `250ms`.
-pub fn parse_duration(s: &str) -> Option<Duration> {
-    let mut total = 0f64;
-    let mut rest = s.trim();
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        let num_len = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
-        let n: f64 = rest[..num_len].parse().ok()?;
-        rest = &rest[num_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let secs = match &rest[..unit_len] {
-            "ms" => 0.001,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return None,
-        };
-        total += n * secs;
-        rest = &rest[unit_len..];
-    }
-    Some(Duration::from_secs_f64(total))
-}
-
-/// Run `fut` until it finishes, `limit` passes, or Terraform asks the provider to stop.
 /// Runs a create to its end. A create is never abandoned half-way, because a request Vonage may
 /// have acted on must be answered or recorded: when Terraform asks the provider to stop, or the
 /// `timeouts` block's limit passes, the create's own cancellation signal fires, so it starts no
@@ -455,6 +415,7 @@ where
     }
 }
 
+/// Run `fut` until it finishes, `limit` passes, or Terraform asks the provider to stop.
 pub(crate) async fn with_limits<T>(
     ctx_cancel: &CancellationToken,
     limit: Option<Duration>,
@@ -487,6 +448,23 @@ pub(crate) async fn with_limits<T>(
             where it stands.",
         ).into()),
     }
+}
+
+/// The checks of a configuration that need no API: timeouts, the schema's rules, the
+/// resource's own `validate`.
+fn check_config<D: Send + Sync, R: Resource<D>>(
+    r: &R,
+    schema: &Schema,
+    config: &Value,
+) -> Diagnostics {
+    let mut diags = timeouts::check(schema, config);
+    diags.extend(validate_config(
+        Resource::type_name(r),
+        &schema.block,
+        config,
+        |req| Resource::validate(r, req),
+    ));
+    diags
 }
 
 #[async_trait]
@@ -543,16 +521,7 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
                 );
             }
         }
-        if let Err(e) = timeout_for(&schema, config, "create")
-            .and(timeout_for(&schema, config, "read"))
-            .and(timeout_for(&schema, config, "update"))
-            .and(timeout_for(&schema, config, "delete"))
-        {
-            diags.extend(e);
-        }
-        diags.extend(validate_model(Resource::type_name(self), config, |req| {
-            Resource::validate(self, req)
-        }));
+        diags.extend(check_config(self, &schema, config));
         diags
     }
 
@@ -616,7 +585,7 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
             Ok(m) => m,
             Err(e) => return (state.clone(), model_error(tn, e)),
         };
-        let limit = match timeout_for(&schema, state, "read") {
+        let limit = match timeouts::limit(&schema, state, "read") {
             Ok(l) => l,
             Err(d) => return (state.clone(), d),
         };
@@ -656,12 +625,19 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
                 diags: Diagnostics::new(),
             };
         }
-        let first = plan::propose(&schema.block, prior, proposed, config);
+        let defaults = Resource::run_time_defaults(self, ctx);
+        let first = plan::propose(&schema.block, prior, proposed, config, &defaults);
         let fail = |diags: Diagnostics| Planned {
             planned: first.clone(),
             requires_replace: Vec::new(),
             diags,
         };
+        // Values unknown at validate time may be known now: check them (errors only; any
+        // warning was given at validate time).
+        let recheck = check_config(self, &schema, config).errors();
+        if recheck.has_errors() {
+            return fail(recheck);
+        }
         let (prior_m, planned_m, config_m) = match (
             (!prior.is_null())
                 .then(|| cty::serde::from_value::<R::Model>(prior))
@@ -694,7 +670,7 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
             return fail(d);
         }
         let (planned, requires_replace) =
-            plan::finish(&schema.block, prior, config, &first, hooked);
+            plan::finish(&schema.block, prior, config, &first, hooked, &defaults);
         Planned {
             planned,
             requires_replace,
@@ -732,7 +708,7 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
                 Ok(m) => m,
                 Err(d) => return (unchanged, d),
             };
-            let limit = match timeout_for(&schema, prior, op) {
+            let limit = match timeouts::limit(&schema, prior, op) {
                 Ok(l) => l,
                 Err(d) => return (unchanged, d),
             };
@@ -754,7 +730,12 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
         } else {
             ("update", "updating")
         };
-        let limit = match timeout_for(&schema, planned, op) {
+        // The configuration is wholly known now: every check that waited for a value runs.
+        let recheck = check_config(self, &schema, config).errors();
+        if recheck.has_errors() {
+            return (unchanged, recheck);
+        }
+        let limit = match timeouts::limit(&schema, planned, op) {
             Ok(l) => l,
             Err(d) => return (unchanged, d),
         };
@@ -826,21 +807,5 @@ impl<D: Send + Sync, R: Resource<D>> DynResource<D> for R {
             },
             Err(d) => (Value::Null, d),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_parse_like_terraform_users_write_them() {
-        assert_eq!(parse_duration("30s"), Some(Duration::from_secs(30)));
-        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
-        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
-        assert_eq!(parse_duration("1.5m"), Some(Duration::from_secs(90)));
-        assert_eq!(parse_duration("ten minutes"), None);
-        assert_eq!(parse_duration("10"), None);
-        assert_eq!(parse_duration(""), None);
     }
 }

@@ -4,8 +4,10 @@
 //! (`framework::plan`): `computed` attributes turn unknown when Terraform must wait for them,
 //! `write_only` ones never reach plan or state, `requires_replace` ones force a new object,
 //! `stable` ones keep their prior value on update, and `moved_by` ones keep it unless one of the
-//! attributes that can move them changes. Descriptions are markdown and feed both
-//! Terraform (`GetProviderSchema`) and our generated docs.
+//! attributes that can move them changes. Value rules (`int64` whole numbers and their range,
+//! `non_empty` strings) and read-only attributes are checked by the engine
+//! (`framework::config_checks`). Descriptions are markdown and feed both Terraform
+//! (`GetProviderSchema`) and our generated docs.
 //!
 //! Must not: know about protobuf (`tfplugin::convert` maps it) or about any one resource.
 
@@ -61,6 +63,18 @@ pub struct Attribute {
     pub default: Option<Value>,
     /// For a write-only attribute: the attribute Terraform before 1.11 should use instead.
     pub write_only_fallback: String,
+    /// For a number attribute made with [`Attribute::int64`]: values must be whole numbers
+    /// in this range (inclusive).
+    pub integer: Option<IntRange>,
+    /// Refuse an empty string: for attributes where `""` means nothing.
+    pub non_empty: bool,
+}
+
+/// The whole numbers an `int64` attribute accepts, both ends included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IntRange {
+    pub min: i64,
+    pub max: i64,
 }
 
 impl Attribute {
@@ -80,6 +94,8 @@ impl Attribute {
             moved_by: None,
             default: None,
             write_only_fallback: String::new(),
+            integer: None,
+            non_empty: false,
         }
     }
     pub fn string(name: &str) -> Attribute {
@@ -87,6 +103,17 @@ impl Attribute {
     }
     pub fn number(name: &str) -> Attribute {
         Attribute::new(name, AttrType::Primitive(Type::Number))
+    }
+    /// A number that must be a whole number fitting in 64 bits (narrow it with
+    /// [`between`](Attribute::between)). On the wire it is a number, as in
+    /// terraform-plugin-framework's `Int64Attribute`; models read it as `i64`.
+    pub fn int64(name: &str) -> Attribute {
+        let mut a = Attribute::new(name, AttrType::Primitive(Type::Number));
+        a.integer = Some(IntRange {
+            min: i64::MIN,
+            max: i64::MAX,
+        });
+        a
     }
     pub fn bool(name: &str) -> Attribute {
         Attribute::new(name, AttrType::Primitive(Type::Bool))
@@ -144,6 +171,17 @@ impl Attribute {
     }
     pub fn stable(mut self) -> Self {
         self.stable = true;
+        self
+    }
+    /// For an `int64` attribute: accept only `min..=max`, checked at plan time.
+    pub fn between(mut self, min: i64, max: i64) -> Self {
+        assert!(self.integer.is_some(), "between() is for Attribute::int64");
+        self.integer = Some(IntRange { min, max });
+        self
+    }
+    /// Refuse `""` at validate time, for attributes where an empty string means nothing.
+    pub fn non_empty(mut self) -> Self {
+        self.non_empty = true;
         self
     }
     /// Only a change to one of `attributes` can move this computed value; every other update
@@ -265,7 +303,9 @@ impl Schema {
 pub fn timeouts_block() -> NestedBlock {
     let field = |name: &str, what: &str| {
         Attribute::string(name).optional().description(&format!(
-            "How long to wait for {what}, as a duration such as `30s` or `2m`."
+            "\
+            How long to wait for {what}, as a duration such as `30s`, `2m` or `1h30m` (units \
+            `ns`, `us`, `ms`, `s`, `m`, `h`). `0` means no limit."
         ))
     };
     NestedBlock::new(

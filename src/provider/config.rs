@@ -136,8 +136,9 @@ pub fn schema() -> Schema {
                     environment variable, pointing at a bundle, works too.",
         ))
         .attribute(
-            Attribute::number("max_retries")
+            Attribute::int64("max_retries")
                 .optional()
+                .between(MAX_RETRIES.min as i64, MAX_RETRIES.max as i64)
                 .description(&format!(
                     "\
             How many times a request is retried after a rate limit (429), a server error, a \
@@ -223,8 +224,8 @@ pub fn validate(config: &Value) -> Diagnostics {
             .at(AttrPath::attr("ca_cert_pem")),
         );
     }
+    // `max_retries` is an int64 attribute: the framework checks it is whole and in range.
     let ranges = [
-        (&MAX_RETRIES, &c.max_retries),
         (&REQUEST_TIMEOUT_SECONDS, &c.request_timeout_seconds),
         (&RATE_LIMIT_PER_SECOND, &c.rate_limit_per_second),
     ];
@@ -245,15 +246,6 @@ pub fn validate(config: &Value) -> Diagnostics {
                 );
             }
         }
-    }
-    if c.max_retries.as_ref().is_some_and(|n| n.as_i64().is_none()) {
-        diags.push(
-            Diagnostic::error(
-                "Not a whole number",
-                "`max_retries` counts retries, so it must be a whole number.",
-            )
-            .at(AttrPath::attr("max_retries")),
-        );
     }
     diags
 }
@@ -465,6 +457,29 @@ mod tests {
     }
 
     #[test]
+    fn the_provider_example_shows_the_documented_defaults() {
+        // examples/provider/provider.tf (and so docs/index.md) lists the tuning arguments
+        // "the values shown are the defaults": each must be the one the schema documents.
+        let example = include_str!("../../examples/provider/provider.tf");
+        let (_, tuning) = example
+            .split_once("the values shown are the defaults")
+            .expect("the example's tuning section");
+        let mut seen = 0;
+        for line in tuning.lines().skip(1) {
+            let Some((name, value)) = line.split_once('=') else {
+                break;
+            };
+            let (name, value) = (name.trim(), value.trim());
+            assert_eq!(documented_default(name), value, "`{name}` in the example");
+            seen += 1;
+        }
+        assert_eq!(
+            seen, 3,
+            "max_retries, request_timeout_seconds, rate_limit_per_second"
+        );
+    }
+
+    #[test]
     fn validation_points_at_the_offending_attribute() {
         let cfg = object([
             ("api_url", Value::string("nope")),
@@ -472,12 +487,14 @@ mod tests {
         ])
         .conform(&schema().value_type())
         .unwrap();
-        let diags = validate(&cfg);
-        let paths: Vec<String> = diags
+        let diags =
+            crate::framework::provider::validate_config(&crate::provider::VonageProvider, &cfg);
+        let mut paths: Vec<String> = diags
             .iter()
             .filter_map(|d| d.path.as_ref())
             .map(|p| p.to_string())
             .collect();
+        paths.sort();
         assert_eq!(paths, ["api_url", "max_retries"]);
     }
 }

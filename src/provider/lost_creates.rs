@@ -114,6 +114,8 @@ pub struct RecoveryBook {
     orphan_secrets: Mutex<HashMap<String, Vec<String>>>,
     /// Account → secrets planned for creation in this process, each taking a slot.
     claimed_slots: Mutex<HashMap<String, usize>>,
+    /// Account → secrets in Terraform's state that this process refreshed.
+    refreshed_secrets: Mutex<HashMap<String, Vec<String>>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -153,6 +155,22 @@ impl RecoveryBook {
     /// is free when the secrets kept, plus those planned before in this process, leave room;
     /// `freed` names a secret this create's replacement revokes first. Returns the ids that
     /// stay when there is no room.
+    /// A refresh found secret `id` of `account`, an object in Terraform's state.
+    pub fn note_refreshed_secret(&self, account: &str, id: &str) {
+        let mut book = lock(&self.refreshed_secrets);
+        let ids = book.entry(account.to_owned()).or_default();
+        if !ids.iter().any(|i| i == id) {
+            ids.push(id.to_owned());
+        }
+    }
+
+    /// Whether a refresh in this process found secret `id` of `account` in Terraform's state.
+    pub fn was_refreshed(&self, account: &str, id: &str) -> bool {
+        lock(&self.refreshed_secrets)
+            .get(account)
+            .is_some_and(|ids| ids.iter().any(|i| i == id))
+    }
+
     pub fn claim_secret_slot(
         &self,
         account: &str,

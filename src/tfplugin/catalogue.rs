@@ -54,6 +54,18 @@ impl<P: Provider> Catalogue<P> {
         }
     }
 
+    /// The provider, and its configuration decoded with its schema.
+    pub fn provider_config(
+        &self,
+        config: Option<&proto::DynamicValue>,
+    ) -> Result<(&P, Value), Diagnostics> {
+        let ty = self.provider.schema().value_type();
+        Ok((
+            &self.provider,
+            convert::decode(config, &ty, "provider configuration")?,
+        ))
+    }
+
     pub fn resource(&self, type_name: &str) -> Result<&dyn DynResource<P::Data>, Diagnostics> {
         lookup(&self.resources, "resource", type_name).map(Arc::as_ref)
     }

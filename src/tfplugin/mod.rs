@@ -19,6 +19,7 @@ pub mod convert;
 mod data_source_rpcs;
 mod ephemeral_rpcs;
 mod not_offered;
+mod panic_guard;
 mod provider_rpcs;
 mod query_rpcs;
 mod resource_rpcs;

@@ -15,7 +15,7 @@ use super::proto::{
 };
 use super::service::ProviderService;
 use super::session::{Reply, Rpc};
-use crate::framework::provider::{ConfigureRequest, Provider};
+use crate::framework::provider::{self, ConfigureRequest, Provider};
 
 impl<P: Provider> ProviderService<P> {
     pub(super) async fn serve_get_metadata(
@@ -51,10 +51,9 @@ impl<P: Provider> ProviderService<P> {
     ) -> Reply<validate_provider_config::Response> {
         let req = req.into_inner();
         self.serve(Rpc::provider("ValidateProviderConfig"), |_| async move {
-            let ty = self.catalogue.provider.schema().value_type();
-            let config = convert::decode(req.config.as_ref(), &ty, "provider configuration")?;
+            let (p, config) = self.catalogue.provider_config(req.config.as_ref())?;
             Ok(validate_provider_config::Response {
-                diagnostics: convert::diagnostics(&self.catalogue.provider.validate(&config)),
+                diagnostics: convert::diagnostics(&provider::validate_config(p, &config)),
             })
         })
         .await
@@ -66,15 +65,13 @@ impl<P: Provider> ProviderService<P> {
     ) -> Reply<configure_provider::Response> {
         let req = req.into_inner();
         self.serve(Rpc::provider("ConfigureProvider"), |_| async move {
-            let ty = self.catalogue.provider.schema().value_type();
-            let config = convert::decode(req.config.as_ref(), &ty, "provider configuration")?;
+            let (p, config) = self.catalogue.provider_config(req.config.as_ref())?;
             let creq = ConfigureRequest {
                 config: &config,
                 terraform_version: &req.terraform_version,
                 write_only_allowed: convert::write_only_allowed(req.client_capabilities.as_ref()),
             };
-            self.sessions
-                .configure(self.catalogue.provider.configure(creq).await?);
+            self.sessions.configure(provider::configure(p, creq).await?);
             Ok(configure_provider::Response::default())
         })
         .await

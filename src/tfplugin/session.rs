@@ -4,7 +4,9 @@
 //! data (set by `ConfigureProvider`) and the stop signal (fired by `StopProvider`).
 //! [`Sessions::serve`] runs one RPC body: it hands the body a [`Session`], whose
 //! [`Session::ctx`] is the framework's `Ctx`; turns diagnostics the body returns early into
-//! the RPC's response; and logs the RPC's name, its type and how long it took, at debug level.
+//! the RPC's response; turns a panic into an error diagnostic that names the RPC and the type
+//! (see `panic_guard`), so the provider keeps serving; and logs the RPC's name, its type and
+//! how long it took, at debug level.
 //!
 //! [`Sessions::serve_stream`] does the same for a server-streaming RPC (`InvokeAction`): its
 //! log line is written when the stream ends, with the diagnostics its events carried.
@@ -26,9 +28,10 @@ use tonic::codegen::BoxStream;
 use tonic::{Response, Status};
 
 use super::convert;
+use super::panic_guard::{self, CatchPanic, Panicked};
 use super::proto;
 use crate::framework::action::ActionEvent;
-use crate::framework::diagnostics::{Diagnostics, Warnings};
+use crate::framework::diagnostics::{Diagnostic, Diagnostics, Warnings};
 use crate::framework::private::PrivateState;
 use crate::framework::resource::Ctx;
 use crate::logging;
@@ -96,6 +99,7 @@ pub struct Sessions<D> {
 
 impl<D: Send + Sync> Sessions<D> {
     pub fn new() -> Self {
+        panic_guard::install_hook();
         Sessions {
             data: RwLock::new(None),
             stop: Mutex::new(CancellationToken::new()),
@@ -131,9 +135,12 @@ impl<D: Send + Sync> Sessions<D> {
         Fut: Future<Output = Result<T, Diagnostics>>,
     {
         let started = Instant::now();
-        let response = body(self.open())
-            .await
-            .unwrap_or_else(|d| T::from_diagnostics(&d));
+        let session = self.open();
+        let response = match CatchPanic::new(async move { body(session).await }).await {
+            Ok(Ok(response)) => response,
+            Ok(Err(d)) => T::from_diagnostics(&d),
+            Err(panicked) => T::from_diagnostics(&rpc.panic_diagnostic(&panicked)),
+        };
         rpc.log_served(started, response.diagnostics());
         Ok(Response::new(response))
     }
@@ -184,8 +191,8 @@ impl Drop for Served {
 /// The RPC being served, named for logs.
 pub struct Rpc {
     name: &'static str,
-    /// The log key of the type name (`tf_resource_type`, ...), and the type name.
-    kind: Option<(&'static str, String)>,
+    /// The log key of the type name (`tf_resource_type`, ...), what it names, and the name.
+    kind: Option<(&'static str, &'static str, String)>,
 }
 
 impl Rpc {
@@ -194,25 +201,56 @@ impl Rpc {
         Rpc { name, kind: None }
     }
     pub fn resource(name: &'static str, type_name: &str) -> Rpc {
-        Rpc::typed(name, "tf_resource_type", type_name)
+        Rpc::typed(name, ("tf_resource_type", "resource"), type_name)
     }
     pub fn data_source(name: &'static str, type_name: &str) -> Rpc {
-        Rpc::typed(name, "tf_data_source_type", type_name)
+        Rpc::typed(name, ("tf_data_source_type", "data source"), type_name)
     }
     pub fn ephemeral(name: &'static str, type_name: &str) -> Rpc {
-        Rpc::typed(name, "tf_ephemeral_resource_type", type_name)
+        Rpc::typed(
+            name,
+            ("tf_ephemeral_resource_type", "ephemeral resource"),
+            type_name,
+        )
     }
     pub fn action(name: &'static str, type_name: &str) -> Rpc {
-        Rpc::typed(name, "tf_action_type", type_name)
+        Rpc::typed(name, ("tf_action_type", "action"), type_name)
     }
     pub fn list(name: &'static str, type_name: &str) -> Rpc {
-        Rpc::typed(name, "tf_list_resource_type", type_name)
+        Rpc::typed(name, ("tf_list_resource_type", "list resource"), type_name)
     }
-    fn typed(name: &'static str, key: &'static str, type_name: &str) -> Rpc {
+    fn typed(
+        name: &'static str,
+        (key, what): (&'static str, &'static str),
+        type_name: &str,
+    ) -> Rpc {
         Rpc {
             name,
-            kind: Some((key, type_name.to_owned())),
+            kind: Some((key, what, type_name.to_owned())),
         }
+    }
+
+    /// What Terraform is told when the RPC panicked: which RPC, which type, where, and that
+    /// it is a provider bug. Never the panic's message.
+    pub fn panic_diagnostic(&self, panicked: &Panicked) -> Diagnostics {
+        let about = match &self.kind {
+            Some((_, what, type_name)) => format!(" for {what} `{type_name}`"),
+            None => String::new(),
+        };
+        let location = panicked.location.as_deref().unwrap_or("an unknown place");
+        Diagnostic::error(
+            format!("Provider bug: {} crashed", self.name),
+            format!(
+                "\
+                The Vonage provider crashed while serving {}{about} (at {location}). This is a \
+                bug in the provider, not in your configuration. An operation in progress may \
+                have been cut short: run `terraform plan` to see where things stand. Please \
+                report it to the provider's maintainers with this message and the output of a \
+                run with TF_LOG=debug. The provider keeps running.",
+                self.name
+            ),
+        )
+        .into()
     }
 
     /// The key/value pairs of the "Served request" log line.
@@ -223,7 +261,7 @@ impl Rpc {
         warnings: &'a str,
     ) -> Vec<(&'a str, &'a str)> {
         let mut fields = vec![("tf_rpc", self.name)];
-        if let Some((key, type_name)) = &self.kind {
+        if let Some((key, _, type_name)) = &self.kind {
             fields.push((key, type_name));
         }
         fields.extend([
@@ -353,6 +391,32 @@ mod tests {
                 "diagnostic_warnings"
             ]
         );
+    }
+
+    #[tokio::test]
+    async fn a_panic_becomes_a_diagnostic_naming_the_rpc_and_the_type() {
+        let sessions = Sessions::<()>::new();
+        let response: Response<proto::plan_resource_change::Response> = sessions
+            .serve(
+                Rpc::resource("PlanResourceChange", "vonage_thing"),
+                |_| async {
+                    if std::hint::black_box(true) {
+                        panic!("value Hunter2secret");
+                    }
+                    Ok(Default::default())
+                },
+            )
+            .await
+            .unwrap();
+        let d = &response.get_ref().diagnostics[0];
+        assert_eq!(d.summary, "Provider bug: PlanResourceChange crashed");
+        assert!(d.detail.contains("resource `vonage_thing`"), "{}", d.detail);
+        assert!(
+            d.detail.contains("src/tfplugin/session.rs:"),
+            "{}",
+            d.detail
+        );
+        assert!(!d.detail.contains("Hunter2secret"));
     }
 
     #[tokio::test]

@@ -41,7 +41,7 @@ pub struct Subaccount {
     /// Zero or negative.
     pub credit_limit: Option<serde_json::Number>,
     pub suspended: bool,
-    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+    /// `YYYY-MM-DDTHH:MM:SSZ`: whole seconds (see [`whole_seconds`]).
     pub created_at: String,
 }
 
@@ -83,6 +83,19 @@ pub struct ModifySubaccount {
     pub use_primary_account_balance: Option<bool>,
 }
 
+/// A `created_at` of the Subaccounts API in whole seconds, `YYYY-MM-DDTHH:MM:SSZ` (UTC).
+/// Vonage answers a create with real milliseconds and every later read or modify of the same
+/// object with `.000Z`, so only whole seconds agree across them; this is the one place the
+/// client reads these timestamps. Text that is not RFC 3339 is kept as it came.
+pub(crate) fn whole_seconds(text: String) -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    OffsetDateTime::parse(&text, &Rfc3339)
+        .ok()
+        .and_then(|t| t.to_offset(time::UtcOffset::UTC).format(&format).ok())
+        .unwrap_or(text)
+}
+
 impl From<SubaccountBody> for Subaccount {
     fn from(w: SubaccountBody) -> Subaccount {
         Subaccount {
@@ -93,7 +106,7 @@ impl From<SubaccountBody> for Subaccount {
             balance: w.balance,
             credit_limit: w.credit_limit,
             suspended: w.suspended,
-            created_at: w.created_at,
+            created_at: whole_seconds(w.created_at),
         }
     }
 }
@@ -106,7 +119,7 @@ impl From<PrimaryAccountBody> for PrimaryAccount {
             balance: w.balance,
             credit_limit: w.credit_limit,
             suspended: w.suspended,
-            created_at: w.created_at,
+            created_at: whole_seconds(w.created_at),
         }
     }
 }
@@ -121,7 +134,7 @@ fn created(w: CreatedSubaccountBody) -> (Subaccount, Secret) {
         balance: w.balance,
         credit_limit: w.credit_limit,
         suspended: w.suspended,
-        created_at: w.created_at,
+        created_at: whole_seconds(w.created_at),
     };
     (sub, secret)
 }
@@ -296,6 +309,23 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn created_at_is_read_in_whole_seconds_whatever_the_precision() {
+        assert_eq!(
+            whole_seconds("2024-08-28T14:11:32.327Z".into()),
+            "2024-08-28T14:11:32Z"
+        );
+        assert_eq!(
+            whole_seconds("2024-08-28T14:11:32.000Z".into()),
+            "2024-08-28T14:11:32Z"
+        );
+        assert_eq!(
+            whole_seconds("2024-08-28T16:11:32.999+02:00".into()),
+            "2024-08-28T14:11:32Z"
+        );
+        assert_eq!(whole_seconds("garbage".into()), "garbage");
+    }
 
     #[test]
     fn created_since_allows_skew_and_both_precisions() {

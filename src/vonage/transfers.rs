@@ -103,7 +103,7 @@ pub struct Transfer {
     pub amount: serde_json::Number,
     /// `None` when the API shows no (or an empty) reference.
     pub reference: Option<String>,
-    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+    /// `YYYY-MM-DDTHH:MM:SSZ`: whole seconds, as for subaccounts.
     pub created_at: String,
 }
 
@@ -115,7 +115,7 @@ impl From<TransferBody> for Transfer {
             to: w.to,
             amount: w.amount,
             reference: w.reference.filter(|r| !r.is_empty()),
-            created_at: w.created_at,
+            created_at: super::subaccounts::whole_seconds(w.created_at),
         }
     }
 }

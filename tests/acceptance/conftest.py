@@ -9,7 +9,7 @@ Fixtures:
 - `tf_plain`: Terraform with no CLI config (TF_CLI_CONFIG_FILE=/dev/null): fmt, built-in-only configs, and
   providers installed the real way (mirror, ~/.terraform.d/plugins in the per-test HOME).
 - `sandbox`: a running vonage-sandbox with a fresh state; `sandbox.provider_env` aims the provider at it.
-- `credit_sandbox`: the same, with a primary that has a credit line of `CREDIT_LINE` EUR (`--credit-limit`).
+- `credit_sandbox`: the same, with a primary that has a credit line of `tfharness.CREDIT_LINE` EUR (`--credit-limit`).
 
 Missing prerequisites skip locally and fail under CI=true (tfharness.require).
 """
@@ -101,13 +101,9 @@ def sandbox(tmp_path):
     yield from _sandbox(tmp_path)
 
 
-# The primary's credit line in `credit_sandbox`, in EUR.
-CREDIT_LINE = 100
-
-
 @pytest.fixture
 def credit_sandbox(tmp_path):
-    yield from _sandbox(tmp_path, "--credit-limit", str(CREDIT_LINE))
+    yield from _sandbox(tmp_path, "--credit-limit", str(h.CREDIT_LINE))
 
 
 def _terraform_litter() -> set[Path]:

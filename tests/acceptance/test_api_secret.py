@@ -232,5 +232,5 @@ resource "vonage_api_secret" "app" {
     assert tf.run("plan", "-detailed-exitcode").rc == 0
     bad = tf.write("bad.tf", 'ephemeral "vonage_generated_secret" "short" {\n  length = 4\n}\n')
     result = tf.run("validate")
-    assert result.rc == 1 and result.says("Invalid secret length"), result.explain()
+    assert result.rc == 1 and result.says("Value out of range") and result.says("from 8 to 25"), result.explain()
     bad.unlink()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import tfharness as h
-from conftest import CREDIT_LINE
+from tfharness import CREDIT_LINE
 
 ADDRESS = "vonage_subaccount.team"
 FIXTURES = Path(__file__).parent / "fixtures"

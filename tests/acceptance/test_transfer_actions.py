@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import tfharness as h
-from conftest import CREDIT_LINE
+from tfharness import CREDIT_LINE
 
 pytestmark = pytest.mark.min_terraform("1.14")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import tfharness as h
-from conftest import CREDIT_LINE
+from tfharness import CREDIT_LINE
 
 
 def own_balance_subaccount(sandbox: h.Sandbox, name: str) -> str:

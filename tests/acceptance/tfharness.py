@@ -35,6 +35,10 @@ from pathlib import Path
 
 import pytest
 
+# The primary's credit line in the `credit_sandbox` fixture, in EUR (tests import it from here: two
+# suites' conftest modules share the name `conftest`).
+CREDIT_LINE = 100
+
 REPO = Path(__file__).resolve().parents[2]
 PROVIDER_ADDRESS = "registry.terraform.io/vonage/vonage"
 PROVIDER_BINARY_NAME = "terraform-provider-vonage"

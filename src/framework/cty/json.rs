@@ -178,4 +178,24 @@ mod tests {
         );
         assert!(decode(b"[1]", &Type::String).is_err());
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+        /// Every wholly known value survives JSON (state's encoding) unchanged, numbers
+        /// included, and encodes to the same JSON again.
+        #[test]
+        fn decode_of_encode_is_identity(
+            (ty, v) in proptest::strategy::Strategy::prop_flat_map(
+                crate::framework::cty::arbitrary::arb_type(),
+                |t| (proptest::strategy::Just(t.clone()),
+                     crate::framework::cty::arbitrary::arb_value(t, 2, false)),
+            )
+        ) {
+            let json = encode(&v, &ty).unwrap();
+            let bytes = serde_json::to_vec(&json).unwrap();
+            let back = decode(&bytes, &ty).unwrap();
+            proptest::prop_assert_eq!(&back, &v);
+            proptest::prop_assert_eq!(encode(&back, &ty).unwrap(), json);
+        }
+    }
 }

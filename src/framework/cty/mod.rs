@@ -8,6 +8,8 @@
 //! Must not: know about protobuf, schemas or resources. A value here is plain data; which
 //! attributes are computed or write-only is the schema's business (`framework::schema`).
 
+#[cfg(test)]
+pub(crate) mod arbitrary;
 pub mod json;
 pub mod msgpack;
 pub mod number;

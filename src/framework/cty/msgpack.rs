@@ -231,6 +231,7 @@ fn key(k: Mp, path: &[String]) -> Result<String, CtyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::framework::cty::arbitrary::{arb_type, arb_value};
     use proptest::prelude::*;
 
     fn obj(pairs: &[(&str, Value)]) -> Value {
@@ -317,80 +318,11 @@ mod tests {
         assert!(decode(&[0xa1], &Type::String).is_err());
     }
 
-    fn arb_type() -> impl Strategy<Value = Type> {
-        let leaf = prop_oneof![
-            Just(Type::String),
-            Just(Type::Number),
-            Just(Type::Bool),
-            Just(Type::Dynamic)
-        ];
-        leaf.prop_recursive(3, 16, 4, |inner| {
-            prop_oneof![
-                inner.clone().prop_map(Type::list),
-                inner.clone().prop_map(Type::set),
-                inner.clone().prop_map(Type::map),
-                prop::collection::btree_map("[a-z_]{1,6}", inner.clone(), 0..4)
-                    .prop_map(|m| Type::Object(m, Default::default())),
-                prop::collection::vec(inner, 0..3).prop_map(Type::Tuple),
-            ]
-        })
-    }
-
-    fn arb_number() -> impl Strategy<Value = Number> {
-        prop_oneof![
-            any::<i64>().prop_map(Number::from),
-            any::<u64>().prop_map(Number::from),
-            any::<f64>()
-                .prop_filter("finite", |f| f.is_finite())
-                .prop_map(Number::from_f64),
-            "-?[0-9]{1,30}\\.[0-9]{1,20}".prop_map(|s| s.parse().unwrap()),
-        ]
-    }
-
-    fn arb_value(ty: Type, depth: u32) -> BoxedStrategy<Value> {
-        let known: BoxedStrategy<Value> = match ty.clone() {
-            Type::String => ".{0,12}".prop_map(Value::String).boxed(),
-            Type::Number => arb_number().prop_map(Value::Number).boxed(),
-            Type::Bool => any::<bool>().prop_map(Value::Bool).boxed(),
-            Type::Dynamic if depth > 0 => arb_type()
-                .prop_flat_map(move |t| {
-                    arb_value(t.clone(), depth - 1).prop_map(move |v| match v {
-                        Value::Null | Value::Unknown => v,
-                        v => Value::Dynamic(t.clone(), Box::new(v)),
-                    })
-                })
-                .boxed(),
-            Type::Dynamic => Just(Value::Dynamic(Type::Bool, Box::new(Value::Bool(true)))).boxed(),
-            Type::List(et) => prop::collection::vec(arb_value(*et, depth), 0..3)
-                .prop_map(Value::List)
-                .boxed(),
-            Type::Set(et) => prop::collection::vec(arb_value(*et, depth), 0..3)
-                .prop_map(Value::Set)
-                .boxed(),
-            Type::Map(et) => prop::collection::btree_map("[a-z]{0,4}", arb_value(*et, depth), 0..3)
-                .prop_map(Value::Map)
-                .boxed(),
-            Type::Tuple(ets) => ets
-                .into_iter()
-                .map(|t| arb_value(t, depth))
-                .collect::<Vec<_>>()
-                .prop_map(Value::Tuple)
-                .boxed(),
-            Type::Object(attrs, _) => attrs
-                .into_iter()
-                .map(|(k, t)| arb_value(t, depth).prop_map(move |v| (k.clone(), v)))
-                .collect::<Vec<_>>()
-                .prop_map(|kvs| Value::Object(kvs.into_iter().collect()))
-                .boxed(),
-        };
-        prop_oneof![1 => Just(Value::Null), 1 => Just(Value::Unknown), 6 => known].boxed()
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
         #[test]
         fn decode_of_encode_is_identity(
-            (ty, v) in arb_type().prop_flat_map(|t| (Just(t.clone()), arb_value(t, 2)))
+            (ty, v) in arb_type().prop_flat_map(|t| (Just(t.clone()), arb_value(t, 2, true)))
         ) {
             let bytes = encode(&v, &ty).unwrap();
             let back = decode(&bytes, &ty).unwrap();

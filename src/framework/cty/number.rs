@@ -49,6 +49,15 @@ impl Number {
         }
     }
 
+    /// True when the value is a whole number (of any size).
+    pub fn is_whole(&self) -> bool {
+        match &self.0 {
+            Repr::Int(_) | Repr::UInt(_) => true,
+            Repr::Float(f) => f.is_finite() && f.fract() == 0.0,
+            Repr::Decimal(s) => Canonical::parse(s).is_some_and(|c| c.exp >= 0),
+        }
+    }
+
     /// The value as an `i64`, when it is a whole number in range.
     pub fn as_i64(&self) -> Option<i64> {
         match &self.0 {
@@ -57,7 +66,9 @@ impl Number {
             Repr::Float(f) => (f.fract() == 0.0 && f.abs() < 9.2e18).then_some(*f as i64),
             Repr::Decimal(s) => {
                 let c = Canonical::parse(s)?;
-                if c.exp < 0 {
+                // i64 has 19 digits: anything longer is out of range (and `1e999999999`
+                // must not build a billion zeros).
+                if c.exp < 0 || c.digits.len() as i64 + c.exp > 19 {
                     return None;
                 }
                 let text = format!(
@@ -167,7 +178,16 @@ impl From<&Number> for serde_json::Number {
             Repr::Float(f) if !f.is_finite() => "0".to_string(),
             _ => n.to_string(),
         };
-        text.parse().unwrap_or_else(|_| serde_json::Number::from(0))
+        // A decimal JSON does not allow as written (`00.1`, `.5`, `5.`) goes in its
+        // canonical form, `1e-1`: the same number.
+        text.parse()
+            .or_else(|_| match n.canonical() {
+                Some(c) => {
+                    format!("{}{}e{}", if c.neg { "-" } else { "" }, c.digits, c.exp).parse()
+                }
+                None => text.parse(),
+            })
+            .unwrap_or_else(|_| serde_json::Number::from(0))
     }
 }
 
@@ -257,5 +277,19 @@ mod tests {
         );
         assert_eq!("12e3".parse::<Number>().unwrap().as_i64(), Some(12000));
         assert_eq!("1.5".parse::<Number>().unwrap().as_i64(), None);
+        assert_eq!("1e999999999999".parse::<Number>().unwrap().as_i64(), None);
+        assert_eq!(
+            "9223372036854775807".parse::<Number>().unwrap().as_i64(),
+            Some(i64::MAX)
+        );
+        assert_eq!("1e19".parse::<Number>().unwrap().as_i64(), None);
+        for text in ["00.1", ".5", "5.", "-007"] {
+            let n: Number = text.parse().unwrap();
+            let j = serde_json::Number::from(&n);
+            assert_eq!(Number::from(&j), n, "{text} survives JSON as {j}");
+        }
+        assert!("1e30".parse::<Number>().unwrap().is_whole());
+        assert!(!"8.5".parse::<Number>().unwrap().is_whole());
+        assert!(Number::from_f64(3.0).is_whole() && !Number::from_f64(0.5).is_whole());
     }
 }

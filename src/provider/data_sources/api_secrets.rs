@@ -49,6 +49,7 @@ impl DataSource<ProviderData> for ApiSecrets {
                 Attribute::string("api_key")
                     .optional()
                     .computed()
+                    .non_empty()
                     .description(
                         "\
                         The account to list. Defaults to the provider's `api_key`; a subaccount's \

@@ -51,6 +51,7 @@ impl DataSource<ProviderData> for Balance {
                 Attribute::string("api_key")
                     .optional()
                     .computed()
+                    .non_empty()
                     .description(
                         "\
                         The account to read. Defaults to the provider's `api_key`; a subaccount's \

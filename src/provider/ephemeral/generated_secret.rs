@@ -8,9 +8,9 @@ use async_trait::async_trait;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
+use crate::framework::diagnostics::Diagnostics;
 use crate::framework::ephemeral::EphemeralResource;
-use crate::framework::resource::{Ctx, ValidateRequest};
+use crate::framework::resource::Ctx;
 use crate::framework::schema::{Attribute, Block, Schema};
 
 use crate::provider::ProviderData;
@@ -58,9 +58,10 @@ impl EphemeralResource<ProviderData> for GeneratedSecret {
                 applications read the secret from.",
             )
             .attribute(
-                Attribute::number("length")
+                Attribute::int64("length")
                     .optional()
                     .computed()
+                    .between(SECRET_MIN_LEN as i64, SECRET_MAX_LEN as i64)
                     .description(&format!(
                         "How many characters, {SECRET_MIN_LEN} to {SECRET_MAX_LEN}. Defaults to \
                         {DEFAULT_LENGTH}."
@@ -73,23 +74,6 @@ impl EphemeralResource<ProviderData> for GeneratedSecret {
                     .description("The generated secret."),
             ),
         )
-    }
-
-    fn validate(&self, req: ValidateRequest<'_, Model>) -> Diagnostics {
-        match req.config.length {
-            Some(n) if !(SECRET_MIN_LEN as i64..=SECRET_MAX_LEN as i64).contains(&n) => {
-                Diagnostic::error(
-                    "Invalid secret length",
-                    format!(
-                        "Vonage secrets have {SECRET_MIN_LEN} to {SECRET_MAX_LEN} characters; \
-                        `length` is {n}."
-                    ),
-                )
-                .at(AttrPath::attr("length"))
-                .into()
-            }
-            _ => Diagnostics::new(),
-        }
     }
 
     async fn open(

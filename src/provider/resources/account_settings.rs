@@ -106,7 +106,7 @@ impl Resource<ProviderData> for AccountSettings {
         // Vonage sets the limits; no change this resource makes moves them, so an update plans
         // the values Terraform last read.
         let limit = |name: &str, what: &str| {
-            Attribute::number(name)
+            Attribute::int64(name)
                 .computed()
                 .moved_by(&[])
                 .description(what)

@@ -102,6 +102,7 @@ impl Resource<ProviderData> for ApiSecret {
                     .optional()
                     .computed()
                     .stable()
+                    .non_empty()
                     .requires_replace()
                     .description(
                         "\
@@ -124,14 +125,14 @@ impl Resource<ProviderData> for ApiSecret {
                     )),
             )
             .attribute(
-                Attribute::number("secret_wo_version")
+                Attribute::int64("secret_wo_version")
                     .optional()
                     .requires_replace_once_set()
                     .description(
                         "\
-                        Any number that you change to rotate the secret: a new value replaces the \
-                        secret with one made from the current `secret_wo`. Setting it for the \
-                        first time (after an import) only records it.",
+                        Any whole number that you change to rotate the secret: a new value \
+                        replaces the secret with one made from the current `secret_wo`. Setting \
+                        it for the first time (after an import) only records it.",
                     ),
             )
             .attribute(
@@ -209,24 +210,27 @@ impl Resource<ProviderData> for ApiSecret {
         diags
     }
 
+    fn run_time_defaults(&self, ctx: &Ctx<'_, ProviderData>) -> Vec<(&'static str, Value)> {
+        match ctx.data {
+            Some(data) => vec![("api_key", Value::string(data.api_key.clone()))],
+            None => Vec::new(),
+        }
+    }
+
     async fn modify_plan(
         &self,
         ctx: &Ctx<'_, ProviderData>,
         req: PlanRequest<'_, Model>,
     ) -> Result<Model, Diagnostics> {
-        let mut planned = req.planned;
-        if planned.api_key.is_none()
-            && req.config.api_key.is_none()
-            && !(req.unknown)("api_key")
-            && let Some(data) = ctx.data
-        {
-            planned.api_key = Some(data.api_key.clone());
-        }
+        let planned = req.planned;
         // On create (and replacement) a value is needed: Vonage makes no secret without one.
+        // A value not known yet (from an apply-time value or an ephemeral resource) will be
+        // there at apply, where `create` checks again.
         let creating = req.prior.is_none();
         if creating
             && req.config.secret_wo.is_none()
             && req.config.secret.is_none()
+            && !(req.unknown)("secret_wo")
             && !(req.unknown)("secret")
         {
             return Err(Diagnostic::error(
@@ -398,9 +402,12 @@ impl Resource<ProviderData> for ApiSecret {
         match data.snapshots.secrets(&client, &api_key).await {
             // Absent from the account's list: revoked outside Terraform, so the next plan
             // recreates it.
-            Ok(list) => Ok(list.iter().find(|s| s.id == id).map(|s| Model {
-                created_at: Some(s.created_at.clone()),
-                ..state
+            Ok(list) => Ok(list.iter().find(|s| s.id == id).map(|s| {
+                data.recovery.note_refreshed_secret(&api_key, &id);
+                Model {
+                    created_at: Some(s.created_at.clone()),
+                    ..state
+                }
             })),
             Err(Error::NotFound { .. }) => Ok(None),
             Err(e) if is_suspension(&e) => Err(suspended_read_warning(
@@ -423,12 +430,37 @@ impl Resource<ProviderData> for ApiSecret {
         req: UpdateRequest<Model>,
     ) -> Result<Model, ApplyFailure<Model>> {
         // Only `secret_wo_version` being recorded for the first time, or `timeouts`, update in
-        // place; every other change replaces the secret. Nothing to send to Vonage.
+        // place; every other change replaces the secret. Nothing to send to Vonage, but the
+        // prior state may be stale (a saved plan applied later): the secret must still exist.
         ctx.private.remove(REPLACES);
-        Ok(Model {
-            secret_wo: None,
-            ..req.planned
-        })
+        let data = ctx.configured()?;
+        let client = data.client_for(&ctx.cancel);
+        let (api_key, id) = (
+            req.prior.api_key.clone().unwrap_or_default(),
+            req.prior.id.clone().unwrap_or_default(),
+        );
+        match client.get_secret(&api_key, &id).await {
+            Ok(_) => Ok(Model {
+                secret_wo: None,
+                ..req.planned
+            }),
+            Err(Error::NotFound { .. }) => Err(Diagnostic::error(
+                "API secret revoked outside Terraform",
+                format!(
+                    "\
+                    API secret {id} of account {api_key} no longer exists, so this plan, made \
+                    while it did, cannot be applied. Nothing was changed. Run `terraform plan` \
+                    again: it will plan a new secret."
+                ),
+            )
+            .into()),
+            Err(e) => Err(diagnostic(
+                data,
+                &format!("reading API secret {id} of account {api_key}"),
+                &e,
+            )
+            .into()),
+        }
     }
 
     async fn delete(&self, ctx: &Ctx<'_, ProviderData>, state: Model) -> Result<(), Diagnostics> {
@@ -518,8 +550,9 @@ impl Resource<ProviderData> for ApiSecret {
 const REPLACES: &str = "replaces";
 
 /// The plan-time check that a new secret fits in `account`'s two slots, counting what this run
-/// revokes first and what it plans to create. An account the provider's credentials cannot
-/// manage is named on `api_key`.
+/// revokes first and what it plans to create: a warning when it may not (see below), so that
+/// the plan names the secrets in the way. An account the provider's credentials cannot manage
+/// is an error on `api_key`.
 async fn plan_free_slot(
     ctx: &Ctx<'_, ProviderData>,
     data: &ProviderData,
@@ -562,27 +595,48 @@ async fn plan_free_slot(
         // with `create_before_destroy`; Terraform drops warnings from a replacement's create
         // plan, so `create` explains that case when it happens.
         Ok(()) => Ok(()),
+        // A secret that Terraform manages and this run refreshed may be on its way out: a
+        // tainted object's replacement is planned as a plain create, and Terraform tells the
+        // provider nothing of the object it replaces. `create` checks again before its POST.
+        Err(staying)
+            if staying
+                .iter()
+                .any(|id| data.recovery.was_refreshed(account, id)) =>
+        {
+            Ok(())
+        }
+        // A warning, not an error: Terraform also plans the replacement of a tainted or deposed
+        // secret as a plain create, telling the provider nothing of the object it replaces, so
+        // an error here would block `terraform taint` and even `terraform destroy` (whose
+        // refresh plans the same create). `create` refuses before its POST if no slot is free.
         Err(staying) => {
             let shown: Vec<String> = existing
                 .iter()
                 .filter(|s| staying.contains(&s.id))
                 .map(|s| format!("{} (created {})", s.id, s.created_at))
                 .collect();
-            Err(Diagnostic::error(
-                "No free API secret slot",
-                format!(
-                    "\
-                    Account {account} keeps {} API secrets through this run ({}), and Vonage \
-                    allows {MAX_SECRETS}, so the new secret cannot be created. Nothing was \
-                    changed. Revoke a secret the account no longer uses (in the Vonage dashboard, \
-                    or import it into a `vonage_api_secret` and destroy that), or for a rotation \
-                    use `terraform apply -replace=ADDRESS`, which revokes the old secret first.",
-                    staying.len(),
-                    shown.join(", ")
-                ),
-            )
-            .at(AttrPath::attr("api_key"))
-            .into())
+            ctx.warnings.warn(
+                Diagnostic::warning(
+                    "No free API secret slot",
+                    format!(
+                        "\
+                        Account {account} keeps {} API secrets through this run ({}), and \
+                        Vonage allows {MAX_SECRETS}, so the new secret will not fit unless one \
+                        of them is revoked first (as when this create replaces a tainted \
+                        secret). Otherwise the apply stops before creating it, changing nothing. \
+                        Revoke a secret the account no longer uses (in the Vonage dashboard, or \
+                        import it into a `vonage_api_secret` and destroy that), or for a \
+                        rotation use `terraform apply -replace=ADDRESS`, which revokes the old \
+                        secret first. A rotation with `lifecycle {{ create_before_destroy = true \
+                        }}` needs a free slot for the overlap: remove `create_before_destroy` so \
+                        the old secret is revoked first.",
+                        staying.len(),
+                        shown.join(", ")
+                    ),
+                )
+                .at(AttrPath::attr("api_key")),
+            );
+            Ok(())
         }
     }
 }

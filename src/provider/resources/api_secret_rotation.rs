@@ -33,9 +33,10 @@ use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
 use crate::framework::plan::object;
 use crate::framework::resource::{
     ApplyFailure, CreateRequest, Ctx, PlanRequest, Resource, Timeouts, UpdateRequest,
-    ValidateRequest, parse_duration,
+    ValidateRequest,
 };
 use crate::framework::schema::{Attribute, Block, IdentitySchema, Schema, timeouts_block};
+use crate::framework::timeouts::parse_duration;
 use crate::vonage::{ApiSecret as RemoteSecret, Error, Secret};
 
 use crate::provider::ProviderData;
