@@ -304,6 +304,11 @@ impl Resource<ProviderData> for ApiSecretRotation {
         req: PlanRequest<'_, Model>,
     ) -> Result<Model, Diagnostics> {
         let mut planned = req.planned;
+        if req.prior.is_none()
+            && let Some(data) = ctx.data
+        {
+            data.credentials_checked().await?;
+        }
         let api_key = planned
             .api_key
             .clone()
