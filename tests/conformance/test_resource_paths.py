@@ -290,6 +290,13 @@ def refresh_finds_nothing(tf: h.Terraform) -> None:
 # The paths
 
 
+def test_every_managed_resource_has_a_case(tf):
+    """The table covers the provider: a new resource fails here until it joins CASES."""
+    tf.write("main.tf", h.PROVIDER_BLOCK)
+    schema = tf.json("providers", "schema", "-json")["provider_schemas"][h.PROVIDER_ADDRESS]
+    assert sorted(schema["resource_schemas"]) == sorted(IDS)
+
+
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_create_then_empty_plan(case, tf, created):
     state = created(case)
