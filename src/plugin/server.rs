@@ -4,20 +4,32 @@
 //! not hold up others) and handed to tonic through a channel. A refused handshake is logged
 //! and dropped. The socket file is removed when the server stops.
 //!
+//! Stopping ([`Exit`]): Terraform calls `GRPCController.Shutdown` once every RPC it made has
+//! been answered, then waits for the process to exit. The server stops as soon as that answer
+//! is flushed to the socket, without waiting for Terraform to close the connection (a graceful
+//! HTTP/2 close costs each of the several processes per command a round trip). If a provider
+//! RPC is still in flight when Shutdown comes, the server stops gracefully instead: the RPC is
+//! answered first.
+//!
 //! Must not: decide policy (which certificate to pin, when to stop); `plugin::run` does.
 
+use std::convert::Infallible;
+use std::future::Future;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::Notify;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
+use tonic::server::NamedService;
 use tonic::transport::server::Connected;
 
 use super::side_services::{Broker, Controller, Stdio};
@@ -29,8 +41,62 @@ use crate::tfplugin::{ProviderService, goplugin, proto};
 /// Go providers accept 256 MiB, and so do we.
 const MAX_MESSAGE: usize = 256 << 20;
 
-/// A connection, with or without TLS.
-pub enum PluginStream {
+/// When the server may stop: `GRPCController.Shutdown` answered, the answer flushed, and no
+/// provider RPC in flight.
+#[derive(Default)]
+pub struct Exit {
+    /// Connection flushes completed so far.
+    flushes: AtomicU64,
+    /// The flush count that means "the Shutdown answer is on the socket"; 0 until Shutdown.
+    flushed_at: AtomicU64,
+    /// Provider RPCs being served.
+    in_flight: AtomicUsize,
+    changed: Notify,
+}
+
+impl Exit {
+    /// Called by `GRPCController.Shutdown` before it answers: the next flush carries the answer.
+    /// With a provider RPC in flight nothing is armed, and the server stops gracefully.
+    pub fn shutdown_answered(&self) {
+        if self.in_flight.load(Ordering::SeqCst) == 0 {
+            let next = self.flushes.load(Ordering::SeqCst) + 1;
+            self.flushed_at.store(next, Ordering::SeqCst);
+        }
+    }
+
+    fn flushed(&self) {
+        self.flushes.fetch_add(1, Ordering::SeqCst);
+        if self.flushed_at.load(Ordering::SeqCst) != 0 {
+            self.changed.notify_waiters();
+        }
+    }
+
+    fn ready(&self) -> bool {
+        let at = self.flushed_at.load(Ordering::SeqCst);
+        at != 0 && self.flushes.load(Ordering::SeqCst) >= at
+    }
+
+    /// Resolves once the Shutdown answer has been flushed (never, if Shutdown found work in flight).
+    async fn answered_and_flushed(&self) {
+        loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            if self.ready() {
+                return;
+            }
+            changed.await;
+        }
+    }
+}
+
+/// A connection, with or without TLS, that reports its flushes to [`Exit`].
+pub struct PluginStream {
+    io: Io,
+    exit: Arc<Exit>,
+}
+
+enum Io {
     Plain(UnixStream),
     Tls(Box<TlsStream<UnixStream>>),
 }
@@ -46,9 +112,9 @@ impl AsyncRead for PluginStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            PluginStream::Plain(s) => Pin::new(s).poll_read(cx, buf),
-            PluginStream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        match &mut self.get_mut().io {
+            Io::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
         }
     }
 }
@@ -59,21 +125,26 @@ impl AsyncWrite for PluginStream {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            PluginStream::Plain(s) => Pin::new(s).poll_write(cx, buf),
-            PluginStream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        match &mut self.get_mut().io {
+            Io::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
         }
     }
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            PluginStream::Plain(s) => Pin::new(s).poll_flush(cx),
-            PluginStream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        let this = self.get_mut();
+        let flushed = match &mut this.io {
+            Io::Plain(s) => Pin::new(s).poll_flush(cx),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        };
+        if let Poll::Ready(Ok(())) = flushed {
+            this.exit.flushed();
         }
+        flushed
     }
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            PluginStream::Plain(s) => Pin::new(s).poll_shutdown(cx),
-            PluginStream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        match &mut self.get_mut().io {
+            Io::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
         }
     }
     fn poll_write_vectored(
@@ -81,16 +152,67 @@ impl AsyncWrite for PluginStream {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            PluginStream::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
-            PluginStream::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
+        match &mut self.get_mut().io {
+            Io::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
         }
     }
     fn is_write_vectored(&self) -> bool {
-        match self {
-            PluginStream::Plain(s) => s.is_write_vectored(),
-            PluginStream::Tls(s) => s.is_write_vectored(),
+        match &self.io {
+            Io::Plain(s) => s.is_write_vectored(),
+            Io::Tls(s) => s.is_write_vectored(),
         }
+    }
+}
+
+/// The provider service, counting its RPCs in flight for [`Exit`].
+#[derive(Clone)]
+struct Counted<S> {
+    inner: S,
+    exit: Arc<Exit>,
+}
+
+impl<S: NamedService> NamedService for Counted<S> {
+    const NAME: &'static str = S::NAME;
+}
+
+/// One RPC in flight; counted down when the RPC's answer is ready (or it is dropped).
+struct InFlight(Arc<Exit>);
+
+impl InFlight {
+    fn enter(exit: &Arc<Exit>) -> InFlight {
+        exit.in_flight.fetch_add(1, Ordering::SeqCst);
+        InFlight(exit.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl<S, R> tower::Service<R> for Counted<S>
+where
+    S: tower::Service<R, Error = Infallible>,
+    S::Future: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<S::Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> Self::Future {
+        let in_flight = InFlight::enter(&self.exit);
+        let answer = self.inner.call(request);
+        Box::pin(async move {
+            let answer = answer.await;
+            drop(in_flight);
+            answer
+        })
     }
 }
 
@@ -131,7 +253,9 @@ impl Drop for PluginSocket {
     }
 }
 
-/// Serve the provider and the side services on `socket` until `shutdown` fires.
+/// Serve the provider and the side services on `socket` until `shutdown` fires: at once when
+/// `GRPCController.Shutdown` fired it and its answer is flushed, else gracefully (in-flight RPCs
+/// are answered, connections closed).
 pub async fn serve<P: Provider>(
     socket: PluginSocket,
     tls: Option<Arc<rustls::ServerConfig>>,
@@ -139,6 +263,8 @@ pub async fn serve<P: Provider>(
     shutdown: CancellationToken,
 ) -> Result<(), tonic::transport::Error> {
     let (tx, rx) = tokio::sync::mpsc::channel::<io::Result<PluginStream>>(16);
+    let exit = Arc::new(Exit::default());
+    let stream_exit = exit.clone();
     let acceptor = tls.map(TlsAcceptor::from);
     let accept_shutdown = shutdown.clone();
     let accept_loop = async move {
@@ -154,9 +280,14 @@ pub async fn serve<P: Provider>(
                 _ = accept_shutdown.cancelled() => break,
             };
             let tx = tx.clone();
+            let exit = stream_exit.clone();
             match acceptor.clone() {
                 None => {
-                    let _ = tx.send(Ok(PluginStream::Plain(stream))).await;
+                    let stream = PluginStream {
+                        io: Io::Plain(stream),
+                        exit,
+                    };
+                    let _ = tx.send(Ok(stream)).await;
                 }
                 Some(acceptor) => {
                     tokio::spawn(async move {
@@ -166,7 +297,11 @@ pub async fn serve<P: Provider>(
                                     "TLS connection accepted with the pinned client certificate",
                                     &[],
                                 );
-                                let _ = tx.send(Ok(PluginStream::Tls(Box::new(s)))).await;
+                                let stream = PluginStream {
+                                    io: Io::Tls(Box::new(s)),
+                                    exit,
+                                };
+                                let _ = tx.send(Ok(stream)).await;
                             }
                             Err(e) => logging::warn(
                                 "refused a TLS connection",
@@ -186,20 +321,29 @@ pub async fn serve<P: Provider>(
         .set_service_status("plugin", tonic_health::ServingStatus::Serving)
         .await;
 
-    let provider_service =
-        proto::provider_server::ProviderServer::new(ProviderService::new(provider))
+    let provider_service = Counted {
+        inner: proto::provider_server::ProviderServer::new(ProviderService::new(provider))
             .max_decoding_message_size(MAX_MESSAGE)
-            .max_encoding_message_size(MAX_MESSAGE);
-    tonic::transport::Server::builder()
+            .max_encoding_message_size(MAX_MESSAGE),
+        exit: exit.clone(),
+    };
+    let server = tonic::transport::Server::builder()
         .add_service(health)
         .add_service(goplugin::grpc_controller_server::GrpcControllerServer::new(
             Controller {
                 shutdown: shutdown.clone(),
+                exit: exit.clone(),
             },
         ))
         .add_service(goplugin::grpc_stdio_server::GrpcStdioServer::new(Stdio))
         .add_service(goplugin::grpc_broker_server::GrpcBrokerServer::new(Broker))
         .add_service(provider_service)
-        .serve_with_incoming_shutdown(ReceiverStream::new(rx), shutdown.cancelled_owned())
-        .await
+        .serve_with_incoming_shutdown(ReceiverStream::new(rx), shutdown.cancelled_owned());
+    tokio::select! {
+        stopped = server => stopped,
+        () = exit.answered_and_flushed() => {
+            logging::debug("GRPCController.Shutdown answered: exiting", &[]);
+            Ok(())
+        }
+    }
 }

@@ -2,22 +2,27 @@
 //!
 //! - `grpc.health.v1.Health` with service `plugin` SERVING (go-plugin's `Ping`);
 //! - `plugin.GRPCController/Shutdown`, which Terraform calls on every provider `Close()`:
-//!   it fires the shutdown token and the server exits gracefully;
+//!   it fires the shutdown token, and the server stops once the answer is flushed
+//!   (see `server::Exit`);
 //! - `plugin.GRPCStdio/StreamStdio`, a stream that stays open and carries nothing, because we
 //!   never write to stdout or stderr through it (logs go to stderr directly);
 //! - `plugin.GRPCBroker`, which providers do not use; Terraform ignores its error.
 //!
 //! Must not: stop in-flight work on `StopProvider`; that is the provider service's job.
 
+use std::sync::Arc;
+
 use tokio_util::sync::CancellationToken;
 use tonic::codegen::BoxStream;
 use tonic::{Request, Response, Status};
 
+use super::server::Exit;
 use crate::logging;
 use crate::tfplugin::goplugin;
 
 pub struct Controller {
     pub shutdown: CancellationToken,
+    pub exit: Arc<Exit>,
 }
 
 #[tonic::async_trait]
@@ -27,6 +32,7 @@ impl goplugin::grpc_controller_server::GrpcController for Controller {
         _: Request<goplugin::Empty>,
     ) -> Result<Response<goplugin::Empty>, Status> {
         logging::debug("GRPCController.Shutdown: shutting down", &[]);
+        self.exit.shutdown_answered();
         self.shutdown.cancel();
         Ok(Response::new(goplugin::Empty {}))
     }

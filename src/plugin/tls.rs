@@ -14,17 +14,20 @@
 
 use std::sync::Arc;
 
+use aws_lc_rs::signature::{ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, KeyPair};
 use rustls::client::danger::HandshakeSignatureValid;
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
+use rustls::pki_types::{CertificateDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::sign::{CertifiedKey, SingleCertAndKey};
 use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, SignatureScheme};
 
-/// A freshly generated server identity.
+/// A freshly generated server identity: a P-256 key that never leaves memory (it is never
+/// serialized, so nothing parses it back) and the self-signed certificate it made.
 pub struct ServerIdentity {
     pub cert_der: CertificateDer<'static>,
-    key_der: PrivateKeyDer<'static>,
+    key: Arc<EcdsaKeyPair>,
 }
 
 /// Why TLS could not be set up; the process reports it on stderr and exits.
@@ -40,14 +43,16 @@ impl std::fmt::Display for TlsSetupError {
 pub fn generate_server_identity() -> Result<ServerIdentity, TlsSetupError> {
     use rcgen::{
         BasicConstraints, CertificateParams, DistinguishedName as Dn, DnType,
-        ExtendedKeyUsagePurpose, IsCa, KeyPair, KeyUsagePurpose,
+        ExtendedKeyUsagePurpose, IsCa, KeyUsagePurpose,
     };
     let err = |e: rcgen::Error| {
         TlsSetupError(format!(
             "could not create the plugin's TLS certificate: {e}"
         ))
     };
-    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(err)?;
+    let key = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_ASN1_SIGNING).map_err(|_| {
+        TlsSetupError("could not create the plugin's TLS key: no randomness".to_string())
+    })?;
     let mut params = CertificateParams::new(vec!["localhost".to_string()]).map_err(err)?;
     let mut dn = Dn::new();
     dn.push(DnType::CommonName, "localhost");
@@ -67,11 +72,61 @@ pub fn generate_server_identity() -> Result<ServerIdentity, TlsSetupError> {
     let now = time::OffsetDateTime::now_utc();
     params.not_before = now - time::Duration::seconds(30);
     params.not_after = now + time::Duration::days(365);
-    let cert = params.self_signed(&key).map_err(err)?;
+    let key = Arc::new(key);
+    let cert = params.self_signed(&P256Key(key.clone())).map_err(err)?;
     Ok(ServerIdentity {
         cert_der: cert.der().clone(),
-        key_der: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        key,
     })
+}
+
+/// The server key, as rcgen (to sign the certificate) and rustls (to sign handshakes) use it.
+#[derive(Debug)]
+struct P256Key(Arc<EcdsaKeyPair>);
+
+impl rcgen::PublicKeyData for P256Key {
+    fn der_bytes(&self) -> &[u8] {
+        self.0.public_key().as_ref()
+    }
+    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+        &rcgen::PKCS_ECDSA_P256_SHA256
+    }
+}
+
+impl rcgen::SigningKey for P256Key {
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
+        P256Key::sign(self, message).map_err(|_| rcgen::Error::RingUnspecified)
+    }
+}
+
+impl P256Key {
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, aws_lc_rs::error::Unspecified> {
+        let signature = self
+            .0
+            .sign(&aws_lc_rs::rand::SystemRandom::new(), message)?;
+        Ok(signature.as_ref().to_vec())
+    }
+}
+
+impl rustls::sign::SigningKey for P256Key {
+    fn choose_scheme(&self, offered: &[SignatureScheme]) -> Option<Box<dyn rustls::sign::Signer>> {
+        offered
+            .contains(&SignatureScheme::ECDSA_NISTP256_SHA256)
+            .then(|| Box::new(P256Key(self.0.clone())) as Box<dyn rustls::sign::Signer>)
+    }
+    fn algorithm(&self) -> rustls::SignatureAlgorithm {
+        rustls::SignatureAlgorithm::ECDSA
+    }
+}
+
+impl rustls::sign::Signer for P256Key {
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, rustls::Error> {
+        P256Key::sign(self, message)
+            .map_err(|_| rustls::Error::General("could not sign the TLS handshake".to_string()))
+    }
+    fn scheme(&self) -> SignatureScheme {
+        SignatureScheme::ECDSA_NISTP256_SHA256
+    }
 }
 
 /// Accepts only the one client certificate Terraform gave us in `PLUGIN_CLIENT_CERT`.
@@ -150,15 +205,17 @@ pub fn server_config(
         ..rustls::crypto::aws_lc_rs::default_provider()
     });
     let verifier = PinnedClientCert::from_pem(client_cert_pem, &provider)?;
+    let certified = CertifiedKey::new(
+        vec![identity.cert_der.clone()],
+        Arc::new(P256Key(identity.key.clone())),
+    );
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| TlsSetupError(e.to_string()))?
         .with_client_cert_verifier(Arc::new(verifier))
-        .with_single_cert(
-            vec![identity.cert_der.clone()],
-            identity.key_der.clone_key(),
-        )
-        .map_err(|e| TlsSetupError(format!("could not use the plugin's TLS certificate: {e}")))?;
+        .with_cert_resolver(Arc::new(SingleCertAndKey::from(certified)));
     config.alpn_protocols = vec![b"h2".to_vec()];
+    // One connection per process, never resumed: session tickets would be work for nothing.
+    config.send_tls13_tickets = 0;
     Ok(Arc::new(config))
 }

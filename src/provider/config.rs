@@ -163,8 +163,9 @@ pub fn schema() -> Schema {
                 .description(&format!(
                     "\
                     The most requests per second the provider sends for one API key, spread \
-                    evenly: {}. Defaults to {DEFAULT_RATE_LIMIT_PER_SECOND}, Vonage's documented \
-                    limit per key. Lower it when other tools share the key.",
+                    evenly from its first request, with no burst: {}. Defaults to \
+                    {DEFAULT_RATE_LIMIT_PER_SECOND}, Vonage's documented limit per key. Lower it \
+                    when other tools share the key.",
                     RATE_LIMIT_PER_SECOND.range_text()
                 )),
         ),

@@ -216,6 +216,19 @@ def test_import_adopts_both_slots_and_recording_a_version_does_not_rotate(tf, sa
     assert bad.rc == 1, bad.explain()
 
 
+def test_recording_a_version_after_import_plans_only_the_version(tf, sandbox):
+    """One secret in the account: `previous_id` is null, and an update that rotates nothing keeps it null in the plan
+    (not "known after apply")."""
+    tf.env.update(sandbox.provider_env)
+    sub, _ = new_subaccount(sandbox)
+    tf.write("main.tf", rotation_config(sub, None, with_value=False))
+    tf.run("import", "vonage_api_secret_rotation.sub", sub).ok()
+    assert state_of(tf)["previous_id"] is None
+    tf.write("main.tf", rotation_config(sub, 1))
+    env = {"TF_VAR_next_secret": h.strong_secret()}
+    assert h.planned_changes(tf, "vonage_api_secret_rotation.sub", env=env) == {"secret_wo_version"}
+
+
 def test_rotate_after_plans_a_rotation_once_the_time_has_passed(tf, sandbox):
     tf.env.update(sandbox.provider_env)
     sub, _ = new_subaccount(sandbox)

@@ -325,20 +325,22 @@ class ApiResponse:
 
 
 class Sandbox:
-    """A running vonage-sandbox on 127.0.0.1:<ephemeral port> with a state file in a private directory."""
+    """A running vonage-sandbox on 127.0.0.1:<ephemeral port> with a state file in a private directory
+    (`persist=False`: state in memory only, so no write waits for the disk; benchmarks use it)."""
 
     LISTENING = re.compile(r"vonage-sandbox listening on (https?://\S+)")
 
     def __init__(self, binary: Path, workdir: Path, api_key: str = SANDBOX_API_KEY, api_secret: str | None = None,
-                 startup_timeout: float = 30, extra_args: list[str] | None = None):
+                 startup_timeout: float = 30, extra_args: list[str] | None = None, persist: bool = True):
         self.api_key = api_key
         self.api_secret = api_secret or strong_secret()
         self.state_file = workdir / "sandbox.json"
         self.log_file = workdir / "sandbox.stderr.log"
         workdir.mkdir(parents=True, exist_ok=True)
         self._stderr = open(self.log_file, "wb")
+        state_args = ["--state", str(self.state_file)] if persist else []
         self.proc = subprocess.Popen(
-            [str(binary), "--listen", "127.0.0.1:0", "--state", str(self.state_file),
+            [str(binary), "--listen", "127.0.0.1:0", *state_args,
              "--api-key", self.api_key, "--api-secret", self.api_secret, *(extra_args or [])],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
         self.url = self._await_listening(startup_timeout)

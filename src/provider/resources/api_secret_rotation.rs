@@ -231,9 +231,11 @@ impl Resource<ProviderData> for ApiSecretRotation {
                     .description("The id of the newest secret, the one applications should use."),
             )
             .attribute(
+                // Only a rotation moves it, and `modify_plan` plans that; otherwise an update keeps
+                // it, null included.
                 Attribute::string("previous_id")
                     .computed()
-                    .stable()
+                    .moved_by(&[])
                     .description(
                         "\
                         The id of the secret before it, still valid until the next rotation \
