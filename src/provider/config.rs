@@ -64,6 +64,8 @@ pub struct ProviderData {
     pub recovery: RecoveryBook,
     /// This process's read-through snapshots of the subaccount and secret lists.
     pub snapshots: Snapshots,
+    /// The outcome of this process's credential check, made once (see [`check_credentials`]).
+    credentials: tokio::sync::OnceCell<Result<(), Diagnostics>>,
 }
 
 impl ProviderData {
@@ -79,7 +81,26 @@ impl ProviderData {
             revoked: Mutex::new(Vec::new()),
             recovery: RecoveryBook::default(),
             snapshots: Snapshots::default(),
+            credentials: tokio::sync::OnceCell::new(),
         }
+    }
+
+    /// Checks the credentials once per process, for the plans that would otherwise make no API
+    /// call: a create. Every other RPC calls the API and meets a refused credential there, so
+    /// `ConfigureProvider` makes no call of its own, and a process that reads or writes anyway
+    /// sends one request fewer (and waits one pacing interval less).
+    ///
+    /// Skipped once this process has revoked a secret: its credentials were accepted then, and
+    /// Terraform plans a replacement's create half again after its destroy half ran, when a 401
+    /// may follow from that revoke; the create's own request meets it and explains it.
+    pub async fn credentials_checked(&self) -> Result<(), Diagnostics> {
+        if self.revoked.lock().is_ok_and(|r| !r.is_empty()) {
+            return Ok(());
+        }
+        self.credentials
+            .get_or_init(|| check_credentials(self))
+            .await
+            .clone()
     }
 }
 
@@ -349,12 +370,11 @@ pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diag
 /// subaccounts (see `snapshots`), so it is one of the budgeted calls. Only a refusal of the credentials fails: a 403 (a suspended account,
 /// whose plan must go on; an account without the Subaccounts API; a subaccount's own
 /// credentials) proves them accepted.
-pub async fn check_credentials(data: &ProviderData) -> Result<(), Diagnostics> {
-    match data.client.list_subaccounts().await {
-        Ok(list) => {
-            data.snapshots.seed_subaccounts(list);
-            Ok(())
-        }
+async fn check_credentials(data: &ProviderData) -> Result<(), Diagnostics> {
+    // The subaccount list: the snapshot a plan of subaccounts reads anyway, so for them the
+    // check costs no call of its own.
+    match data.snapshots.subaccounts(&data.client).await {
+        Ok(_) => Ok(()),
         Err(Error::Forbidden { .. }) => Ok(()),
         Err(e @ Error::Unauthorized { .. }) => Err(Diagnostic::error(
             "Vonage refused the provider's credentials",
@@ -369,7 +389,7 @@ pub async fn check_credentials(data: &ProviderData) -> Result<(), Diagnostics> {
                 data.api_key
             ),
         )
-        .at(AttrPath::attr("api_secret"))
+        // Asked from a resource's plan, where the provider block has no path.
         .into()),
         Err(e) => Err(diagnostic(
             data,

@@ -73,11 +73,9 @@ impl Provider for VonageProvider {
         &self,
         req: ConfigureRequest<'_>,
     ) -> Result<Option<ProviderData>, Diagnostics> {
-        let Some(data) = config::configure(req)? else {
-            return Ok(None);
-        };
-        config::check_credentials(&data).await?;
-        Ok(Some(data))
+        // The credentials are checked by the first plan of a create
+        // (`ProviderData::credentials_checked`); every other RPC meets a refusal in its own calls.
+        config::configure(req)
     }
     fn resources(&self) -> Vec<Arc<dyn DynResource<ProviderData>>> {
         vec![

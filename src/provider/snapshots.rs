@@ -10,7 +10,8 @@
 //! - concurrent readers share one request (single-flight): the first fetches, the others wait
 //!   for its answer;
 //! - every write in the process invalidates what it changes; the next read fetches again;
-//! - configuration's credential check is the first subaccount list, so it costs nothing more.
+//! - the credential check of a create's plan (`ProviderData::credentials_checked`) reads the
+//!   subaccount snapshot, so it costs nothing more.
 //!
 //! A subaccount missing from the snapshot is fetched by key before it is called gone, so an
 //! object made in this process after the snapshot is never lost.
@@ -52,15 +53,6 @@ impl Snapshots {
         self.learn(&list);
         *slot = Some(list.clone());
         Ok(list)
-    }
-
-    /// Keep a list fetched elsewhere (configuration's credential check) as the snapshot.
-    pub fn seed_subaccounts(&self, list: SubaccountList) {
-        let list = Arc::new(list);
-        self.learn(&list);
-        if let Ok(mut slot) = self.subaccounts.try_lock() {
-            *slot = Some(list);
-        }
     }
 
     fn learn(&self, list: &SubaccountList) {

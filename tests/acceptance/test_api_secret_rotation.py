@@ -354,6 +354,35 @@ import {{
     assert tf.run("plan", "-detailed-exitcode").rc == 0
 
 
+@pytest.mark.parametrize("how", ["replace", "taint"])
+def test_a_replacement_fits_in_the_slots_its_destroy_frees(how, tf, sandbox):
+    """Terraform plans a replacement's create as a plain create, with both slots taken by the object it replaces:
+    the plan must not refuse it as a full account, and the destroy that runs first makes the room."""
+    tf.env.update(sandbox.provider_env)
+    sub, _ = new_subaccount(sandbox)
+    first = h.strong_secret()
+    tf.write("main.tf", rotation_config(sub, 1))
+    tf.run("apply", "-auto-approve", env={"TF_VAR_next_secret": first}).ok()
+    state = state_of(tf)
+    assert len(sandbox_secrets(sandbox, sub)) == 2
+    if how == "taint":
+        tf.run("taint", "vonage_api_secret_rotation.sub").ok()
+    args = ["-replace=vonage_api_secret_rotation.sub"] if how == "replace" else []
+    second = h.strong_secret()
+    plan = tf.run("plan", *args, env={"TF_VAR_next_secret": second}).ok()
+    assert plan.says("1 to add") and plan.says("1 to destroy"), plan.explain()
+    assert not plan.says("Both API secret slots are taken"), plan.explain()
+    sandbox.clear_calls()
+    tf.run("apply", "-auto-approve", *args, env={"TF_VAR_next_secret": second}).ok()
+    replaced = state_of(tf)
+    # Destroy revoked the previous secret; create adopted the old current one and made a new one.
+    assert writes(sandbox, sub) == [f"DELETE {state['previous_id']}", "POST"], sandbox.calls()
+    assert replaced["previous_id"] == state["current_id"]
+    assert sorted(sandbox_secrets(sandbox, sub)) == sorted([replaced["previous_id"], replaced["current_id"]])
+    assert authenticates(sandbox, sub, second) and authenticates(sandbox, sub, first)
+    assert tf.run("plan", "-detailed-exitcode", env={"TF_VAR_next_secret": h.strong_secret()}).rc == 0
+
+
 def test_changing_the_account_replaces_the_resource(tf, sandbox):
     tf.env.update(sandbox.provider_env)
     first, _ = new_subaccount(sandbox, "first")

@@ -1,8 +1,8 @@
 """API-call budgets, counted exactly in the sandbox's call log (times are `make bench`'s business, counts are CI's).
 
 Vonage allows about 30 requests per second per key, so on a real estate the calls, not the CPU, set the floor:
-- creating N subaccounts costs at most N + 2 calls per `terraform apply` (the plan's and the apply's credential
-  check, each of which is the primary's subaccount list, then one POST per subaccount);
+- creating N subaccounts costs at most N + 2 calls per `terraform apply` (the plan's credential check, which is the
+  primary's subaccount list, the apply's "before" list, then one POST per subaccount);
 - refreshing N subaccounts costs at most 2 calls per `terraform plan` (one shared list);
 - secrets are read with one list per account, not one GET per secret.
 And the freshness that goes with it: a read never returns data older than the command, and drift made between two
@@ -105,3 +105,36 @@ def test_drift_between_two_commands_is_always_seen(pinned_tf, sandbox):
     assert plan.rc == 2 and plan.says('"renamed-by-hand" -> "team-1"'), plan.explain()
     tf.run("apply", "-auto-approve").ok()
     assert tf.run("plan", "-detailed-exitcode").rc == 0
+
+
+def test_configuring_the_provider_makes_no_call_of_its_own(pinned_tf, sandbox):
+    """The credential check runs only in a plan that creates (which would otherwise call nothing): a refresh, an
+    update and a destroy meet a refused credential in their own requests, and pay no extra call or pacing wait."""
+    tf = pinned_tf
+    tf.env.update(sandbox.provider_env)
+    settings = h.PROVIDER_BLOCK + """
+provider "vonage" {}
+
+resource "vonage_account_settings" "this" {
+  mo_callback_url = "https://example.com/%s"
+}
+"""
+    tf.write("main.tf", settings % "mo")
+    sandbox.clear_calls()
+    tf.run("apply", "-auto-approve").ok()
+    # The credential check (the subaccount list) in the plan, and again where the apply plans the create once more,
+    # then the settings write.
+    assert [c["method"] for c in api_calls(sandbox)] == ["GET", "GET", "POST"], api_calls(sandbox)
+
+    sandbox.clear_calls()
+    tf.run("plan", "-detailed-exitcode").ok()
+    assert [c["path"] for c in api_calls(sandbox)] == ["/account/settings"], "one read, no check"
+
+    tf.write("main.tf", settings % "mo2")
+    sandbox.clear_calls()
+    tf.run("apply", "-auto-approve").ok()
+    assert [c["path"] for c in api_calls(sandbox)] == ["/account/settings"] * 2, "a read, then the update"
+
+    sandbox.clear_calls()
+    tf.run("destroy", "-auto-approve").ok()
+    assert [c["path"] for c in api_calls(sandbox)] == ["/account/settings"] * 2, "a read, then the unset"

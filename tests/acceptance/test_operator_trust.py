@@ -72,8 +72,8 @@ def test_a_closed_port_is_named_with_its_url(tf, sandbox):
     tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {\n  max_retries = 0\n}\ndata "vonage_balance" "b" {}\n')
     result = tf.run("plan")
     assert result.rc == 1, result.explain()
-    # Configuration's credential check is the first call to reach for it.
-    assert result.says(f"http://127.0.0.1:{port}/accounts/{h.SANDBOX_API_KEY}/subaccounts"), result.explain()
+    # The data source's read is the first call to reach for it (configuring the provider makes none).
+    assert result.says(f"http://127.0.0.1:{port}/account/get-balance"), result.explain()
     assert result.says("connection refused"), result.explain()
     assert not result.says("wait and run Terraform again"), result.explain()
 

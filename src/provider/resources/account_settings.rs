@@ -220,6 +220,7 @@ impl Resource<ProviderData> for AccountSettings {
         if req.prior.is_none()
             && let Some(data) = ctx.data
         {
+            data.credentials_checked().await?;
             planned.id = Some(data.api_key.clone());
         }
         Ok(planned)

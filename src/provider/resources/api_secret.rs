@@ -223,6 +223,11 @@ impl Resource<ProviderData> for ApiSecret {
         req: PlanRequest<'_, Model>,
     ) -> Result<Model, Diagnostics> {
         let planned = req.planned;
+        if req.prior.is_none()
+            && let Some(data) = ctx.data
+        {
+            data.credentials_checked().await?;
+        }
         // On create (and replacement) a value is needed: Vonage makes no secret without one.
         // A value not known yet (from an apply-time value or an ephemeral resource) will be
         // there at apply, where `create` checks again.

@@ -305,6 +305,11 @@ impl Resource<ProviderData> for ApiSecretRotation {
         req: PlanRequest<'_, Model>,
     ) -> Result<Model, Diagnostics> {
         let mut planned = req.planned;
+        if req.prior.is_none()
+            && let Some(data) = ctx.data
+        {
+            data.credentials_checked().await?;
+        }
         let api_key = planned
             .api_key
             .clone()
@@ -319,10 +324,17 @@ impl Resource<ProviderData> for ApiSecretRotation {
             if req.config.secret_wo.is_none() && !value_unknown {
                 return Err(no_value("Creating the resource"));
             }
-            // The free slot is checked now, so a plan that cannot apply says so.
+            // The free slot is checked now, so a plan that cannot apply says so. Not when a
+            // secret in the way is one this run refreshed: Terraform plans the replacement of a
+            // tainted object (or one under `-replace`) as a plain create, telling the provider
+            // nothing of the object it replaces, and that object's destroy, which runs first,
+            // revokes its previous secret. `create` checks again before its POST.
             if let (Some(key), Some(data)) = (&api_key, ctx.data) {
                 let existing = secret_slots::list(data, key).await?;
-                if existing.len() >= MAX_SECRETS {
+                let managed = existing
+                    .iter()
+                    .any(|s| data.recovery.was_refreshed(key, &s.id));
+                if existing.len() >= MAX_SECRETS && !managed {
                     return Err(slots_taken(key, &existing));
                 }
             }
@@ -405,6 +417,9 @@ impl Resource<ProviderData> for ApiSecretRotation {
             let Some(current) = secrets.first() else {
                 return Ok(None);
             };
+            for s in secrets.iter().take(MAX_SECRETS) {
+                data.recovery.note_refreshed_secret(&api_key, &s.id);
+            }
             return Ok(Some(Model {
                 current_id: Some(current.id.clone()),
                 previous_id: secrets.get(1).map(|s| s.id.clone()),
@@ -426,6 +441,9 @@ impl Resource<ProviderData> for ApiSecretRotation {
             .find(|s| Some(&s.id) == state.previous_id.as_ref())
             .or(others.first())
             .map(|s| s.id.clone());
+        for id in current.iter().chain(previous.iter()) {
+            data.recovery.note_refreshed_secret(&api_key, id);
+        }
         Ok(Some(Model {
             current_id: current,
             previous_id: previous,

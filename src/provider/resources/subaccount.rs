@@ -287,6 +287,11 @@ impl Resource<ProviderData> for Subaccount {
         ctx: &Ctx<'_, ProviderData>,
         req: PlanRequest<'_, Model>,
     ) -> Result<Model, Diagnostics> {
+        if req.prior.is_none()
+            && let Some(data) = ctx.data
+        {
+            data.credentials_checked().await?;
+        }
         if let Some(prior) = req.prior
             && prior.use_primary_account_balance == Some(false)
             && req.planned.use_primary_account_balance == Some(true)
