@@ -6,191 +6,22 @@
 //! the startup rules and the handshake line.
 
 mod common;
+#[path = "common/plugin_client.rs"]
+mod plugin_client;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::Duration;
 
-use hyper_util::rt::TokioIo;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, SignatureScheme};
-use tokio::net::UnixStream;
-use tokio_util::sync::CancellationToken;
-use tonic::transport::{Channel, Endpoint};
-
-use tfvonage::plugin::{handshake, server, tls};
-use tfvonage::provider::VonageProvider;
+use plugin_client::{
+    go_plugin_like_client_cert, plain_channel, start_in_process, start_provider_in_process,
+    tls_channel,
+};
+use tfvonage::plugin::handshake;
 use tfvonage::tfplugin::goplugin::grpc_controller_client::GrpcControllerClient;
 use tfvonage::tfplugin::goplugin::grpc_stdio_client::GrpcStdioClient;
 use tfvonage::tfplugin::proto::provider_client::ProviderClient;
 use tfvonage::tfplugin::proto::{get_provider_schema, stop_provider};
-
-/// A client identity shaped like go-plugin's: ECDSA P-521 / SHA-512, CA:TRUE, CN=localhost.
-struct ClientIdentity {
-    pem: String,
-    der: CertificateDer<'static>,
-    key: PrivateKeyDer<'static>,
-}
-
-fn go_plugin_like_client_cert() -> ClientIdentity {
-    use rcgen::{
-        BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-        KeyUsagePurpose,
-    };
-    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
-    let mut params = CertificateParams::new(vec!["localhost".into()]).unwrap();
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "localhost");
-    params
-        .distinguished_name
-        .push(DnType::OrganizationName, "HashiCorp");
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params.key_usages = vec![
-        KeyUsagePurpose::DigitalSignature,
-        KeyUsagePurpose::KeyEncipherment,
-        KeyUsagePurpose::KeyAgreement,
-        KeyUsagePurpose::KeyCertSign,
-    ];
-    params.extended_key_usages = vec![
-        ExtendedKeyUsagePurpose::ClientAuth,
-        ExtendedKeyUsagePurpose::ServerAuth,
-    ];
-    let cert = params.self_signed(&key).unwrap();
-    ClientIdentity {
-        pem: cert.pem(),
-        der: cert.der().clone(),
-        key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
-    }
-}
-
-/// Trusts exactly the server certificate from the handshake line, as go-plugin does.
-#[derive(Debug)]
-struct PinnedServer(
-    CertificateDer<'static>,
-    rustls::crypto::WebPkiSupportedAlgorithms,
-);
-
-impl ServerCertVerifier for PinnedServer {
-    fn verify_server_cert(
-        &self,
-        ee: &CertificateDer<'_>,
-        _: &[CertificateDer<'_>],
-        name: &ServerName<'_>,
-        _: &[u8],
-        _: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        assert_eq!(name.to_str(), "localhost");
-        if ee.as_ref() == self.0.as_ref() {
-            Ok(ServerCertVerified::assertion())
-        } else {
-            Err(rustls::Error::General(
-                "unexpected server certificate".into(),
-            ))
-        }
-    }
-    fn verify_tls12_signature(
-        &self,
-        m: &[u8],
-        c: &CertificateDer<'_>,
-        d: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(m, c, d, &self.1)
-    }
-    fn verify_tls13_signature(
-        &self,
-        m: &[u8],
-        c: &CertificateDer<'_>,
-        d: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(m, c, d, &self.1)
-    }
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.1.supported_schemes()
-    }
-}
-
-async fn tls_channel(
-    socket: std::path::PathBuf,
-    server_cert: CertificateDer<'static>,
-    client: Option<&ClientIdentity>,
-) -> Result<Channel, tonic::transport::Error> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(PinnedServer(
-            server_cert,
-            provider.signature_verification_algorithms,
-        )));
-    let mut config = match client {
-        Some(c) => builder
-            .with_client_auth_cert(vec![c.der.clone()], c.key.clone_key())
-            .unwrap(),
-        None => builder.with_no_client_auth(),
-    };
-    config.alpn_protocols = vec![b"h2".to_vec()];
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    Endpoint::from_static("http://localhost")
-        .connect_with_connector(tower::service_fn(move |_| {
-            let (socket, connector) = (socket.clone(), connector.clone());
-            async move {
-                let stream = UnixStream::connect(socket).await?;
-                let tls = connector
-                    .connect(ServerName::try_from("localhost").unwrap(), stream)
-                    .await?;
-                Ok::<_, std::io::Error>(TokioIo::new(tls))
-            }
-        }))
-        .await
-}
-
-async fn plain_channel(socket: std::path::PathBuf) -> Result<Channel, tonic::transport::Error> {
-    Endpoint::from_static("http://localhost")
-        .connect_with_connector(tower::service_fn(move |_| {
-            let socket = socket.clone();
-            async move { Ok::<_, std::io::Error>(TokioIo::new(UnixStream::connect(socket).await?)) }
-        }))
-        .await
-}
-
-struct Running {
-    socket: std::path::PathBuf,
-    server_cert: CertificateDer<'static>,
-    shutdown: CancellationToken,
-    task: tokio::task::JoinHandle<Result<(), tonic::transport::Error>>,
-}
-
-fn start_in_process(client_pem: &str) -> Running {
-    start_provider_in_process(client_pem, VonageProvider)
-}
-
-fn start_provider_in_process<P: tfvonage::framework::provider::Provider>(
-    client_pem: &str,
-    provider: P,
-) -> Running {
-    let dir = std::env::temp_dir();
-    let socket = server::PluginSocket::bind_in(&dir).unwrap();
-    let path = socket.path.clone();
-    let identity = tls::generate_server_identity().unwrap();
-    let config = tls::server_config(&identity, client_pem).unwrap();
-    let shutdown = CancellationToken::new();
-    let task = tokio::spawn(server::serve(
-        socket,
-        Some(config),
-        provider,
-        shutdown.clone(),
-    ));
-    Running {
-        socket: path,
-        server_cert: identity.cert_der,
-        shutdown,
-        task,
-    }
-}
 
 #[tokio::test]
 async fn the_pinned_client_gets_the_schema_over_mtls() {

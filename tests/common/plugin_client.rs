@@ -1,8 +1,8 @@
 //! A client of the real plugin socket, as Terraform is one: the provider served in-process by
 //! `plugin::server::serve` over a unix socket with mTLS, and a client that presents a
-//! go-plugin-like certificate and pins the server's.
-//!
-//! (tests/plugin_transport.rs has its own copy of these helpers, from before this module.)
+//! go-plugin-like certificate and pins the server's. Shared by tests/plugin_transport.rs and
+//! tests/plugin_bad_messages.rs (each includes it with `#[path]`).
+#![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -21,8 +21,8 @@ use tfvonage::provider::VonageProvider;
 /// A client identity shaped like go-plugin's: ECDSA P-521 / SHA-512, CA:TRUE, CN=localhost.
 pub struct ClientIdentity {
     pub pem: String,
-    der: CertificateDer<'static>,
-    key: PrivateKeyDer<'static>,
+    pub der: CertificateDer<'static>,
+    pub key: PrivateKeyDer<'static>,
 }
 
 pub fn go_plugin_like_client_cert() -> ClientIdentity {
@@ -35,6 +35,9 @@ pub fn go_plugin_like_client_cert() -> ClientIdentity {
     params
         .distinguished_name
         .push(DnType::CommonName, "localhost");
+    params
+        .distinguished_name
+        .push(DnType::OrganizationName, "HashiCorp");
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.key_usages = vec![
         KeyUsagePurpose::DigitalSignature,
@@ -66,10 +69,11 @@ impl ServerCertVerifier for PinnedServer {
         &self,
         ee: &CertificateDer<'_>,
         _: &[CertificateDer<'_>],
-        _: &ServerName<'_>,
+        name: &ServerName<'_>,
         _: &[u8],
         _: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
+        assert_eq!(name.to_str(), "localhost");
         if ee.as_ref() == self.0.as_ref() {
             Ok(ServerCertVerified::assertion())
         } else {
@@ -99,7 +103,91 @@ impl ServerCertVerifier for PinnedServer {
     }
 }
 
-/// The provider, served in-process on a fresh socket with mTLS until `shutdown` fires.
+/// A new mTLS connection to `socket`, pinning `server_cert`; with `client`'s certificate, or
+/// none (which the provider must refuse).
+pub async fn tls_channel(
+    socket: PathBuf,
+    server_cert: CertificateDer<'static>,
+    client: Option<&ClientIdentity>,
+) -> Result<Channel, tonic::transport::Error> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(PinnedServer(
+            server_cert,
+            provider.signature_verification_algorithms,
+        )));
+    let mut config = match client {
+        Some(c) => builder
+            .with_client_auth_cert(vec![c.der.clone()], c.key.clone_key())
+            .unwrap(),
+        None => builder.with_no_client_auth(),
+    };
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    Endpoint::from_static("http://localhost")
+        .connect_with_connector(tower::service_fn(move |_| {
+            let (socket, connector) = (socket.clone(), connector.clone());
+            async move {
+                let stream = UnixStream::connect(socket).await?;
+                let tls = connector
+                    .connect(ServerName::try_from("localhost").unwrap(), stream)
+                    .await?;
+                Ok::<_, std::io::Error>(TokioIo::new(tls))
+            }
+        }))
+        .await
+}
+
+/// A plaintext HTTP/2 connection to `socket` (which the provider must refuse under mTLS).
+pub async fn plain_channel(socket: PathBuf) -> Result<Channel, tonic::transport::Error> {
+    Endpoint::from_static("http://localhost")
+        .connect_with_connector(tower::service_fn(move |_| {
+            let socket = socket.clone();
+            async move { Ok::<_, std::io::Error>(TokioIo::new(UnixStream::connect(socket).await?)) }
+        }))
+        .await
+}
+
+/// A provider served in-process on a fresh socket with mTLS, trusting `client_pem`.
+pub struct Running {
+    pub socket: PathBuf,
+    pub server_cert: CertificateDer<'static>,
+    pub shutdown: CancellationToken,
+    pub task: tokio::task::JoinHandle<Result<(), tonic::transport::Error>>,
+}
+
+pub fn start_in_process(client_pem: &str) -> Running {
+    start_provider_in_process(client_pem, VonageProvider)
+}
+
+pub fn start_provider_in_process<P: tfvonage::framework::provider::Provider>(
+    client_pem: &str,
+    provider: P,
+) -> Running {
+    let socket = server::PluginSocket::bind_in(&std::env::temp_dir()).unwrap();
+    let path = socket.path.clone();
+    let identity = tls::generate_server_identity().unwrap();
+    let config = tls::server_config(&identity, client_pem).unwrap();
+    let shutdown = CancellationToken::new();
+    let task = tokio::spawn(server::serve(
+        socket,
+        Some(config),
+        provider,
+        shutdown.clone(),
+    ));
+    Running {
+        socket: path,
+        server_cert: identity.cert_der,
+        shutdown,
+        task,
+    }
+}
+
+/// The provider, served in-process on a fresh socket with mTLS until `shutdown` fires, with the
+/// client identity it trusts.
 pub struct ServedProvider {
     pub socket: PathBuf,
     server_cert: CertificateDer<'static>,
@@ -110,54 +198,24 @@ pub struct ServedProvider {
 impl ServedProvider {
     pub fn start() -> ServedProvider {
         let client = go_plugin_like_client_cert();
-        let socket = server::PluginSocket::bind_in(&std::env::temp_dir()).unwrap();
-        let path = socket.path.clone();
-        let identity = tls::generate_server_identity().unwrap();
-        let config = tls::server_config(&identity, &client.pem).unwrap();
-        let shutdown = CancellationToken::new();
-        tokio::spawn(server::serve(
-            socket,
-            Some(config),
-            VonageProvider,
-            shutdown.clone(),
-        ));
+        let running = start_in_process(&client.pem);
         ServedProvider {
-            socket: path,
-            server_cert: identity.cert_der,
+            socket: running.socket,
+            server_cert: running.server_cert,
             client,
-            shutdown,
+            shutdown: running.shutdown,
         }
     }
 
     /// A new mTLS connection with the pinned client certificate.
     pub async fn channel(&self) -> Channel {
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let mut config = rustls::ClientConfig::builder_with_provider(provider.clone())
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(PinnedServer(
-                self.server_cert.clone(),
-                provider.signature_verification_algorithms,
-            )))
-            .with_client_auth_cert(vec![self.client.der.clone()], self.client.key.clone_key())
-            .unwrap();
-        config.alpn_protocols = vec![b"h2".to_vec()];
-        let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-        let socket = self.socket.clone();
-        Endpoint::from_static("http://localhost")
-            .connect_with_connector(tower::service_fn(move |_| {
-                let (socket, connector) = (socket.clone(), connector.clone());
-                async move {
-                    let stream = UnixStream::connect(socket).await?;
-                    let tls = connector
-                        .connect(ServerName::try_from("localhost").unwrap(), stream)
-                        .await?;
-                    Ok::<_, std::io::Error>(TokioIo::new(tls))
-                }
-            }))
-            .await
-            .unwrap()
+        tls_channel(
+            self.socket.clone(),
+            self.server_cert.clone(),
+            Some(&self.client),
+        )
+        .await
+        .unwrap()
     }
 }
 
