@@ -63,8 +63,12 @@ def lose_the_answer(tf, restartable, route: str, created, env=None) -> h.Result:
     """Apply, stop the sandbox once `created()` sees the object made, and return the failed apply."""
     box = restartable.box
     hold_answer(box, route)
+    before = box.state_file.read_bytes()
     running = tf.start("apply", "-auto-approve", env=env)
     wait_for(lambda: created(box), "the create to reach the sandbox")
+    # The sandbox shows a change before its state file has it (the answer waits for the file, not readers): wait
+    # for the file too, or the kill below could lose the object rather than only its answer.
+    wait_for(lambda: box.state_file.read_bytes() != before, "the create to reach the sandbox's state file")
     box.proc.kill()  # the held answer is lost with the connection
     box.proc.wait(timeout=10)
     return running.wait()
