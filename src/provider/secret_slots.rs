@@ -3,23 +3,44 @@
 //!
 //! Must not: show a secret's value (Vonage never returns one) or change anything.
 
+use std::sync::Arc;
+
 use crate::framework::diagnostics::Diagnostic;
-use crate::vonage::ApiSecret;
+use crate::vonage::{ApiSecret, Client, Error};
 
 use super::ProviderData;
 use super::api_errors::diagnostic;
 
 pub use super::resources::api_secret::MAX_SECRETS;
 
-/// The account's secrets, or a diagnostic saying why they could not be listed.
+/// The account's secrets, fetched now, or a diagnostic saying why they could not be listed.
 pub async fn list(data: &ProviderData, api_key: &str) -> Result<Vec<ApiSecret>, Diagnostic> {
-    data.client.list_secrets(api_key).await.map_err(|e| {
-        diagnostic(
-            data,
-            &format!("listing the API secrets of account {api_key}"),
-            &e,
-        )
-    })
+    data.client
+        .list_secrets(api_key)
+        .await
+        .map_err(|e| list_failed(data, api_key, &e))
+}
+
+/// The account's secrets from this process's snapshot (`ProviderData::snapshots`), shared with
+/// every other reader until a write in the account, or a diagnostic.
+pub async fn shared(
+    data: &ProviderData,
+    client: &Client,
+    api_key: &str,
+) -> Result<Arc<Vec<ApiSecret>>, Diagnostic> {
+    data.snapshots
+        .secrets(client, api_key)
+        .await
+        .map_err(|e| list_failed(data, api_key, &e))
+}
+
+/// Why the account's secrets could not be listed.
+pub fn list_failed(data: &ProviderData, api_key: &str, e: &Error) -> Diagnostic {
+    diagnostic(
+        data,
+        &format!("listing the API secrets of account {api_key}"),
+        e,
+    )
 }
 
 /// "`ID` (created AT), `ID` (created AT)", oldest first.

@@ -13,7 +13,7 @@ use crate::framework::resource::Ctx;
 use crate::framework::schema::{Attribute, Block, Nesting, Schema};
 
 use crate::provider::ProviderData;
-use crate::provider::api_errors::diagnostic;
+use crate::provider::secret_slots;
 
 pub struct ApiSecrets;
 
@@ -79,17 +79,7 @@ impl DataSource<ProviderData> for ApiSecrets {
         let data = ctx.configured()?;
         let client = data.client_for(&ctx.cancel);
         let api_key = config.api_key.unwrap_or_else(|| data.api_key.clone());
-        let shared = data
-            .snapshots
-            .secrets(&client, &api_key)
-            .await
-            .map_err(|e| {
-                diagnostic(
-                    data,
-                    &format!("listing the API secrets of account {api_key}"),
-                    &e,
-                )
-            })?;
+        let shared = secret_slots::shared(data, &client, &api_key).await?;
         let mut list = shared.as_ref().clone();
         list.sort_by(|a, b| {
             a.created_at

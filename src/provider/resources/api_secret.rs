@@ -32,6 +32,7 @@ use crate::provider::api_errors::{diagnostic, is_suspension, suspended_read_warn
 use crate::provider::lost_creates::{
     PENDING, PendingCreate, lost_create_diagnostic, outcome_unknown,
 };
+use crate::provider::secret_slots;
 use crate::provider::secret_strength::{secret_rule, secret_strength, weak_secret_diagnostic};
 
 /// Vonage's limit of secrets per account.
@@ -296,17 +297,7 @@ impl Resource<ProviderData> for ApiSecret {
         if let Err(why) = secret_strength(value) {
             return Err(weak_secret_diagnostic(attr, &why).into());
         }
-        let existing = data
-            .snapshots
-            .secrets(&client, &api_key)
-            .await
-            .map_err(|e| {
-                diagnostic(
-                    data,
-                    &format!("listing the API secrets of account {api_key}"),
-                    &e,
-                )
-            })?;
+        let existing = secret_slots::shared(data, &client, &api_key).await?;
         if existing.len() >= MAX_SECRETS {
             let ids: Vec<&str> = existing.iter().map(|s| s.id.as_str()).collect();
             return Err(Diagnostic::error(
@@ -474,17 +465,7 @@ impl Resource<ProviderData> for ApiSecret {
         let (Some(api_key), Some(id)) = (state.api_key, state.id) else {
             return Ok(());
         };
-        let existing = data
-            .snapshots
-            .secrets(&client, &api_key)
-            .await
-            .map_err(|e| {
-                diagnostic(
-                    data,
-                    &format!("listing the API secrets of account {api_key}"),
-                    &e,
-                )
-            })?;
+        let existing = secret_slots::shared(data, &client, &api_key).await?;
         if !existing.iter().any(|s| s.id == id) {
             return Ok(()); // Already gone.
         }

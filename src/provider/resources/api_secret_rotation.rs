@@ -404,12 +404,7 @@ impl Resource<ProviderData> for ApiSecretRotation {
             // The account is gone (or out of reach): plan to create the resource again.
             Err(Error::NotFound { .. }) => return Ok(None),
             Err(e) => {
-                return Err(diagnostic(
-                    data,
-                    &format!("listing the API secrets of account {api_key}"),
-                    &e,
-                )
-                .into());
+                return Err(secret_slots::list_failed(data, &api_key, &e).into());
             }
         };
         if state.current_id.is_none() && state.rotated_at.is_none() {
@@ -475,12 +470,7 @@ impl Resource<ProviderData> for ApiSecretRotation {
             Ok(s) => s,
             Err(Error::NotFound { .. }) => return Ok(()),
             Err(e) => {
-                return Err(diagnostic(
-                    data,
-                    &format!("listing the API secrets of account {api_key}"),
-                    &e,
-                )
-                .into());
+                return Err(secret_slots::list_failed(data, &api_key, &e).into());
             }
         };
         let present = |id: &Option<String>| secrets.iter().any(|s| Some(&s.id) == id.as_ref());
