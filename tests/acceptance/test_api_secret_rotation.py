@@ -83,6 +83,7 @@ def test_three_rotations_in_a_row_always_leave_two_valid_secrets(tf, sandbox):
     tf.write("main.tf", rotation_config(sub, 1))
     tf.run("apply", "-auto-approve", env={"TF_VAR_next_secret": values[1]}).ok()
     state = state_of(tf)
+    assert state["id"] == sub, "the id every resource has is the account's api key"
     assert state["previous_id"] == seeded[0] and state["current_id"] not in seeded
     assert state["secret_wo"] is None and state["rotated_at"]
     assert sorted(sandbox_secrets(sandbox, sub)) == sorted([state["previous_id"], state["current_id"]])
@@ -203,7 +204,7 @@ def test_import_adopts_both_slots_and_recording_a_version_does_not_rotate(tf, sa
     tf.run("import", "vonage_api_secret_rotation.sub", sub).ok()
     state = state_of(tf)
     assert (state["current_id"], state["previous_id"]) == (newer_id, older_id)
-    assert state["rotated_at"]
+    assert state["rotated_at"] and state["id"] == sub
     assert tf.run("plan", "-detailed-exitcode").rc == 0
 
     # Setting the version for the first time only records it.

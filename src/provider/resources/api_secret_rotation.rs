@@ -49,6 +49,8 @@ pub struct ApiSecretRotation;
 /// No `Debug`: the model can hold the new secret's value (`secret_wo`, from configuration).
 #[derive(Serialize, Deserialize, Clone, Default, PartialEq)]
 pub struct Model {
+    /// The account's api key again: the `id` every Terraform resource has.
+    pub id: Option<String>,
     pub api_key: Option<String>,
     pub secret_wo: Option<String>,
     pub secret_wo_version: Option<Number>,
@@ -185,6 +187,11 @@ impl Resource<ProviderData> for ApiSecretRotation {
                 as your secrets manager.",
             )
             .attribute(
+                Attribute::string("id").computed().stable().description(
+                    "The API key of the account whose secrets are rotated, as `api_key`.",
+                ),
+            )
+            .attribute(
                 Attribute::string("api_key")
                     .non_empty()
                     .required()
@@ -319,6 +326,11 @@ impl Resource<ProviderData> for ApiSecretRotation {
         {
             return Err(own_account_refused(key));
         }
+        // Known at plan time (a new `api_key` replaces the resource), also for state written
+        // before the resource had an `id`.
+        if api_key.is_some() {
+            planned.id = api_key.clone();
+        }
         let value_unknown = (req.unknown)("secret_wo");
         let Some(prior) = req.prior else {
             if req.config.secret_wo.is_none() && !value_unknown {
@@ -382,6 +394,7 @@ impl Resource<ProviderData> for ApiSecretRotation {
             .await
             .map_err(|e| create_failed(data, &api_key, e))?;
         Ok(Model {
+            id: Some(api_key),
             current_id: Some(created.id),
             previous_id: existing.into_iter().next().map(|s| s.id),
             rotated_at: Some(created.created_at),
@@ -416,6 +429,7 @@ impl Resource<ProviderData> for ApiSecretRotation {
                 data.recovery.note_refreshed_secret(&api_key, &s.id);
             }
             return Ok(Some(Model {
+                id: Some(api_key.clone()),
                 current_id: Some(current.id.clone()),
                 previous_id: secrets.get(1).map(|s| s.id.clone()),
                 rotated_at: Some(current.created_at.clone()),
@@ -440,6 +454,7 @@ impl Resource<ProviderData> for ApiSecretRotation {
             data.recovery.note_refreshed_secret(&api_key, id);
         }
         Ok(Some(Model {
+            id: Some(api_key),
             current_id: current,
             previous_id: previous,
             ..state
@@ -503,6 +518,7 @@ impl Resource<ProviderData> for ApiSecretRotation {
             .into());
         }
         Ok(Model {
+            id: Some(id.to_owned()),
             api_key: Some(id.to_owned()),
             ..Model::default()
         })
