@@ -84,7 +84,8 @@ if [[ "$got" != "$TF_WANT" ]]; then
 fi
 say "terraform: $VENV/bin/terraform is v$got"
 
-# 5. Headless Chromium for the dashboard's browser test: Debian's packages (a browser download would fail here).
+# 5. Headless Chromium for the dashboard's browser test, and gpg for the release-signing test: Debian's
+#    packages (a browser download would fail here).
 if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
   say "chromium: $(chromium --version 2>/dev/null | head -n1), $(chromedriver --version 2>/dev/null | head -n1)"
 elif [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
@@ -96,4 +97,15 @@ elif [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
 else
   say "chromium: missing; install Debian's chromium and chromium-driver as root (apt-get install chromium" \
     "chromium-driver): the dashboard's browser test skips without them, and fails under CI=true"
+fi
+if command -v gpg >/dev/null 2>&1; then
+  say "gpg: $(gpg --version 2>/dev/null | head -n1)"
+elif [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  say "gpg: installing Debian's gnupg"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends gnupg >/dev/null
+else
+  say "gpg: missing; install Debian's gnupg as root: the release-signing test skips without it, and fails" \
+    "under CI=true"
 fi

@@ -105,8 +105,7 @@ def test_release_zip_without_zip_tool(tmp_path, fake_binary):
 
 
 def test_release_signs_with_gpg(tmp_path, fake_binary):
-    if not shutil.which("gpg"):
-        pytest.skip("gpg is not installed (signing is optional; release.sh skips it without GPG_FINGERPRINT)")
+    h.require(shutil.which("gpg"), "gpg is not installed (signing is optional; release.sh skips it without GPG_FINGERPRINT)")
     home = tmp_path / "gnupg"
     home.mkdir(mode=0o700)
     gpg_env = {**os.environ, "GNUPGHOME": str(home)}
