@@ -247,3 +247,25 @@ def test_wrong_credentials_fail_a_plan_that_only_creates(tf, sandbox):
     assert plan.rc == 1, plan.explain()
     assert plan.says("Vonage refused the provider's credentials"), plan.explain()
     assert not plan.says("Wrong0Secret"), "the secret is never echoed"
+
+
+def test_an_account_without_the_subaccounts_api_fails_a_subaccount_create_at_plan(tf, tmp_path):
+    """`--strict` refuses the Subaccounts API (403 unprovisioned) until the account is provisioned: the plan of a
+    create says so at the resource, before any apply, and the same configuration plans once it is provisioned."""
+    box = h.Sandbox(h.sandbox_bin(), tmp_path / "strict-sandbox", extra_args=["--strict"])
+    try:
+        tf.env.update(box.provider_env)
+        tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {}\n\nresource "vonage_subaccount" "new" {\n'
+                 '  name = "new"\n}\n')
+        plan = tf.run("plan")
+        assert plan.rc == 1, plan.explain()
+        assert plan.says("not provisioned"), plan.explain()
+        assert plan.says('resource "vonage_subaccount" "new"'), "the diagnostic points at the resource"
+        assert not [c for c in box.calls() if c["method"] != "GET"], box.calls()
+
+        admin = box._request("PATCH", f"/_sandbox/accounts/{box.api_key}", json_body={"subaccounts_provisioned": True})
+        assert admin.status == 200, admin
+        tf.run("apply", "-auto-approve").ok()
+        assert tf.run("plan", "-detailed-exitcode").rc == 0
+    finally:
+        box.stop()

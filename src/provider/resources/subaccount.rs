@@ -291,6 +291,14 @@ impl Resource<ProviderData> for Subaccount {
             && let Some(data) = ctx.data
         {
             data.credentials_checked().await?;
+            // A create starts from the subaccount list. An account that may not list them (one
+            // Vonage has not provisioned for the Subaccounts API, or a subaccount itself) is
+            // refused now, not by an apply after a plan that promised success. The check above
+            // listed them already, so this costs no call of its own.
+            data.snapshots
+                .known_subaccounts(&data.client)
+                .await
+                .map_err(|e| listing_failed(data, &e))?;
         }
         if let Some(prior) = req.prior
             && prior.use_primary_account_balance == Some(false)
@@ -352,13 +360,7 @@ impl Resource<ProviderData> for Subaccount {
             .snapshots
             .known_subaccounts(&client)
             .await
-            .map_err(|e| {
-                diagnostic(
-                    data,
-                    &format!("listing the subaccounts of account {}", data.api_key),
-                    &e,
-                )
-            })?;
+            .map_err(|e| listing_failed(data, &e))?;
         let created = match client.create_subaccount_after(&create, &before).await {
             Ok((created, _generated_secret)) => {
                 data.snapshots
@@ -838,6 +840,15 @@ async fn settle_credit(
     data.snapshots.subaccounts_changed(None).await;
     sent.map(|_| ())
         .map_err(|e| diagnostic(data, &doing, &e).at(AttrPath::attr("credit_limit")))
+}
+
+fn listing_failed(data: &ProviderData, e: &Error) -> Diagnostics {
+    diagnostic(
+        data,
+        &format!("listing the subaccounts of account {}", data.api_key),
+        e,
+    )
+    .into()
 }
 
 /// Version 0 of the schema (before `id`, with the API's negative `credit_limit`), kept to read
