@@ -54,6 +54,8 @@ pub const DEFAULT_API_URL: &str = "https://api.nexmo.com";
 pub const DEFAULT_MAX_RETRIES: u32 = 4;
 /// How long one attempt may take, reading the body included, in seconds.
 pub const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
+/// The longest `Retry-After` the client waits; a longer one is cut to this.
+pub const MAX_RETRY_AFTER_SECONDS: u64 = 30;
 /// Requests per second per API key: Vonage's documented limit (docs/vonage-api-notes.md §10).
 pub const DEFAULT_RATE_LIMIT_PER_SECOND: f64 = 30.0;
 
@@ -97,7 +99,7 @@ impl ClientConfig {
             user_agent: user_agent(None),
             retry_base_delay: Duration::from_millis(250),
             retry_max_delay: Duration::from_secs(8),
-            max_retry_after: Duration::from_secs(30),
+            max_retry_after: Duration::from_secs(MAX_RETRY_AFTER_SECONDS),
             extra_root_certificate_pem: None,
         }
     }
@@ -769,6 +771,19 @@ fn log_exchange(
     ];
     if !failure.is_empty() {
         fields.push(("failure", failure.as_str()));
+    }
+    // Vonage's id for the request (`X-Request-Id`), the one to quote to Vonage support.
+    let request_id = match outcome {
+        Ok(raw) => raw
+            .headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .filter(|id| id.len() <= 128)
+            .unwrap_or_default(),
+        Err(_) => "",
+    };
+    if !request_id.is_empty() {
+        fields.push(("request_id", request_id));
     }
     logging::debug("Vonage API request", &fields);
     if let Ok(raw) = outcome

@@ -4,6 +4,7 @@ when `secret_wo` is fed from an ephemeral variable as the examples do."""
 from __future__ import annotations
 
 import base64
+import re
 
 import tfharness as h
 
@@ -79,6 +80,9 @@ def test_trace_logs_show_every_vonage_request_and_no_secret(tf, sandbox):
     assert any("path=/account/get-balance" in line and "status=200" in line and "attempt=2" in line
                for line in requests)
     assert "Vonage API request will be retried" in logs and "wait_ms=" in logs
+    # Each line carries Vonage's X-Request-Id, the one the sandbox logged for that request.
+    logged_ids = [m.group(1) for line in requests if (m := re.search(r"request_id=(\S+)", line))]
+    assert sorted(logged_ids) == sorted(c["request_id"] for c in served), (logged_ids, served)
     assert "Vonage API error body" in logs and "503" in logs
 
     auth_forms = {s: base64.b64encode(f"{sandbox.api_key}:{s}".encode()).decode()
