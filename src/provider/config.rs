@@ -21,7 +21,8 @@ use crate::provider::lost_creates::RecoveryBook;
 use crate::provider::snapshots::Snapshots;
 use crate::vonage::{
     self, Client, ClientConfig, DEFAULT_API_URL, DEFAULT_MAX_RETRIES,
-    DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS, Error, Secret,
+    DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS, Error,
+    MAX_RETRY_AFTER_SECONDS, Secret,
 };
 
 /// The accepted range of a number argument, checked at plan time and stated in its docs.
@@ -170,8 +171,9 @@ pub fn schema() -> Schema {
                     "\
             How many times a request is retried after a rate limit (429), a server error, a \
             timeout or a dropped connection, when retrying is safe: {}. Defaults to \
-            {DEFAULT_MAX_RETRIES}; 0 disables retries. Creates are never retried blindly: the \
-            provider first checks whether the object was made.",
+            {DEFAULT_MAX_RETRIES}; 0 disables retries. A retry waits the `Retry-After` Vonage \
+            asks for (at most {MAX_RETRY_AFTER_SECONDS} s), else an exponential backoff. Creates \
+            are never retried blindly: the provider first checks whether the object was made.",
                     MAX_RETRIES.range_text()
                 )),
         )

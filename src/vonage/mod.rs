@@ -33,7 +33,8 @@ mod transfers;
 pub use account::{Balance, Settings, SettingsUpdate};
 pub use client::{
     Client, ClientConfig, ClientSettings, DEFAULT_API_URL, DEFAULT_MAX_RETRIES,
-    DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS, user_agent,
+    DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS,
+    MAX_RETRY_AFTER_SECONDS, user_agent,
 };
 pub use errors::{Error, FieldError, TransportClass};
 pub use secret::Secret;
