@@ -111,9 +111,11 @@ pub fn schema() -> Schema {
         Block::new(
             "\
             The Vonage provider manages a Vonage (formerly Nexmo) account: its SMS callback \
-            settings, its API secrets and its subaccounts, and reads its balance. Team members \
-            and the primary user are managed only in the Vonage dashboard; Vonage has no public \
-            API for them.",
+            settings, its API secrets (with zero-downtime rotation and no secret value in \
+            state), its subaccounts and their credit lines, and balance and credit transfers \
+            (as actions); it reads the balance and the transfer history. Team members and the \
+            primary user are managed only in the Vonage dashboard; Vonage has no public API for \
+            them.",
         )
         .attribute(
             Attribute::string("api_key")
