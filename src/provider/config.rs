@@ -111,8 +111,8 @@ pub fn schema() -> Schema {
         Block::new(
             "\
             The Vonage provider manages a Vonage (formerly Nexmo) account: its SMS callback \
-            settings, its API secrets (with zero-downtime rotation and no secret value in \
-            state), its subaccounts and their credit lines, and balance and credit transfers \
+            settings, its API secrets (write-only values, zero-downtime rotation), its \
+            subaccounts and their credit lines, and balance and credit transfers \
             (as actions); it reads the balance and the transfer history. Team members and the \
             primary user are managed only in the Vonage dashboard; Vonage has no public API for \
             them.",
