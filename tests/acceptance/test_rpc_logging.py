@@ -50,3 +50,16 @@ data "vonage_balance" "b" {}
     for value in (secret, sandbox.api_secret, "logged-subaccount"):
         leaked = [line for line in lines if value in line]
         assert not leaked, f"a configuration value reached the provider's log: {leaked[:2]}"
+
+
+def test_tf_log_provider_logs_the_provider_alone(tf, sandbox, tmp_path):
+    """The provider page's promise: TF_LOG_PROVIDER=debug shows the provider's request lines without Terraform's
+    own debug output."""
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {}\n\ndata "vonage_balance" "b" {}\n')
+    log = tmp_path / "provider-only.log"
+    tf.run("plan", env={"TF_LOG": "", "TF_LOG_PROVIDER": "DEBUG", "TF_LOG_PATH": str(log)}).ok()
+    text = log.read_text()
+    assert re.search(r"Vonage API request: .*path=/account/get-balance", text), text[-2000:]
+    assert "request_id=" in text
+    assert "ReferenceTransformer" not in text, "Terraform's own debug lines are not switched on"
