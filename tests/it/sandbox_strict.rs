@@ -3,7 +3,7 @@
 //! receiver is a target that does), bodies need their Content-Type, and the
 //! Subaccounts API is refused until provisioned.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! The admin API (`admin.rs`): the state dump, the call log, reset, seeding
 //! primaries, and a state file reloaded in-process.
 
-mod sandbox_harness;
+use crate::sandbox_harness;
 
 use axum::http::{Method, StatusCode};
 use sandbox_harness::{KEY, SECRET, Sandbox, is_millis_z};

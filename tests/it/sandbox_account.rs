@@ -1,7 +1,7 @@
 //! Rest-host account routes (`routes/account.rs`): balance with every
 //! credential form, settings and callback checks, top-up.
 
-mod sandbox_harness;
+use crate::sandbox_harness;
 
 use axum::Router;
 use axum::http::{Method, StatusCode};

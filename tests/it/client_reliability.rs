@@ -1,7 +1,7 @@
 //! The client's retry, reconciliation, pacing and cancellation behaviour,
 //! driven through the sandbox's fault injection over real HTTP.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! Subaccount routes (`routes/subaccounts.rs`): create, get, list, modify,
 //! suspension, balance mode and who may call them.
 
-mod sandbox_harness;
+use crate::sandbox_harness;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};

@@ -6,8 +6,7 @@
 //! not JSON, type names the provider does not have, and messages beyond and just within the
 //! server's 256 MiB limit. After each, `GetProviderSchema` must still answer.
 
-#[path = "common/plugin_client.rs"]
-mod plugin_client;
+use crate::common::plugin_client;
 
 use prost::Message;
 use prost::bytes::{Buf, BufMut};

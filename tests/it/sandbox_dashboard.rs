@@ -3,7 +3,7 @@
 //! outside the sandbox. (In a real browser: tests/acceptance/
 //! test_dashboard_browser.py.)
 
-mod sandbox_harness;
+use crate::sandbox_harness;
 
 use axum::http::{Method, StatusCode};
 use sandbox_harness::{KEY, SECRET, Sandbox};

@@ -1,6 +1,6 @@
 //! Number transfer route (`routes/numbers.rs`).
 
-mod sandbox_harness;
+use crate::sandbox_harness;
 
 use axum::http::{Method, StatusCode};
 use sandbox_harness::{KEY, Sandbox};

@@ -1,6 +1,7 @@
 //! Shared test support: running the real `vonage-sandbox` binary.
 #![allow(dead_code)]
 
+pub mod plugin_client;
 pub mod requests;
 
 use std::io::{BufRead, BufReader, Read};

@@ -1,7 +1,7 @@
 //! A client of the real plugin socket, as Terraform is one: the provider served in-process by
 //! `plugin::server::serve` over a unix socket with mTLS, and a client that presents a
-//! go-plugin-like certificate and pins the server's. Shared by tests/plugin_transport.rs and
-//! tests/plugin_bad_messages.rs (each includes it with `#[path]`).
+//! go-plugin-like certificate and pins the server's. Shared by `plugin_transport.rs` and
+//! `plugin_bad_messages.rs`.
 #![allow(dead_code)]
 
 use std::path::PathBuf;

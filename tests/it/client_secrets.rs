@@ -1,7 +1,7 @@
 //! Client ↔ sandbox over real HTTP: API secrets, for the client's own
 //! account and (as a primary) for a subaccount.
 
-mod common;
+use crate::common;
 
 use common::requests::new_subaccount;
 use common::{KEY, SECRET, SandboxProcess, client, client_as};

@@ -5,7 +5,7 @@
 //! and `curl` runs inside the namespace. Needs root and iproute2: skipped
 //! without them, failed under CI=true.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};

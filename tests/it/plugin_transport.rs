@@ -5,9 +5,8 @@
 //! server certificate pinned from the handshake. Process tests run the built binary to check
 //! the startup rules and the handshake line.
 
-mod common;
-#[path = "common/plugin_client.rs"]
-mod plugin_client;
+use crate::common;
+use crate::common::plugin_client;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -1,7 +1,7 @@
 //! API secret routes (`routes/secrets.rs`): lifecycle, strength, the
 //! two-secret limit, the last secret, and access.
 
-mod sandbox_harness;
+use crate::sandbox_harness;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};

@@ -1,6 +1,6 @@
 //! Client ↔ sandbox over real HTTP: balance, top-up, settings.
 
-mod common;
+use crate::common;
 
 use common::{KEY, SandboxProcess, client, client_as};
 use serde_json::json;

@@ -3,7 +3,7 @@
 //! renamed into place before the response is sent, so after a restart on
 //! the same state file every acknowledged change must be there.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,7 @@
 //! Fault injection (`faults.rs`, `middleware.rs`): status, latency and
 //! drop faults, before and after the handler, and refused specs.
 
-mod sandbox_harness;
+use crate::sandbox_harness;
 
 use axum::http::{Method, StatusCode};
 use sandbox_harness::{KEY, Sandbox};

@@ -3,7 +3,7 @@
 //! route group on the `sandbox_harness` module; kill -9 durability:
 //! sandbox_persistence.rs.)
 
-mod common;
+use crate::common;
 
 use common::{KEY, SECRET, SandboxProcess, file_mode, http, run_to_exit, temp_dir};
 use serde_json::{Value, json};

@@ -1,6 +1,6 @@
 //! Client ↔ sandbox over real HTTP: credit, balance and number transfers.
 
-mod common;
+use crate::common;
 
 use common::requests::{own_balance_sub, transfer_request};
 use common::{KEY, SandboxProcess, client};

@@ -2,7 +2,7 @@
 //! credentials only in the header, never in a URL or body; the User-Agent;
 //! form and JSON bodies; an empty settings read; strict query dates.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

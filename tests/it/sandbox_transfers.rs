@@ -1,7 +1,7 @@
 //! Credit and balance transfer routes (`routes/transfers.rs`): moving
 //! money and credit, the rules, and listing.
 
-mod sandbox_harness;
+use crate::sandbox_harness;
 
 use axum::http::{Method, StatusCode};
 use sandbox_harness::{KEY, Sandbox, is_millis_z};

@@ -1,6 +1,6 @@
 //! Client ↔ sandbox over real HTTP: subaccounts.
 
-mod common;
+use crate::common;
 
 use common::requests::new_subaccount;
 use common::{KEY, SandboxProcess, client, client_as};

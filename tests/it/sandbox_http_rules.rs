@@ -2,7 +2,7 @@
 //! one answer for malformed JSON, `Content-Type` under `--strict`, and the
 //! per-key rate limit (30 a second by default).
 
-mod sandbox_harness;
+use crate::sandbox_harness;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
