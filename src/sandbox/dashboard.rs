@@ -8,7 +8,8 @@
 //! compiled into the binary (no external assets). The page is complete
 //! without JavaScript (and reloads itself every 5 s through a `<noscript>`
 //! refresh); with JavaScript, `dashboard.js` replaces the live part with
-//! `/_sandbox/ui/live` every second.
+//! `/_sandbox/ui/live` every second, and adds a Pause button that holds
+//! the page still while someone (or a browser test) reads it.
 //!
 //! Every value shown goes through [`esc`], names and URLs included; the
 //! Content-Security-Policy allows only the page's own script and style, so

@@ -4,7 +4,12 @@ examples/quickstart is applied with the pinned Terraform against vonage-sandbox;
 chromium, driven through Debian's chromedriver by selenium; scripts/setup.sh installs all three) loads the page
 and the test reads the rendered DOM: the account tree, the new secret's id, the call log, a subaccount whose name
 is markup (shown as text, never run), and no secret value anywhere. It then changes the sandbox and waits for the
-page to follow without a reload, and saves a screenshot. With UPDATE_SCREENSHOTS=1 the screenshot also replaces
+page to follow without a reload, and saves a screenshot.
+
+The page replaces its live part every second, so an element found before a refresh is stale after it. The test
+never races that: it reads the page only while the page's own Pause button holds it still (the stamp says "paused"
+from the click on, and no refresh lands after it), and it waits for live changes by reading the text in one
+script call, never through an element found earlier. With UPDATE_SCREENSHOTS=1 the screenshot also replaces
 docs/sandbox-dashboard.png (the one the README shows).
 
 Chromium or selenium missing: skipped locally, failed under CI=true (tfharness.require).
@@ -90,6 +95,29 @@ def rows(driver, table_id: str) -> list[dict[str, str]]:
     return found
 
 
+def set_paused(driver, paused: bool) -> None:
+    """Click the page's Pause (or Resume) button and wait until the page says so. The script sets the stamp in the
+    click handler and drops any refresh that arrives while paused, so from here on the DOM holds still."""
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "pause"))  # the script has run
+    pressed = driver.find_element(By.ID, "pause").get_attribute("aria-pressed") == "true"
+    if pressed != paused:
+        driver.find_element(By.ID, "pause").click()
+    want = "paused" if paused else "live"
+    WebDriverWait(driver, 30).until(
+        lambda d: d.execute_script("return document.getElementById('updated').className") == want)
+
+
+def accounts_text(driver) -> str:
+    """The accounts panel's text, read in one script call (an element found earlier may be replaced by then)."""
+    return driver.execute_script("var a = document.getElementById('accounts'); return a ? a.innerText : '';")
+
+
+def live_generation(driver) -> int:
+    """How many times the script has replaced the page's live part."""
+    return int(driver.execute_script("return document.getElementById('live').getAttribute('data-generation')")
+               or 0)
+
+
 def test_the_dashboard_shows_what_the_quickstart_did(provider_dir, sandbox, browser, tmp_path):
     # 1. Apply the quickstart under real Terraform, against the sandbox with its default (Vonage's) rules.
     tf = pinned_terraform(tmp_path, provider_dir)
@@ -125,9 +153,8 @@ def test_the_dashboard_shows_what_the_quickstart_did(provider_dir, sandbox, brow
 
     # 3. The page, as Chromium rendered it.
     browser.get(sandbox.url + "/_sandbox/ui")
-    WebDriverWait(browser, 15).until(
-        lambda d: "live" in (d.find_element(By.ID, "updated").get_attribute("class") or ""))
     assert browser.title == "vonage-sandbox dashboard"
+    set_paused(browser, True)
 
     primary = browser.find_element(By.CSS_SELECTOR, f'#accounts .account[data-api-key="{sandbox.api_key}"]')
     assert primary.find_element(By.TAG_NAME, "h3").text == "Sandbox primary account"
@@ -167,11 +194,14 @@ def test_the_dashboard_shows_what_the_quickstart_did(provider_dir, sandbox, brow
     for value in (sandbox.api_secret, demo_secret, sub_secret, evil_secret):
         assert value not in page
 
-    # 5. Live: the page follows a change without being reloaded.
+    # 5. Live: paused, the page holds still through a change; resumed, it follows it without being reloaded.
     browser.execute_script("window.__still_this_page = true")
+    generation = live_generation(browser)
     later = sandbox.api("POST", f"/accounts/{sandbox.api_key}/subaccounts", {"name": "Added while watching"})
     assert later.status == 200
-    WebDriverWait(browser, 10).until(lambda d: "Added while watching" in d.find_element(By.ID, "accounts").text)
+    set_paused(browser, False)
+    WebDriverWait(browser, 30).until(lambda d: "Added while watching" in accounts_text(d))
+    assert live_generation(browser) > generation
     assert browser.execute_script("return window.__still_this_page === true"), "the page was reloaded"
 
     # 6. A screenshot of the whole page.
@@ -196,6 +226,7 @@ def test_the_dashboard_is_readable_without_javascript(sandbox, tmp_path):
         assert "Sandbox primary account" in accounts and "No script needed" in accounts
         # The script did not run: the status line is still the server's.
         assert driver.find_element(By.ID, "updated").text.startswith("rendered ")
+        assert not driver.find_elements(By.ID, "pause"), "a Pause button that nothing would serve"
         assert "No API calls yet." not in driver.find_element(By.ID, "call-log").text
     finally:
         driver.quit()
