@@ -16,6 +16,7 @@ use crate::framework::cty::{self, Number, Value};
 use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
 use crate::framework::provider::ConfigureRequest;
 use crate::framework::schema::{Attribute, Block, Schema};
+use crate::logging;
 use crate::provider::api_errors::diagnostic;
 use crate::provider::lost_creates::RecoveryBook;
 use crate::provider::snapshots::Snapshots;
@@ -366,7 +367,31 @@ pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diag
             e.to_string(),
         ))
     })?;
+    log_settings_in_effect(&client);
     Ok(Some(ProviderData::new(client, api_key)))
+}
+
+/// One debug line with the settings the client runs with, defaults included: what an operator
+/// reads to know which URLs, timeout, retries and pacing a run used (and what the tests read to
+/// check the documented defaults without waiting them out). Never a credential.
+fn log_settings_in_effect(client: &Client) {
+    let used = client.settings();
+    logging::debug(
+        "Vonage client configured",
+        &[
+            ("api_url", used.api_url),
+            ("rest_url", used.rest_url),
+            (
+                "request_timeout_seconds",
+                &used.timeout.as_secs_f64().to_string(),
+            ),
+            ("max_retries", &used.max_retries.to_string()),
+            (
+                "rate_limit_per_second",
+                &used.rate_limit_per_second.to_string(),
+            ),
+        ],
+    );
 }
 
 /// The one API call configuration makes: the primary's subaccount list, which proves the
