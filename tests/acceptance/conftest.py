@@ -1,8 +1,11 @@
 """pytest wiring for the acceptance tests; the machinery itself is in tfharness.py.
 
 Fixtures:
-- `tf_binary`: parametrized over `terraform_binaries()` (ids `tf1.15.5`, `tf1.11.4`, ...) for every test that uses it
-  directly or through `tf` / `tf_plain`.
+- `tf_binary`: the pinned Terraform (id `tf1.15.5`) for every test that uses it directly or through `tf` /
+  `tf_plain`; parametrized over every `terraform_binaries()` (ids `tf1.15.5`, `tf1.11.4`, ...) for the tests that
+  are about what differs between Terraform versions: those marked `all_terraform_versions` (the conformance suite,
+  the schema, write-only and ephemeral values) and the version gates (`min_terraform`), which report as skipped
+  on an older binary.
 - `provider_dir`: the directory holding the built terraform-provider-vonage (PROVIDER_BIN_DIR, default target/debug).
 - `tf`: Terraform in a fresh working dir with dev_overrides for the provider. Its env aims the provider at a
   closed port, so a test that forgets the sandbox can never reach the real Vonage API.
@@ -40,11 +43,21 @@ def pytest_report_header(config):
 def pytest_configure(config):
     config.addinivalue_line("markers", "min_terraform(version): the feature needs Terraform at least this new; "
                                        "older binaries report the test as skipped")
+    config.addinivalue_line("markers", "all_terraform_versions: run on every Terraform found (the pinned one and "
+                                       "any other on PATH), not only on the pinned one")
+
+
+def runs_on_every_version(metafunc) -> bool:
+    """A test about what differs between Terraform versions: marked so, or gated by a version."""
+    return any(next(metafunc.definition.iter_markers(name), None) is not None
+               for name in ("all_terraform_versions", "min_terraform"))
 
 
 def pytest_generate_tests(metafunc):
     if "tf_binary" in metafunc.fixturenames:
         binaries = h.terraform_binaries()
+        if not runs_on_every_version(metafunc):
+            binaries = binaries[:1]  # the pinned Terraform, listed first (even when missing, so it fails visibly)
         metafunc.parametrize("tf_binary", binaries, ids=[b.id for b in binaries], indirect=True)
 
 

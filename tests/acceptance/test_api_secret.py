@@ -47,6 +47,8 @@ def state_of(tf: h.Terraform) -> dict:
     return next(r["values"] for r in resources if r["type"] == "vonage_api_secret")
 
 
+# Write-only arguments: 1.11 is the first Terraform with them.
+@pytest.mark.all_terraform_versions
 def test_create_plan_rotate_and_destroy(tf, sandbox):
     tf.env.update(sandbox.provider_env)
     first, second = h.strong_secret(), h.strong_secret()
@@ -210,6 +212,8 @@ def test_rotating_the_providers_own_secret_is_explained_as_a_lockout(tf, sandbox
     assert own not in remaining and len(remaining) == 1
 
 
+# An ephemeral value into a write-only argument: 1.11 is the first Terraform with both.
+@pytest.mark.all_terraform_versions
 def test_a_generated_ephemeral_secret_feeds_secret_wo(tf, sandbox):
     tf.env.update(sandbox.provider_env)
     tf.write("main.tf", h.PROVIDER_BLOCK + """

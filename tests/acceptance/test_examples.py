@@ -77,6 +77,8 @@ def validates(tf, example: Path) -> None:
     assert result.rc == 0 and doc["valid"] is True, f"{rel(example)}:\n{result.explain()}"
 
 
+# Users run the examples on every Terraform this provider supports.
+@pytest.mark.all_terraform_versions
 @pytest.mark.parametrize("example", ANY_TERRAFORM, ids=[rel(d) for d in ANY_TERRAFORM])
 def test_example_validates(tf, example):
     validates(tf, example)

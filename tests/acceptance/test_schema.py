@@ -10,6 +10,9 @@ import pytest
 
 import tfharness as h
 
+# Each Terraform version reads the schema its own way (write_only, identity).
+pytestmark = pytest.mark.all_terraform_versions
+
 CONFIG = h.PROVIDER_BLOCK + """
 provider "vonage" {}
 

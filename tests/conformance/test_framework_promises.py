@@ -3,7 +3,12 @@ probe's steps and checks that Terraform now gets what terraform-plugin-framework
 
 from __future__ import annotations
 
+import pytest
+
 import tfharness as h
+
+# The framework's promises hold on each Terraform version found.
+pytestmark = pytest.mark.all_terraform_versions
 
 BROKEN = ("inconsistent result", "invalid new value", "Provider bug", "produced an invalid", "Request cancelled",
           "panic", "Plugin did not respond")

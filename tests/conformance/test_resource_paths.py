@@ -30,6 +30,9 @@ import pytest
 
 import tfharness as h
 
+# Every path Terraform takes differs between versions: the table runs on each one found.
+pytestmark = pytest.mark.all_terraform_versions
+
 BROKEN = ("inconsistent result", "invalid new value", "Provider bug", "Provider produced invalid",
           "produced an invalid", "Request cancelled", "panic:", "Plugin did not respond", "crashed")
 
