@@ -1,7 +1,10 @@
 """The real install paths with the release build: scripts/install.sh into ~/.terraform.d/plugins and the release zip
 unpacked as a mirror, each followed by a plain `terraform init` with no CLI config at all (no dev_overrides).
 
-The release binary is PROVIDER_RELEASE_BIN if set, else built here with `cargo build --release` (slow when cold).
+The binary is PROVIDER_RELEASE_BIN if set, else built here with `cargo build --release` (slow when cold). `make test`
+sets it to the debug build it has just made: what these tests check (the install paths, the zip, the lock file's
+hashes, a plain `terraform init`) does not depend on the profile, and the optimised build is made and served by
+`make release`.
 """
 
 from __future__ import annotations
