@@ -15,9 +15,13 @@ locked=()
 [[ -f Cargo.lock ]] && locked=(--locked)
 
 # Setup and build are fatal: nothing after them means anything without them.
+started=$SECONDS
 bash scripts/setup.sh
+echo "test: ok setup ($((SECONDS - started)) s)"
+started=$SECONDS
 # The examples are test fixtures (a provider build with a bumped schema, for state upgrades).
 cargo build --bins --examples "${locked[@]}"
+echo "test: ok build ($((SECONDS - started)) s)"
 # The install and packaging tests install this build: what they check (the install paths, the zip, the lock
 # file's hashes, a plain `terraform init`) is the same for every profile, and the optimised build is made and
 # served by `make release` (a later step of .ci/run), so make test builds no release profile.
