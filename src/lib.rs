@@ -11,6 +11,9 @@
 //! `sandbox` (the local emulator behind the `vonage-sandbox` binary) sits beside the chain and
 //! shares only `wire` (the API's request and response bodies) with `vonage`.
 //!
+//! Beside the chain: `logging` (hclog lines on stderr) and `user_state` (the per-user folder in
+//! which the provider's processes on one machine share state).
+//!
 //! Must not: hold logic; it only names the modules.
 
 pub mod framework;
@@ -19,5 +22,6 @@ pub mod plugin;
 pub mod provider;
 pub mod sandbox;
 pub mod tfplugin;
+pub mod user_state;
 pub mod vonage;
 pub mod wire;
