@@ -3,14 +3,19 @@
 //! Owns the log level (from `TF_LOG_PROVIDER`, else `TF_LOG`, as terraform-plugin-log reads
 //! it; unset means off), the line format (`@level`, `@message`, `@module`, `@timestamp` with
 //! exactly six fractional digits, Go's `2006-01-02T15:04:05.000000Z07:00`, plus key/values),
-//! and the cause of every line logged while serving an RPC, so that no call site has to pass
-//! it: that RPC's [`RpcContext`], as terraform-plugin-go's logging context does: `tf_rpc` (the
-//! RPC's name), `tf_req_id` (a UUID for this one call, shared by every line it causes) and, for
-//! an RPC about one type, the key naming it (`tf_resource_type`, `tf_data_source_type`,
-//! `tf_ephemeral_resource_type`, `tf_action_type` or `tf_list_resource_type`). The session sets
-//! it around each RPC ([`RpcContext::scope`]); it is a task-local, so work that leaves the
-//! RPC's task must take it along: spawn `in_current_context(future)`, never a bare future, from
-//! anything an RPC runs.
+//! and what every line says about its cause, so that no call site has to pass it:
+//!
+//! - a line logged while serving an RPC carries that RPC's [`RpcContext`], as
+//!   terraform-plugin-go's logging context does: `tf_rpc` (the RPC's name), `tf_req_id` (a
+//!   UUID for this one call, shared by every line it causes) and, for an RPC about one type,
+//!   the key naming it (`tf_resource_type`, `tf_data_source_type`,
+//!   `tf_ephemeral_resource_type`, `tf_action_type` or `tf_list_resource_type`). The session
+//!   sets it around each RPC ([`RpcContext::scope`]); it is a task-local, so work that leaves
+//!   the RPC's task must take it along: spawn `in_current_context(future)`, never a bare
+//!   future, from anything an RPC runs;
+//! - any other line carries `tf_phase`, the [`Phase`] of the process: `startup` (checks,
+//!   socket, TLS identity, handshake), `serving` (connections and signals while serving, outside
+//!   any RPC), `shutdown` (from `GRPCController.Shutdown`, or the server stopping, to the exit).
 //!
 //! Must not: write to stdout (Terraform drains and loses it after the handshake), or be given
 //! secret values: callers pass names, ids and counts, never credentials, and the context holds
@@ -18,6 +23,7 @@
 
 use std::future::Future;
 use std::io::Write;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -93,7 +99,7 @@ pub fn timestamp(t: time::OffsetDateTime) -> String {
     )
 }
 
-/// One log line, as JSON, with its cause: the current RPC's context, if any.
+/// One log line, as JSON, with its cause: the current RPC's context, or else the phase.
 pub fn format_line(
     l: Level,
     message: &str,
@@ -105,9 +111,14 @@ pub fn format_line(
     obj.insert("@message".into(), message.into());
     obj.insert("@module".into(), "vonage".into());
     obj.insert("@timestamp".into(), timestamp(now).into());
-    if let Some(rpc) = RpcContext::current() {
-        for (k, v) in rpc.fields() {
-            obj.insert(k.into(), v.into());
+    match RpcContext::current() {
+        Some(rpc) => {
+            for (k, v) in rpc.fields() {
+                obj.insert(k.into(), v.into());
+            }
+        }
+        None => {
+            obj.insert(PHASE_KEY.into(), phase().name().into());
         }
     }
     for (k, v) in fields {
@@ -215,6 +226,61 @@ pub fn in_current_context<F: Future>(future: F) -> impl Future<Output = F::Outpu
     }
 }
 
+/// The key naming the phase on a line logged outside any RPC.
+pub const PHASE_KEY: &str = "tf_phase";
+
+/// Where the process is in its life, for the lines no RPC causes. It only moves forward.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Phase {
+    /// From the start to the handshake line: checks, the socket, the TLS identity.
+    Startup = 0,
+    /// Serving Terraform: connections, TLS handshakes and signals outside any RPC.
+    Serving = 1,
+    /// From `GRPCController.Shutdown` (or the server stopping) to the exit.
+    Shutdown = 2,
+}
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Startup => "startup",
+            Phase::Serving => "serving",
+            Phase::Shutdown => "shutdown",
+        }
+    }
+}
+
+/// A phase that only moves forward.
+struct PhaseCell(AtomicU8);
+
+impl PhaseCell {
+    const fn new() -> Self {
+        PhaseCell(AtomicU8::new(Phase::Startup as u8))
+    }
+    fn get(&self) -> Phase {
+        match self.0.load(Ordering::Relaxed) {
+            0 => Phase::Startup,
+            1 => Phase::Serving,
+            _ => Phase::Shutdown,
+        }
+    }
+    fn enter(&self, p: Phase) {
+        self.0.fetch_max(p as u8, Ordering::Relaxed);
+    }
+}
+
+static PHASE: PhaseCell = PhaseCell::new();
+
+/// The process's phase now.
+pub fn phase() -> Phase {
+    PHASE.get()
+}
+
+/// Move the process on to `p`; a phase it has passed stays passed.
+pub fn enter_phase(p: Phase) {
+    PHASE.enter(p)
+}
+
 /// For tests: the lines this thread logs, at every level, kept instead of written. A
 /// `#[tokio::test]` runs its tasks on its own thread, so it sees the lines of the tasks it
 /// spawns and no other test's.
@@ -290,7 +356,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_line_inside_an_rpc_carries_its_name_id_and_type_once() {
+    async fn a_line_inside_an_rpc_carries_its_name_id_and_type_once_and_no_phase() {
         let rpc = RpcContext::new(
             "PlanResourceChange",
             Some(("tf_resource_type", "vonage_subaccount")),
@@ -304,6 +370,7 @@ mod tests {
         assert_eq!(v["path"], "/x");
         let id = v["tf_req_id"].as_str().unwrap();
         assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+        assert!(v.get(PHASE_KEY).is_none(), "{line}");
         assert_eq!(line.matches("\"tf_rpc\"").count(), 1, "{line}");
 
         let other = RpcContext::new("ConfigureProvider", None);
@@ -331,5 +398,28 @@ mod tests {
             bare.get("tf_rpc").is_none(),
             "a task-local stays on its task"
         );
+        assert!(bare.get(PHASE_KEY).is_some());
+    }
+
+    #[test]
+    fn a_line_outside_any_rpc_names_the_phase() {
+        let v = parsed(&line_with(&[]));
+        assert!(v.get("tf_rpc").is_none() && v.get("tf_req_id").is_none());
+        let phase = v[PHASE_KEY].as_str().unwrap();
+        assert!(
+            ["startup", "serving", "shutdown"].contains(&phase),
+            "{phase}"
+        );
+    }
+
+    #[test]
+    fn the_phase_only_moves_forward() {
+        let cell = PhaseCell::new();
+        assert_eq!(cell.get(), Phase::Startup);
+        cell.enter(Phase::Serving);
+        assert_eq!(cell.get().name(), "serving");
+        cell.enter(Phase::Shutdown);
+        cell.enter(Phase::Serving);
+        assert_eq!(cell.get(), Phase::Shutdown);
     }
 }

@@ -418,6 +418,7 @@ mod tests {
             for line in [request, served] {
                 assert_eq!(line["tf_rpc"], "PlanResourceChange");
                 assert_eq!(line["tf_resource_type"], "vonage_subaccount");
+                assert!(line.get(logging::PHASE_KEY).is_none());
             }
             assert_eq!(request["tf_req_id"], served["tf_req_id"], "one id per call");
         }
@@ -441,6 +442,10 @@ mod tests {
         );
         let after = lines(&captured, "after the RPCs");
         assert!(after[0].get("tf_rpc").is_none() && after[0].get("tf_req_id").is_none());
+        assert!(
+            after[0].get(logging::PHASE_KEY).is_some(),
+            "outside, the phase"
+        );
     }
 
     #[tokio::test]
