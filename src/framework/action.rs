@@ -30,6 +30,7 @@ use super::diagnostics::{Diagnostic, Diagnostics, Warnings};
 use super::private::PrivateState;
 use super::resource::{Ctx, ValidateRequest, model_error, validate_config};
 use super::schema::{AttrType, Attribute, Schema};
+use crate::logging;
 
 /// One event of an invocation, in the order Terraform shows them.
 #[derive(Clone, Debug, PartialEq)]
@@ -169,8 +170,9 @@ impl<D: Send + Sync + 'static, A: Action<D>> DynAction<D> for A {
         };
         let tn = Action::type_name(self.as_ref());
         let stop = cancel.clone();
-        // The work runs on a task of its own, so that a panic in it ends as a diagnostic.
-        let work = tokio::spawn(async move {
+        // The work runs on a task of its own, so that a panic in it ends as a diagnostic; both
+        // tasks carry the RPC's log context, so the requests they log name the invocation.
+        let work = tokio::spawn(logging::in_current_context(async move {
             if !config.is_wholly_known() {
                 return Diagnostics::from(Diagnostic::error(
                     format!("Provider bug in {tn}: invoked with unknown values"),
@@ -195,8 +197,8 @@ impl<D: Send + Sync + 'static, A: Action<D>> DynAction<D> for A {
             let mut diags = Action::invoke(self.as_ref(), &ctx, model, &progress).await;
             diags.extend(warnings.take());
             diags
-        });
-        tokio::spawn(async move {
+        }));
+        tokio::spawn(logging::in_current_context(async move {
             let abort = work.abort_handle();
             let diags = tokio::select! {
                 joined = work => match joined {
@@ -217,7 +219,7 @@ impl<D: Send + Sync + 'static, A: Action<D>> DynAction<D> for A {
                 }
             };
             let _ = events.send(ActionEvent::Completed(diags));
-        });
+        }));
         UnboundedReceiverStream::new(receiver)
     }
 }
@@ -277,6 +279,7 @@ mod tests {
             config: Model,
             progress: &Progress,
         ) -> Diagnostics {
+            logging::debug("invoking", &[]);
             progress.report("starting");
             progress.report("  ");
             match config.mode.as_deref() {
@@ -330,6 +333,22 @@ mod tests {
                 assert!(diags.to_string().contains("panicked"), "{diags}");
             }
         }
+    }
+
+    #[tokio::test]
+    async fn the_invocations_tasks_log_in_the_rpcs_context() {
+        logging::captured::start();
+        let context =
+            logging::RpcContext::new("InvokeAction", Some(("tf_action_type", "test_echo")));
+        let action: Arc<dyn DynAction<()>> = Arc::new(Echo);
+        let events = context.sync_scope(|| {
+            action.invoke(None, CancellationToken::new(), config(Value::string("ok")))
+        });
+        assert!(completed(&events.collect::<Vec<_>>().await).is_empty());
+        let lines = logging::captured::take();
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert_eq!(lines[0]["tf_rpc"], "InvokeAction");
+        assert_eq!(lines[0]["tf_action_type"], "test_echo");
     }
 
     #[tokio::test]

@@ -27,6 +27,7 @@ use super::plan;
 use super::private::PrivateState;
 use super::resource::{Ctx, Resource, ValidateRequest, model_error, validate_config};
 use super::schema::{Block, Schema};
+use crate::logging;
 
 /// What `ListResource` asks for.
 pub struct ListRequest {
@@ -218,7 +219,8 @@ impl<D: Send + Sync + 'static, L: ListResource<D>> DynListResource<D> for L {
         req: ListRequest,
     ) -> mpsc::Receiver<ListEvent> {
         let (tx, rx) = mpsc::channel(8);
-        tokio::spawn(async move {
+        // The listing's task carries the RPC's log context, so its requests name the RPC.
+        tokio::spawn(logging::in_current_context(async move {
             let tn = DynListResource::type_name(self.as_ref());
             let config = config_object(&ListResource::schema(self.as_ref()).block, &req.config);
             let config: L::Config = match cty::serde::from_value(&config) {
@@ -284,7 +286,7 @@ impl<D: Send + Sync + 'static, L: ListResource<D>> DynListResource<D> for L {
                     let _ = tx.try_send(ListEvent::diagnostics_only(stopped.into()));
                 }
             }
-        });
+        }));
         rx
     }
 }
@@ -390,6 +392,7 @@ mod tests {
             let prefix = config.prefix.unwrap_or_default();
             loop {
                 let n = self.fetched.fetch_add(1, Ordering::SeqCst);
+                logging::debug("fetched a thing", &[]);
                 if self.hang_after.is_some_and(|h| n >= h) {
                     std::future::pending::<()>().await;
                 }
@@ -450,6 +453,25 @@ mod tests {
             Arc::new(Endless::default()).list(None, CancellationToken::new(), request(1, false));
         let events = drain(rx).await;
         assert!(events.len() == 1 && events[0].object.is_none());
+    }
+
+    #[tokio::test]
+    async fn the_listing_task_logs_in_the_rpcs_context() {
+        logging::captured::start();
+        let context = logging::RpcContext::new(
+            "ListResource",
+            Some(("tf_list_resource_type", "test_thing")),
+        );
+        let rx = context.sync_scope(|| {
+            Arc::new(Endless::default()).list(None, CancellationToken::new(), request(2, false))
+        });
+        assert_eq!(drain(rx).await.len(), 2);
+        let lines = logging::captured::take();
+        assert!(!lines.is_empty());
+        for line in lines {
+            assert_eq!(line["tf_rpc"], "ListResource", "{line}");
+            assert_eq!(line["tf_list_resource_type"], "test_thing", "{line}");
+        }
     }
 
     #[tokio::test]

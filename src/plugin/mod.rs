@@ -7,6 +7,10 @@
 //! SIGINT is ignored, as go-plugin does: Terraform stops us through `StopProvider` and
 //! `Shutdown`, and a Ctrl-C in the terminal must not kill us mid-RPC.
 //!
+//! It also moves the process through the phases its log lines outside any RPC name
+//! (`logging::Phase`): `startup` until the server listens, then `serving`, then `shutdown` once
+//! the server stops (or, earlier, from `GRPCController.Shutdown` or Ctrl-C in `--debug`).
+//!
 //! Must not: know any resource, or print to stdout anything but the handshake line.
 
 pub mod handshake;
@@ -20,7 +24,7 @@ use std::process::ExitCode;
 use tokio_util::sync::CancellationToken;
 
 use crate::framework::provider::Provider;
-use crate::logging;
+use crate::logging::{self, Phase};
 
 /// How the process was asked to run.
 pub enum Mode {
@@ -124,6 +128,7 @@ async fn serve_until_shutdown<P: Provider>(provider: P, mode: Mode) -> Result<()
                     .map_err(|e| format!("could not take over SIGINT: {e}"))?;
             tokio::spawn(async move {
                 interrupts.recv().await;
+                logging::enter_phase(Phase::Shutdown);
                 stop.cancel();
             });
             println!(
@@ -141,7 +146,8 @@ async fn serve_until_shutdown<P: Provider>(provider: P, mode: Mode) -> Result<()
             ("tls", if tls.is_some() { "mutual" } else { "off" }),
         ],
     );
-    server::serve(socket, tls, provider, shutdown)
-        .await
-        .map_err(|e| format!("the plugin server failed: {e}"))
+    logging::enter_phase(Phase::Serving);
+    let served = server::serve(socket, tls, provider, shutdown).await;
+    logging::enter_phase(Phase::Shutdown);
+    served.map_err(|e| format!("the plugin server failed: {e}"))
 }

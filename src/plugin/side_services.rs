@@ -31,6 +31,7 @@ impl goplugin::grpc_controller_server::GrpcController for Controller {
         &self,
         _: Request<goplugin::Empty>,
     ) -> Result<Response<goplugin::Empty>, Status> {
+        logging::enter_phase(logging::Phase::Shutdown);
         logging::debug("GRPCController.Shutdown: shutting down", &[]);
         self.exit.shutdown_answered();
         self.shutdown.cancel();

@@ -302,8 +302,10 @@ impl<P: Provider> ProviderRpc for ProviderService<P> {
         &self,
         _: Request<stop_provider::Request>,
     ) -> Reply<stop_provider::Response> {
-        self.sessions.stop();
-        logging::info("StopProvider: cancelled in-flight operations", &[]);
+        Rpc::provider("StopProvider").log_context().sync_scope(|| {
+            self.sessions.stop();
+            logging::info("StopProvider: cancelled in-flight operations", &[]);
+        });
         Ok(Response::new(stop_provider::Response::default()))
     }
 }

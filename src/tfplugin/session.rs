@@ -5,18 +5,29 @@
 //! [`Sessions::serve`] runs one RPC body: it hands the body a [`Session`], whose
 //! [`Session::ctx`] is the framework's `Ctx`; turns diagnostics the body returns early into
 //! the RPC's response; turns a panic into an error diagnostic that names the RPC and the type
-//! (see `panic_guard`), so the provider keeps serving; and logs the RPC's name, its type and
-//! how long it took, at debug level.
+//! (see `panic_guard`), so the provider keeps serving; and logs the RPC's duration and how many
+//! errors and warnings it answered with ("Served request"), at debug level.
 //!
-//! [`Sessions::serve_stream`] does the same for a server-streaming RPC (`InvokeAction`): its
-//! log line is written when the stream ends, with the diagnostics its events carried.
+//! [`Sessions::serve_stream`] does the same for the server-streaming RPCs, `InvokeAction` and
+//! `ListResource`: the body starts the stream, whose events come from a task of its own (the
+//! action's invocation, the listing), and the log line is written when the stream ends, with
+//! the diagnostics its events carried.
+//!
+//! The log context: both run the RPC inside its [`RpcContext`] (from [`Rpc::log_context`]), a
+//! task-local that `logging` reads, so every line logged while serving it (the Vonage client's
+//! request lines, retries and waits, a panic's location, "Served request") carries `tf_rpc`, a
+//! `tf_req_id` fresh for this call, and the key of the type it is about. No call site passes
+//! them. A streaming RPC's body runs in the context too, so the task it spawns for the events
+//! takes the context along (`logging::in_current_context`), and its "Served request" line,
+//! written when Terraform drops the stream, is written in it.
 //!
 //! Adding an RPC (list resources, actions): name it with the [`Rpc`] constructor of its kind
 //! (add one for a new kind: it only picks the log key of the type name), implement
 //! [`Diagnosable`] for its response (or for its stream's event), and write its body as a
-//! closure over a [`Session`].
+//! closure over a [`Session`]. Work it spawns is spawned `in_current_context`.
 //!
-//! Must not: log values. Log lines carry RPC names, type names, durations and counts only.
+//! Must not: log values. Log lines carry RPC names, request ids, type names, durations and
+//! counts only.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, RwLock};
@@ -34,7 +45,7 @@ use crate::framework::action::ActionEvent;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics, Warnings};
 use crate::framework::private::PrivateState;
 use crate::framework::resource::Ctx;
-use crate::logging;
+use crate::logging::{self, RpcContext};
 
 /// What every RPC method returns.
 pub type Reply<T> = Result<Response<T>, Status>;
@@ -136,20 +147,25 @@ impl<D: Send + Sync> Sessions<D> {
     {
         let started = Instant::now();
         let session = self.open();
-        let response = match CatchPanic::new(async move { body(session).await }).await {
-            Ok(Ok(response)) => response,
-            Ok(Err(d)) => T::from_diagnostics(&d),
-            Err(panicked) => T::from_diagnostics(&rpc.panic_diagnostic(&panicked)),
+        let context = rpc.log_context();
+        let served = async move {
+            let response = match CatchPanic::new(async move { body(session).await }).await {
+                Ok(Ok(response)) => response,
+                Ok(Err(d)) => T::from_diagnostics(&d),
+                Err(panicked) => T::from_diagnostics(&rpc.panic_diagnostic(&panicked)),
+            };
+            rpc.log_served(started, response.diagnostics());
+            Ok(Response::new(response))
         };
-        rpc.log_served(started, response.diagnostics());
-        Ok(Response::new(response))
+        context.scope(served).await
     }
 }
 
 impl<D: Send + Sync> Sessions<D> {
     /// Serve one server-streaming RPC: `body` starts the stream in a fresh session (or stops
-    /// on diagnostics, sent as the stream's only event). The log line is written when the
-    /// stream ends or Terraform drops it, with the diagnostics of every event.
+    /// on diagnostics, sent as the stream's only event), in the RPC's log context. The log line
+    /// is written when the stream ends or Terraform drops it, with the diagnostics of every
+    /// event.
     pub fn serve_stream<T>(
         &self,
         rpc: Rpc,
@@ -158,12 +174,15 @@ impl<D: Send + Sync> Sessions<D> {
     where
         T: Diagnosable + Send + 'static,
     {
+        let context = rpc.log_context();
         let mut served = Served {
             rpc,
+            context: context.clone(),
             started: Instant::now(),
             diagnostics: Vec::new(),
         };
-        let stream = body(self.open())
+        let stream = context
+            .sync_scope(|| body(self.open()))
             .unwrap_or_else(|d| Box::pin(tokio_stream::once(Ok(T::from_diagnostics(&d)))));
         let logged = stream.map(move |event| {
             if let Ok(e) = &event {
@@ -175,16 +194,19 @@ impl<D: Send + Sync> Sessions<D> {
     }
 }
 
-/// A streaming RPC in flight; logs when dropped, that is when its stream is done.
+/// A streaming RPC in flight; logs when dropped, that is when its stream is done (on the
+/// transport's task, so in the context it keeps).
 struct Served {
     rpc: Rpc,
+    context: RpcContext,
     started: Instant,
     diagnostics: Vec<proto::Diagnostic>,
 }
 
 impl Drop for Served {
     fn drop(&mut self) {
-        self.rpc.log_served(self.started, &self.diagnostics);
+        let context = self.context.clone();
+        context.sync_scope(|| self.rpc.log_served(self.started, &self.diagnostics));
     }
 }
 
@@ -253,23 +275,14 @@ impl Rpc {
         .into()
     }
 
-    /// The key/value pairs of the "Served request" log line.
-    pub fn log_fields<'a>(
-        &'a self,
-        duration_ms: &'a str,
-        errors: &'a str,
-        warnings: &'a str,
-    ) -> Vec<(&'a str, &'a str)> {
-        let mut fields = vec![("tf_rpc", self.name)];
-        if let Some((key, _, type_name)) = &self.kind {
-            fields.push((key, type_name));
-        }
-        fields.extend([
-            ("tf_req_duration_ms", duration_ms),
-            ("diagnostic_errors", errors),
-            ("diagnostic_warnings", warnings),
-        ]);
-        fields
+    /// A fresh log context for one call of this RPC: its name, a new request id, and the log
+    /// key and name of its type.
+    pub fn log_context(&self) -> RpcContext {
+        let type_key = self
+            .kind
+            .as_ref()
+            .map(|(key, _, name)| (*key, name.as_str()));
+        RpcContext::new(self.name, type_key)
     }
 
     fn log_served(&self, started: Instant, diagnostics: &[proto::Diagnostic]) {
@@ -281,7 +294,12 @@ impl Rpc {
         let warnings = diagnostics.len() - errors;
         let ms = started.elapsed().as_millis().to_string();
         let (errors, warnings) = (errors.to_string(), warnings.to_string());
-        let fields = self.log_fields(&ms, &errors, &warnings);
+        // The RPC's name, id and type come from the log context the line is written in.
+        let fields = [
+            ("tf_req_duration_ms", ms.as_str()),
+            ("diagnostic_errors", errors.as_str()),
+            ("diagnostic_warnings", warnings.as_str()),
+        ];
         logging::debug("Served request", &fields);
     }
 }
@@ -363,34 +381,98 @@ impl Diagnosable for proto::invoke_action::Event {
 mod tests {
     use super::*;
 
-    #[test]
-    fn log_lines_name_the_rpc_the_type_and_the_duration_only() {
-        let rpc = Rpc::resource("PlanResourceChange", "vonage_subaccount");
-        assert_eq!(
-            rpc.log_fields("12", "0", "1"),
-            [
-                ("tf_rpc", "PlanResourceChange"),
-                ("tf_resource_type", "vonage_subaccount"),
-                ("tf_req_duration_ms", "12"),
-                ("diagnostic_errors", "0"),
-                ("diagnostic_warnings", "1"),
-            ]
-        );
-        let rpc = Rpc::provider("ConfigureProvider");
-        let keys: Vec<&str> = rpc
-            .log_fields("1", "0", "0")
-            .iter()
-            .map(|(k, _)| *k)
+    /// The captured lines with `message`.
+    fn lines<'a>(lines: &'a [serde_json::Value], message: &str) -> Vec<&'a serde_json::Value> {
+        lines.iter().filter(|l| l["@message"] == message).collect()
+    }
+
+    #[tokio::test]
+    async fn every_line_an_rpc_logs_names_the_rpc_its_call_and_its_type_once() {
+        logging::captured::start();
+        let sessions = Sessions::<()>::new();
+        for _ in 0..2 {
+            let _: Response<proto::plan_resource_change::Response> = sessions
+                .serve(
+                    Rpc::resource("PlanResourceChange", "vonage_subaccount"),
+                    |_| async {
+                        logging::debug("Vonage API request", &[("path", "/x")]);
+                        Ok(Default::default())
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        let _: Response<proto::configure_provider::Response> = sessions
+            .serve(Rpc::provider("ConfigureProvider"), |_| async {
+                Ok(Default::default())
+            })
+            .await
+            .unwrap();
+        logging::debug("after the RPCs", &[]);
+        let captured = logging::captured::take();
+
+        let requests = lines(&captured, "Vonage API request");
+        let served = lines(&captured, "Served request");
+        assert_eq!((requests.len(), served.len()), (2, 3), "{captured:?}");
+        for (request, served) in requests.iter().zip(&served) {
+            for line in [request, served] {
+                assert_eq!(line["tf_rpc"], "PlanResourceChange");
+                assert_eq!(line["tf_resource_type"], "vonage_subaccount");
+                assert!(line.get(logging::PHASE_KEY).is_none());
+            }
+            assert_eq!(request["tf_req_id"], served["tf_req_id"], "one id per call");
+        }
+        assert_ne!(served[0]["tf_req_id"], served[1]["tf_req_id"]);
+        let keys: Vec<&str> = served[2]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !k.starts_with('@'))
             .collect();
         assert_eq!(
             keys,
             [
                 "tf_rpc",
+                "tf_req_id",
                 "tf_req_duration_ms",
                 "diagnostic_errors",
                 "diagnostic_warnings"
             ]
         );
+        let after = lines(&captured, "after the RPCs");
+        assert!(after[0].get("tf_rpc").is_none() && after[0].get("tf_req_id").is_none());
+        assert!(
+            after[0].get(logging::PHASE_KEY).is_some(),
+            "outside, the phase"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_streams_producer_task_and_its_served_line_carry_the_rpcs_context() {
+        use proto::list_resource::Event;
+        logging::captured::start();
+        let sessions = Sessions::<()>::new();
+        let stream: BoxStream<Event> = sessions
+            .serve_stream(Rpc::list("ListResource", "vonage_subaccount"), |_| {
+                let (tx, rx) = tokio::sync::mpsc::channel(1);
+                tokio::spawn(logging::in_current_context(async move {
+                    logging::debug("Vonage API request", &[]);
+                    let _ = tx.send(Ok(Event::default())).await;
+                }));
+                Ok(Box::pin(tokio_stream::wrappers::ReceiverStream::new(rx)))
+            })
+            .unwrap()
+            .into_inner();
+        assert_eq!(stream.collect::<Vec<_>>().await.len(), 1);
+        let captured = logging::captured::take();
+        let request = lines(&captured, "Vonage API request")[0];
+        let served = lines(&captured, "Served request")[0];
+        for line in [request, served] {
+            assert_eq!(line["tf_rpc"], "ListResource");
+            assert_eq!(line["tf_list_resource_type"], "vonage_subaccount");
+        }
+        assert_eq!(request["tf_req_id"], served["tf_req_id"]);
     }
 
     #[tokio::test]
