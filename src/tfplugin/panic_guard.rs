@@ -2,8 +2,9 @@
 //! stream (which Terraform reports as "Request cancelled"), and the process keeps serving.
 //!
 //! [`CatchPanic`] polls an RPC's future inside `catch_unwind`. [`install_hook`] replaces the
-//! process's panic hook once: a panic inside an RPC is logged with its location only, and
-//! every other panic goes to the previous hook unchanged. The build keeps `panic = "unwind"`
+//! process's panic hook once: a panic inside an RPC (on the RPC's own task, or on a task it
+//! spawned with its logging context) is logged with its location only, and every other panic
+//! goes to the previous hook unchanged. The build keeps `panic = "unwind"`
 //! for this.
 //!
 //! Must not: keep, log or answer with a panic's payload. Its message can quote a value, and
@@ -70,7 +71,11 @@ pub fn install_hook() {
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if IN_RPC.with(Cell::get) == 0 {
+            // Inside an RPC: polled by `CatchPanic` on this thread, or on a task an RPC spawned
+            // with its logging context (an action's work, a listing's producer), whose panic
+            // its supervisor answers with a diagnostic.
+            let in_rpc = IN_RPC.with(Cell::get) > 0 || logging::RpcContext::current().is_some();
+            if !in_rpc {
                 return previous(info);
             }
             let location = info
@@ -108,5 +113,34 @@ mod tests {
             "{location}"
         );
         assert!(!format!("{caught:?}").contains("Hunter2secret"));
+    }
+
+    #[tokio::test]
+    async fn a_panic_on_a_task_an_rpc_spawned_is_logged_without_its_payload() {
+        install_hook();
+        logging::captured::start();
+        let context = logging::RpcContext::new("InvokeAction", Some(("tf_action_type", "x")));
+        let joined = context
+            .scope(async {
+                tokio::spawn(logging::in_current_context(async {
+                    if std::hint::black_box(true) {
+                        panic!("the secret is Hunter3secret");
+                    }
+                }))
+                .await
+            })
+            .await;
+        assert!(joined.unwrap_err().is_panic());
+        let lines = logging::captured::take();
+        let line = lines
+            .iter()
+            .find(|l| {
+                l["@message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("panic inside"))
+            })
+            .expect("the hook logged the panic as one inside an RPC (so not the default hook)");
+        assert_eq!(line["tf_rpc"], "InvokeAction");
+        assert!(!line.to_string().contains("Hunter3secret"));
     }
 }
