@@ -12,7 +12,8 @@
 //! - [`actions`] — `vonage_balance_transfer`, `vonage_credit_transfer`;
 //! - [`list_resources`] — `terraform query` for `vonage_api_secret` and `vonage_subaccount`.
 //!
-//! [`config`] reads the provider block and builds the client; [`api_errors`] turns client
+//! [`config`] reads the provider block and builds the client (the [`ProviderData`] of
+//! [`provider_data`] every operation receives); [`api_errors`] turns client
 //! errors into diagnostics that say what to do; [`lost_creates`] finds what a create whose
 //! answer was lost made, on the next run; [`transfers`] and [`money`] hold the balance and
 //! credit moves (and their arithmetic) that resources, actions and data sources share;
@@ -28,6 +29,7 @@ pub mod ephemeral;
 pub mod list_resources;
 pub mod lost_creates;
 pub mod money;
+pub mod provider_data;
 pub mod resources;
 pub mod secret_slots;
 pub mod secret_strength;
@@ -52,7 +54,7 @@ use data_sources::{api_secrets, balance, subaccounts, transfer_history};
 use ephemeral::generated_secret;
 use resources::{account_settings, api_secret, api_secret_rotation, subaccount};
 
-pub use config::ProviderData;
+pub use provider_data::ProviderData;
 
 pub struct VonageProvider;
 
