@@ -7,6 +7,8 @@
 //! - [`plan`]: Terraform's planning rules, applied once for every resource;
 //! - [`resource`], [`data_source`], [`ephemeral`], [`action`], [`list_resource`], [`provider`]:
 //!   the traits authors implement, on typed models;
+//! - [`operation`]: what every operation of every kind shares (its context, validation, time
+//!   limit and stop signal);
 //! - [`config_generation`]: configuration from state, for `-generate-config-out`;
 //! - [`upgrade`]: reading state that earlier schema versions wrote;
 //! - [`timeouts`]: the `timeouts` block and Go-style durations;
@@ -24,6 +26,7 @@ pub mod data_source;
 pub mod diagnostics;
 pub mod ephemeral;
 pub mod list_resource;
+pub mod operation;
 pub mod plan;
 #[cfg(test)]
 mod plan_properties;
