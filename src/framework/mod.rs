@@ -7,6 +7,8 @@
 //! - [`plan`]: Terraform's planning rules, applied once for every resource;
 //! - [`resource`], [`data_source`], [`ephemeral`], [`action`], [`list_resource`], [`provider`]:
 //!   the traits authors implement, on typed models;
+//! - [`engine`]: runs a managed resource, one file per RPC (read, plan, apply, import,
+//!   upgrade, validate), behind the value-level face the RPC layer calls;
 //! - [`operation`]: what every operation of every kind shares (its context, validation, time
 //!   limit and stop signal);
 //! - [`config_generation`]: configuration from state, for `-generate-config-out`;
@@ -24,6 +26,7 @@ pub mod config_generation;
 pub mod cty;
 pub mod data_source;
 pub mod diagnostics;
+pub mod engine;
 pub mod ephemeral;
 pub mod list_resource;
 pub mod operation;

@@ -44,10 +44,10 @@ use crate::framework::action::DynAction;
 use crate::framework::cty::Value;
 use crate::framework::data_source::DynDataSource;
 use crate::framework::diagnostics::Diagnostics;
+use crate::framework::engine::DynResource;
 use crate::framework::ephemeral::DynEphemeralResource;
 use crate::framework::list_resource::DynListResource;
 use crate::framework::provider::{ConfigureRequest, Provider};
-use crate::framework::resource::DynResource;
 use crate::framework::schema::Schema;
 
 use data_sources::{api_secrets, balance, subaccounts, transfer_history};
