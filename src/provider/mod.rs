@@ -17,12 +17,14 @@
 //! errors into diagnostics that say what to do; [`lost_creates`] finds what a create whose
 //! answer was lost made, on the next run; [`transfers`] and [`money`] hold the balance and
 //! credit moves (and their arithmetic) that resources, actions and data sources share;
-//! [`secret_slots`] describes an account's two secret slots.
+//! [`secret_slots`] describes an account's two secret slots; [`api_key_identity`] is the
+//! `{ api_key }` identity of the resources one API key names.
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).
 
 pub mod actions;
 pub mod api_errors;
+pub mod api_key_identity;
 pub mod config;
 pub mod data_sources;
 pub mod ephemeral;

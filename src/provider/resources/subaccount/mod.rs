@@ -30,7 +30,6 @@ use async_trait::async_trait;
 
 use crate::framework::cty::Value;
 use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
-use crate::framework::plan::object;
 use crate::framework::resource::{
     ApplyFailure, CreateRequest, Ctx, PlanRequest, Resource, UpdateRequest, ValidateRequest,
 };
@@ -40,6 +39,7 @@ use crate::vonage::{Client, CreateSubaccount, Error, ModifySubaccount, Secret};
 
 use crate::provider::ProviderData;
 use crate::provider::api_errors::{diagnostic, diagnostic_for_fields};
+use crate::provider::api_key_identity;
 use crate::provider::lost_creates::{
     ADOPT, PENDING, PendingCreate, lost_create_diagnostic, outcome_unknown,
 };
@@ -182,14 +182,11 @@ impl Resource<ProviderData> for Subaccount {
     }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema::required_strings(&[(
-            "api_key",
-            "The subaccount's API key.",
-        )]))
+        Some(api_key_identity::schema("The subaccount's API key."))
     }
 
     fn identity(&self, state: &Model) -> Option<Value> {
-        Some(object([("api_key", Value::string(state.api_key.clone()?))]))
+        api_key_identity::of(state.api_key.as_deref())
     }
 
     fn state_upgraders(&self) -> BTreeMap<i64, StateUpgrader<Model>> {
