@@ -1,8 +1,9 @@
 //! The Vonage provider: its configuration and its catalogue of resources and data sources.
 //!
-//! One file per resource, data source, ephemeral resource, action or list resource, in a folder
-//! per kind; each holds its schema (with the descriptions the docs are generated from), its
-//! model, and its mapping onto the client's calls:
+//! One file per resource, data source, ephemeral resource, action or list resource (or one
+//! folder, once it outgrows a file: `resources/subaccount/`), in a folder per kind; each holds
+//! its schema (with the descriptions the docs are generated from), its model, and its mapping
+//! onto the client's calls:
 //! - [`resources`] — `vonage_account_settings`, `vonage_api_secret`,
 //!   `vonage_api_secret_rotation`, `vonage_subaccount`;
 //! - [`data_sources`] — `vonage_balance`, `vonage_api_secrets`, `vonage_subaccount`,
