@@ -5,8 +5,8 @@
 //!
 //! Terraform → [`plugin`] (go-plugin transport: socket, mTLS, handshake) → [`tfplugin`] (the
 //! thin tonic service: protobuf ↔ framework types) → [`framework`] (cty values, schemas, the
-//! plan engine, the author traits) → `provider` (configuration, one file per resource or data
-//! source) → `vonage` (the typed API client) → HTTP.
+//! plan engine, the author traits) → `provider` (configuration, one file, or folder, per
+//! resource or data source) → `vonage` (the typed API client) → HTTP.
 //!
 //! `sandbox` (the local emulator behind the `vonage-sandbox` binary) sits beside the chain and
 //! shares only `wire` (the API's request and response bodies) with `vonage`.

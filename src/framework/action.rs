@@ -27,8 +27,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::cty::{self, Value};
 use super::diagnostics::{Diagnostic, Diagnostics, Warnings};
+use super::operation::{Ctx, ValidateRequest, model_error, validate_config};
 use super::private::PrivateState;
-use super::resource::{Ctx, ValidateRequest, model_error, validate_config};
 use super::schema::{AttrType, Attribute, Schema};
 use crate::logging;
 

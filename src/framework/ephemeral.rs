@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 
 use super::cty::{self, Value};
 use super::diagnostics::Diagnostics;
-use super::resource::{Ctx, ValidateRequest, model_error, validate_config, with_limits};
+use super::operation::{Ctx, ValidateRequest, model_error, validate_config, with_limits};
 use super::schema::Schema;
 
 /// One ephemeral resource type, written against its own model struct.

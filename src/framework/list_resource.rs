@@ -23,9 +23,10 @@ use tokio_util::sync::CancellationToken;
 
 use super::cty::{self, Value};
 use super::diagnostics::{Diagnostic, Diagnostics, Warnings};
+use super::operation::{Ctx, ValidateRequest, model_error, validate_config};
 use super::plan;
 use super::private::PrivateState;
-use super::resource::{Ctx, Resource, ValidateRequest, model_error, validate_config};
+use super::resource::Resource;
 use super::schema::{Block, Schema};
 use crate::logging;
 

@@ -7,6 +7,10 @@
 //! - [`plan`]: Terraform's planning rules, applied once for every resource;
 //! - [`resource`], [`data_source`], [`ephemeral`], [`action`], [`list_resource`], [`provider`]:
 //!   the traits authors implement, on typed models;
+//! - [`engine`]: runs a managed resource, one file per RPC (read, plan, apply, import,
+//!   upgrade, validate), behind the value-level face the RPC layer calls;
+//! - [`operation`]: what every operation of every kind shares (its context, validation, time
+//!   limit and stop signal);
 //! - [`config_generation`]: configuration from state, for `-generate-config-out`;
 //! - [`upgrade`]: reading state that earlier schema versions wrote;
 //! - [`timeouts`]: the `timeouts` block and Go-style durations;
@@ -22,8 +26,10 @@ pub mod config_generation;
 pub mod cty;
 pub mod data_source;
 pub mod diagnostics;
+pub mod engine;
 pub mod ephemeral;
 pub mod list_resource;
+pub mod operation;
 pub mod plan;
 #[cfg(test)]
 mod plan_properties;

@@ -15,9 +15,9 @@ use super::config_checks;
 use super::cty::Value;
 use super::data_source::DynDataSource;
 use super::diagnostics::Diagnostics;
+use super::engine::DynResource;
 use super::ephemeral::DynEphemeralResource;
 use super::list_resource::DynListResource;
-use super::resource::DynResource;
 use super::schema::Schema;
 
 /// What `ConfigureProvider` carries besides the configuration.

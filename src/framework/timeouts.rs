@@ -8,7 +8,7 @@
 //! zero means no overall limit (as if unset); a negative one is refused. Every bad timeout
 //! in a block is reported, each at its own path.
 //!
-//! Must not: know any resource. The engine (`framework::resource`) applies the limits.
+//! Must not: know any resource. The engine (`framework::engine`) applies the limits.
 
 use std::time::Duration;
 

@@ -22,8 +22,8 @@ use serde::de::DeserializeOwned;
 
 use super::cty::{self, CtyError, Value};
 use super::diagnostics::{Diagnostic, Diagnostics};
+use super::operation::model_error;
 use super::plan;
-use super::resource::model_error;
 use super::schema::Schema;
 
 /// The stored state, as `UpgradeResourceState` carries it.

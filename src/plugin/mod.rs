@@ -13,6 +13,7 @@
 //!
 //! Must not: know any resource, or print to stdout anything but the handshake line.
 
+pub mod exit;
 pub mod handshake;
 pub mod server;
 pub mod side_services;

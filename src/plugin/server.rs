@@ -4,7 +4,7 @@
 //! not hold up others) and handed to tonic through a channel. A refused handshake is logged
 //! and dropped. The socket file is removed when the server stops.
 //!
-//! Stopping ([`Exit`]): Terraform calls `GRPCController.Shutdown` once every RPC it made has
+//! Stopping ([`Exit`], in `exit`): Terraform calls `GRPCController.Shutdown` once every RPC it made has
 //! been answered, then waits for the process to exit. The server stops as soon as that answer
 //! is flushed to the socket, without waiting for Terraform to close the connection (a graceful
 //! HTTP/2 close costs each of the several processes per command a round trip). If a provider
@@ -19,12 +19,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::Notify;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 use tokio_stream::wrappers::ReceiverStream;
@@ -32,6 +30,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::server::NamedService;
 use tonic::transport::server::Connected;
 
+use super::exit::{Exit, InFlight};
 use super::side_services::{Broker, Controller, Stdio};
 use crate::framework::provider::Provider;
 use crate::logging;
@@ -40,55 +39,6 @@ use crate::tfplugin::{ProviderService, goplugin, proto};
 /// Largest message either side may send: Terraform's client allows up to 2 GiB;
 /// Go providers accept 256 MiB, and so do we.
 const MAX_MESSAGE: usize = 256 << 20;
-
-/// When the server may stop: `GRPCController.Shutdown` answered, the answer flushed, and no
-/// provider RPC in flight.
-#[derive(Default)]
-pub struct Exit {
-    /// Connection flushes completed so far.
-    flushes: AtomicU64,
-    /// The flush count that means "the Shutdown answer is on the socket"; 0 until Shutdown.
-    flushed_at: AtomicU64,
-    /// Provider RPCs being served.
-    in_flight: AtomicUsize,
-    changed: Notify,
-}
-
-impl Exit {
-    /// Called by `GRPCController.Shutdown` before it answers: the next flush carries the answer.
-    /// With a provider RPC in flight nothing is armed, and the server stops gracefully.
-    pub fn shutdown_answered(&self) {
-        if self.in_flight.load(Ordering::SeqCst) == 0 {
-            let next = self.flushes.load(Ordering::SeqCst) + 1;
-            self.flushed_at.store(next, Ordering::SeqCst);
-        }
-    }
-
-    fn flushed(&self) {
-        self.flushes.fetch_add(1, Ordering::SeqCst);
-        if self.flushed_at.load(Ordering::SeqCst) != 0 {
-            self.changed.notify_waiters();
-        }
-    }
-
-    fn ready(&self) -> bool {
-        let at = self.flushed_at.load(Ordering::SeqCst);
-        at != 0 && self.flushes.load(Ordering::SeqCst) >= at
-    }
-
-    /// Resolves once the Shutdown answer has been flushed (never, if Shutdown found work in flight).
-    async fn answered_and_flushed(&self) {
-        loop {
-            let changed = self.changed.notified();
-            tokio::pin!(changed);
-            changed.as_mut().enable();
-            if self.ready() {
-                return;
-            }
-            changed.await;
-        }
-    }
-}
 
 /// A connection, with or without TLS, that reports its flushes to [`Exit`].
 pub struct PluginStream {
@@ -174,22 +124,6 @@ struct Counted<S> {
 
 impl<S: NamedService> NamedService for Counted<S> {
     const NAME: &'static str = S::NAME;
-}
-
-/// One RPC in flight; counted down when the RPC's answer is ready (or it is dropped).
-struct InFlight(Arc<Exit>);
-
-impl InFlight {
-    fn enter(exit: &Arc<Exit>) -> InFlight {
-        exit.in_flight.fetch_add(1, Ordering::SeqCst);
-        InFlight(exit.clone())
-    }
-}
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
-    }
 }
 
 impl<S, R> tower::Service<R> for Counted<S>

@@ -3,7 +3,7 @@
 //! - `grpc.health.v1.Health` with service `plugin` SERVING (go-plugin's `Ping`);
 //! - `plugin.GRPCController/Shutdown`, which Terraform calls on every provider `Close()`:
 //!   it fires the shutdown token, and the server stops once the answer is flushed
-//!   (see `server::Exit`);
+//!   (see `exit::Exit`);
 //! - `plugin.GRPCStdio/StreamStdio`, a stream that stays open and carries nothing, because we
 //!   never write to stdout or stderr through it (logs go to stderr directly);
 //! - `plugin.GRPCBroker`, which providers do not use; Terraform ignores its error.
@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::codegen::BoxStream;
 use tonic::{Request, Response, Status};
 
-use super::server::Exit;
+use super::exit::Exit;
 use crate::logging;
 use crate::tfplugin::goplugin;
 

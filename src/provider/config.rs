@@ -7,7 +7,6 @@
 //!
 //! Must not: log or echo `api_secret`.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -17,9 +16,8 @@ use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
 use crate::framework::provider::ConfigureRequest;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::logging;
+use crate::provider::ProviderData;
 use crate::provider::api_errors::diagnostic;
-use crate::provider::lost_creates::RecoveryBook;
-use crate::provider::snapshots::Snapshots;
 use crate::vonage::{
     self, Client, ClientConfig, DEFAULT_API_URL, DEFAULT_MAX_RETRIES,
     DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS, Error,
@@ -55,38 +53,9 @@ const RATE_LIMIT_PER_SECOND: Range = Range {
     max: 1000.0,
 };
 
-/// What configuration produces and every operation receives.
-pub struct ProviderData {
-    pub client: Client,
-    /// The key the provider authenticates with: the default `api_key` of resources.
-    pub api_key: String,
-    /// Secrets this process revoked (`api_key/id`), to explain a 401 that follows.
-    pub revoked: Mutex<Vec<String>>,
-    /// What this process's refreshes found of creates whose answer was lost.
-    pub recovery: RecoveryBook,
-    /// This process's read-through snapshots of the subaccount and secret lists.
-    pub snapshots: Snapshots,
-    /// The outcome of this process's credential check, made once (see [`check_credentials`]).
-    credentials: tokio::sync::OnceCell<Result<(), Diagnostics>>,
-}
-
+/// The credential check, here beside [`check_credentials`] (which reports through
+/// `api_errors`, a reader of `ProviderData`).
 impl ProviderData {
-    /// The client for one operation: it stops (starting no new request) when `cancel` fires.
-    pub fn client_for(&self, cancel: &vonage::CancellationToken) -> Client {
-        self.client.with_cancel(cancel.clone())
-    }
-
-    pub fn new(client: Client, api_key: String) -> ProviderData {
-        ProviderData {
-            client,
-            api_key,
-            revoked: Mutex::new(Vec::new()),
-            recovery: RecoveryBook::default(),
-            snapshots: Snapshots::default(),
-            credentials: tokio::sync::OnceCell::new(),
-        }
-    }
-
     /// Checks the credentials once per process, for the plans that would otherwise make no API
     /// call: a create. Every other RPC calls the API and meets a refused credential there, so
     /// `ConfigureProvider` makes no call of its own, and a process that reads or writes anyway

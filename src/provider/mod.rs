@@ -1,8 +1,9 @@
 //! The Vonage provider: its configuration and its catalogue of resources and data sources.
 //!
-//! One file per resource, data source, ephemeral resource, action or list resource, in a folder
-//! per kind; each holds its schema (with the descriptions the docs are generated from), its
-//! model, and its mapping onto the client's calls:
+//! One file per resource, data source, ephemeral resource, action or list resource (or one
+//! folder, once it outgrows a file: `resources/subaccount/`), in a folder per kind; each holds
+//! its schema (with the descriptions the docs are generated from), its model, and its mapping
+//! onto the client's calls:
 //! - [`resources`] — `vonage_account_settings`, `vonage_api_secret`,
 //!   `vonage_api_secret_rotation`, `vonage_subaccount`;
 //! - [`data_sources`] — `vonage_balance`, `vonage_api_secrets`, `vonage_subaccount`,
@@ -12,22 +13,26 @@
 //! - [`actions`] — `vonage_balance_transfer`, `vonage_credit_transfer`;
 //! - [`list_resources`] — `terraform query` for `vonage_api_secret` and `vonage_subaccount`.
 //!
-//! [`config`] reads the provider block and builds the client; [`api_errors`] turns client
+//! [`config`] reads the provider block and builds the client (the [`ProviderData`] of
+//! [`provider_data`] every operation receives); [`api_errors`] turns client
 //! errors into diagnostics that say what to do; [`lost_creates`] finds what a create whose
 //! answer was lost made, on the next run; [`transfers`] and [`money`] hold the balance and
 //! credit moves (and their arithmetic) that resources, actions and data sources share;
-//! [`secret_slots`] describes an account's two secret slots.
+//! [`secret_slots`] describes an account's two secret slots; [`api_key_identity`] is the
+//! `{ api_key }` identity of the resources one API key names.
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).
 
 pub mod actions;
 pub mod api_errors;
+pub mod api_key_identity;
 pub mod config;
 pub mod data_sources;
 pub mod ephemeral;
 pub mod list_resources;
 pub mod lost_creates;
 pub mod money;
+pub mod provider_data;
 pub mod resources;
 pub mod secret_slots;
 pub mod secret_strength;
@@ -42,17 +47,17 @@ use crate::framework::action::DynAction;
 use crate::framework::cty::Value;
 use crate::framework::data_source::DynDataSource;
 use crate::framework::diagnostics::Diagnostics;
+use crate::framework::engine::DynResource;
 use crate::framework::ephemeral::DynEphemeralResource;
 use crate::framework::list_resource::DynListResource;
 use crate::framework::provider::{ConfigureRequest, Provider};
-use crate::framework::resource::DynResource;
 use crate::framework::schema::Schema;
 
 use data_sources::{api_secrets, balance, subaccounts, transfer_history};
 use ephemeral::generated_secret;
 use resources::{account_settings, api_secret, api_secret_rotation, subaccount};
 
-pub use config::ProviderData;
+pub use provider_data::ProviderData;
 
 pub struct VonageProvider;
 

@@ -11,7 +11,8 @@ use crate::vonage::{ApiSecret, Client, Error};
 use super::ProviderData;
 use super::api_errors::diagnostic;
 
-pub use super::resources::api_secret::MAX_SECRETS;
+/// Vonage's limit of secrets per account: the number of slots.
+pub const MAX_SECRETS: usize = 2;
 
 /// The account's secrets, fetched now, or a diagnostic saying why they could not be listed.
 pub async fn list(data: &ProviderData, api_key: &str) -> Result<Vec<ApiSecret>, Diagnostic> {

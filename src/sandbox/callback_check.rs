@@ -1,21 +1,31 @@
 //! `--check-callbacks` (and `--strict`): like Vonage, GET a callback URL
 //! before saving it and refuse unless it answers 200 OK.
 //!
-//! Owns: the check request (2 s timeout, no redirects) and the reason text
-//! put into `invalid_parameters` when it fails.
+//! Owns: the check request (its HTTP client: 2 s timeout, no redirects) and
+//! the reason text put into `invalid_parameters` when it fails. `SandboxState`
+//! keeps the one client, built here.
 //! Must not: run unless callback checks are on (the route decides), or
 //! echo transport error text (it may contain the URL's userinfo).
 
 use std::time::Duration;
 
-use super::state::SandboxState;
-
 /// How long a callback URL has to answer.
 pub const TIMEOUT: Duration = Duration::from_secs(2);
 
-/// `Ok` when `url` answers 200 to a GET; `Err` is the reason to report.
-pub async fn answers_ok(state: &SandboxState, url: &str) -> Result<(), String> {
-    let Some(client) = state.callback_client() else {
+/// The HTTP client for callback checks, or `None` when one cannot be built.
+pub fn client() -> Option<reqwest::Client> {
+    reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent("vonage-sandbox callback check")
+        .build()
+        .ok()
+}
+
+/// `Ok` when `url` answers 200 to a GET through `client` (from [`client`]); `Err` is the
+/// reason to report.
+pub async fn answers_ok(client: Option<&reqwest::Client>, url: &str) -> Result<(), String> {
+    let Some(client) = client else {
         return Err("Could not be checked (the sandbox has no HTTP client)".to_string());
     };
     match client.get(url).send().await {

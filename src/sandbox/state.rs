@@ -222,14 +222,7 @@ impl SandboxState {
     pub fn callback_client(&self) -> Option<&reqwest::Client> {
         self.shared
             .callback_client
-            .get_or_init(|| {
-                reqwest::Client::builder()
-                    .timeout(callback_check::TIMEOUT)
-                    .redirect(reqwest::redirect::Policy::none())
-                    .user_agent("vonage-sandbox callback check")
-                    .build()
-                    .ok()
-            })
+            .get_or_init(callback_check::client)
             .as_ref()
     }
 

@@ -13,10 +13,10 @@ use crate::framework::action::DynAction;
 use crate::framework::cty::Value;
 use crate::framework::data_source::DynDataSource;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
+use crate::framework::engine::DynResource;
 use crate::framework::ephemeral::DynEphemeralResource;
 use crate::framework::list_resource::DynListResource;
 use crate::framework::provider::Provider;
-use crate::framework::resource::DynResource;
 use crate::framework::schema::Schema;
 
 type Named<T> = HashMap<&'static str, Arc<T>>;

@@ -43,8 +43,8 @@ use super::panic_guard::{self, CatchPanic, Panicked};
 use super::proto;
 use crate::framework::action::ActionEvent;
 use crate::framework::diagnostics::{Diagnostic, Diagnostics, Warnings};
+use crate::framework::operation::Ctx;
 use crate::framework::private::PrivateState;
-use crate::framework::resource::Ctx;
 use crate::logging::{self, RpcContext};
 
 /// What every RPC method returns.

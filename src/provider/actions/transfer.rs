@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::framework::action::{Action, Progress};
 use crate::framework::cty::Number;
 use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
-use crate::framework::resource::{Ctx, ValidateRequest};
+use crate::framework::operation::{Ctx, ValidateRequest};
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::vonage::{SubaccountList, TransferRequest};
 

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::framework::cty::Number;
 use crate::framework::data_source::DataSource;
 use crate::framework::diagnostics::Diagnostics;
-use crate::framework::resource::Ctx;
+use crate::framework::operation::Ctx;
 use crate::framework::schema::{Attribute, Block, Schema};
 
 use crate::provider::ProviderData;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::framework::cty::Number;
 use crate::framework::data_source::DataSource;
 use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
-use crate::framework::resource::{Ctx, ValidateRequest};
+use crate::framework::operation::{Ctx, ValidateRequest};
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::vonage::Error;
 

@@ -16,7 +16,7 @@ use time::format_description::well_known::Rfc3339;
 use crate::framework::cty::Number;
 use crate::framework::data_source::DataSource;
 use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
-use crate::framework::resource::{Ctx, ValidateRequest};
+use crate::framework::operation::{Ctx, ValidateRequest};
 use crate::framework::schema::{Attribute, Block, Nesting, Schema};
 use crate::vonage::{Transfer, TransferQuery};
 

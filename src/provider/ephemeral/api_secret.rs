@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::ephemeral::EphemeralResource;
-use crate::framework::resource::Ctx;
+use crate::framework::operation::Ctx;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::vonage::{ApiSecret, Error, Secret};
 

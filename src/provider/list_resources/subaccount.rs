@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::list_resource::{ListResource, ListResults};
-use crate::framework::resource::Ctx;
+use crate::framework::operation::Ctx;
 use crate::framework::schema::{Attribute, Block, Schema};
 
 use crate::provider::ProviderData;

@@ -25,6 +25,7 @@ use crate::provider::ProviderData;
 use crate::provider::api_errors::{
     diagnostic, diagnostic_for_fields, is_suspension, suspended_read_warning,
 };
+use crate::provider::api_key_identity;
 use crate::provider::config::check_http_url;
 
 pub const FORWARD_METHODS: [&str; 3] = ["GET_QUERY_PARAMS", "POST_QUERY_PARAMS", "POST_JSON"];
@@ -159,17 +160,11 @@ impl Resource<ProviderData> for AccountSettings {
     }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema::required_strings(&[(
-            "api_key",
-            "The account's API key.",
-        )]))
+        Some(api_key_identity::schema("The account's API key."))
     }
 
     fn identity(&self, state: &Model) -> Option<Value> {
-        Some(crate::framework::plan::object([(
-            "api_key",
-            Value::string(state.id.clone()?),
-        )]))
+        api_key_identity::of(state.id.as_deref())
     }
 
     fn validate(&self, req: ValidateRequest<'_, Model>) -> Diagnostics {

@@ -32,11 +32,8 @@ use crate::provider::api_errors::{diagnostic, is_suspension, suspended_read_warn
 use crate::provider::lost_creates::{
     PENDING, PendingCreate, lost_create_diagnostic, outcome_unknown,
 };
-use crate::provider::secret_slots;
+use crate::provider::secret_slots::{self, MAX_SECRETS};
 use crate::provider::secret_strength::{secret_rule, secret_strength, weak_secret_diagnostic};
-
-/// Vonage's limit of secrets per account.
-pub const MAX_SECRETS: usize = 2;
 
 pub struct ApiSecret;
 

@@ -30,7 +30,6 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::framework::cty::{Number, Value};
 use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
-use crate::framework::plan::object;
 use crate::framework::resource::{
     ApplyFailure, CreateRequest, Ctx, PlanRequest, Resource, Timeouts, UpdateRequest,
     ValidateRequest,
@@ -41,6 +40,7 @@ use crate::vonage::{ApiSecret as RemoteSecret, Error, Secret};
 
 use crate::provider::ProviderData;
 use crate::provider::api_errors::diagnostic;
+use crate::provider::api_key_identity;
 use crate::provider::secret_slots::{self, MAX_SECRETS};
 use crate::provider::secret_strength::{secret_rule, secret_strength, weak_secret_diagnostic};
 
@@ -265,14 +265,13 @@ impl Resource<ProviderData> for ApiSecretRotation {
     }
 
     fn identity_schema(&self) -> Option<IdentitySchema> {
-        Some(IdentitySchema::required_strings(&[(
-            "api_key",
+        Some(api_key_identity::schema(
             "The API key of the account whose secrets are rotated.",
-        )]))
+        ))
     }
 
     fn identity(&self, state: &Model) -> Option<Value> {
-        Some(object([("api_key", Value::string(state.api_key.clone()?))]))
+        api_key_identity::of(state.api_key.as_deref())
     }
 
     fn validate(&self, req: ValidateRequest<'_, Model>) -> Diagnostics {

@@ -170,7 +170,7 @@ pub async fn settings(
     if problems.is_empty() && state.options().check_callbacks {
         for change in [&mo, &dr].into_iter().flatten() {
             if let Some(url) = &change.value
-                && let Err(reason) = callback_check::answers_ok(&state, url).await
+                && let Err(reason) = callback_check::answers_ok(state.callback_client(), url).await
             {
                 problems.push(problem::param(&change.name, &reason));
             }

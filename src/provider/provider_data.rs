@@ -1,0 +1,48 @@
+//! [`ProviderData`]: what configuring the provider produces and every operation receives (the
+//! client, the provider's api key, and the books one provider process keeps).
+//!
+//! It sits below `config` (which builds it and checks its credentials) and `api_errors` (which
+//! reads what this process revoked to explain a 401), so that neither imports the other's.
+//!
+//! Must not: call the API, or hold a secret value anywhere but inside the client.
+
+use std::sync::Mutex;
+
+use crate::framework::diagnostics::Diagnostics;
+use crate::provider::lost_creates::RecoveryBook;
+use crate::provider::snapshots::Snapshots;
+use crate::vonage::{self, Client};
+
+/// What configuration produces and every operation receives.
+pub struct ProviderData {
+    pub client: Client,
+    /// The key the provider authenticates with: the default `api_key` of resources.
+    pub api_key: String,
+    /// Secrets this process revoked (`api_key/id`), to explain a 401 that follows.
+    pub revoked: Mutex<Vec<String>>,
+    /// What this process's refreshes found of creates whose answer was lost.
+    pub recovery: RecoveryBook,
+    /// This process's read-through snapshots of the subaccount and secret lists.
+    pub snapshots: Snapshots,
+    /// The outcome of this process's credential check, made once (see `credentials_checked`, in
+    /// `config`).
+    pub(super) credentials: tokio::sync::OnceCell<Result<(), Diagnostics>>,
+}
+
+impl ProviderData {
+    /// The client for one operation: it stops (starting no new request) when `cancel` fires.
+    pub fn client_for(&self, cancel: &vonage::CancellationToken) -> Client {
+        self.client.with_cancel(cancel.clone())
+    }
+
+    pub fn new(client: Client, api_key: String) -> ProviderData {
+        ProviderData {
+            client,
+            api_key,
+            revoked: Mutex::new(Vec::new()),
+            recovery: RecoveryBook::default(),
+            snapshots: Snapshots::default(),
+            credentials: tokio::sync::OnceCell::new(),
+        }
+    }
+}
