@@ -7,8 +7,10 @@
 
 use reqwest::Method;
 
-use super::client::{Call, Client, Host, Payload, Settled, decode};
+use super::call::{Call, Host, Payload, decode};
+use super::client::Client;
 use super::errors::Error;
+use super::retry_loop::Settled;
 use crate::wire::account::{BalanceResponse, SettingsForm, SettingsResponse, TopUpForm};
 
 /// The account balance in EUR.

@@ -11,7 +11,7 @@
 //!   reconcile (see `secrets`, `subaccounts`, `transfers`);
 //! * `Throttled` — 429: not processed; wait `Retry-After`, then retry.
 //!
-//! Must not: send requests (see `client`).
+//! Must not: send requests (see `call.rs`) or decide whether to (see `retry_loop.rs`).
 
 use std::time::{Duration, SystemTime};
 

@@ -15,8 +15,11 @@ use std::collections::HashSet;
 
 use reqwest::Method;
 
-use super::client::{Call, Client, Host, Payload, Probe, ProbeFuture, Settled, decode};
+use super::call::{Call, Host, Payload, decode};
+use super::client::Client;
 use super::errors::{ApiFailure, Error};
+use super::reconcile::{Probe, ProbeFuture};
+use super::retry_loop::Settled;
 use super::secret::Secret;
 use crate::wire::secrets::{CreateSecretRequest, SecretList, SecretResource};
 

@@ -19,8 +19,11 @@ use reqwest::Method;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::client::{Call, Client, Host, Payload, Probe, ProbeFuture, Settled, decode};
+use super::call::{Call, Host, Payload, decode};
+use super::client::Client;
 use super::errors::{Error, ErrorContext};
+use super::reconcile::{Probe, ProbeFuture};
+use super::retry_loop::Settled;
 use super::secret::Secret;
 use crate::wire::subaccounts::{
     CreateSubaccountRequest, CreatedSubaccountBody, ModifySubaccountRequest, PrimaryAccountBody,

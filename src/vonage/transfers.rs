@@ -24,8 +24,11 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
-use super::client::{Call, Client, Host, Payload, Probe, ProbeFuture, Settled, decode};
+use super::call::{Call, Host, Payload, decode};
+use super::client::Client;
 use super::errors::{ApiFailure, Error};
+use super::reconcile::{Probe, ProbeFuture};
+use super::retry_loop::Settled;
 use crate::wire::numbers::{NumberTransferBody, NumberTransferRequest};
 use crate::wire::transfers::{
     BalanceTransferList, CreditTransferList, TransferBody, TransferRequest as WireRequest,
