@@ -5,7 +5,7 @@
 //! The rest of the client lives beside it, by concern:
 //! * `config.rs`: `ClientConfig`, its defaults and the checks of base URLs;
 //! * `call.rs`: one call (`Call`, `Payload`), one attempt at it, and its answer decoded;
-//! * `retry_loop.rs`: the retry disciplines (idempotent calls, one create attempt);
+//! * `retry_loop.rs`: the one retry loop, and the classifiers that tell it what to do;
 //! * `reconcile.rs`: a create whose outcome is unknown, looked for before it is sent again;
 //! * `request_log.rs`: the debug line of every attempt and the redacted error bodies.
 //!

@@ -5,7 +5,7 @@
 //! | `client.rs` | `Client`: what it was built with, cancellation, waits, error context |
 //! | `config.rs` | `ClientConfig`, the `DEFAULT_*` constants, `user_agent()`, `ClientSettings`, URL checks |
 //! | `call.rs` | one call (`Call`, `Payload`), one attempt at it, its answer decoded or an `ApiFailure` |
-//! | `retry_loop.rs` | the retry disciplines: idempotent calls, one create attempt |
+//! | `retry_loop.rs` | the one retry loop, and the classifiers that decide after each failed attempt |
 //! | `reconcile.rs` | a create whose outcome is unknown: probes, `create_reconciled`, `create_unreconcilable` |
 //! | `request_log.rs` | the debug line of every attempt and wait, redacted error bodies at trace level |
 //! | `account.rs` | balance, top-up, settings |
@@ -13,7 +13,7 @@
 //! | `subaccounts.rs` | subaccounts (+ create reconciliation) |
 //! | `transfers.rs` | credit, balance and number transfers (+ reconciliation by reference) |
 //! | `errors.rs` | `Error`, and parsing Vonage error bodies into it |
-//! | `retry.rs` | backoff with full jitter, `Retry-After` |
+//! | `retry.rs` | backoff with full jitter, `Retry-After`, what a call may spend on retries |
 //! | `rate_limit.rs` | client-side pacing (30/s per key by default) |
 //! | `auth.rs` | the Basic `Authorization` header (the only place credentials go) |
 //! | `secret.rs` | `Secret`, which never prints |

@@ -12,7 +12,7 @@ use super::call::{Call, RawResponse};
 use super::client::Client;
 use super::errors::{Error, ErrorContext};
 use super::request_log::failure_class;
-use super::retry_loop::CreateAttempt;
+use super::retry_loop::{Ambiguous, Finished};
 use crate::logging;
 
 /// A reconciliation probe's future (boxed so that the futures of the public
@@ -41,8 +41,8 @@ impl Client {
         reason: &str,
     ) -> Result<T, Error> {
         match self.create_once(call, ctx).await? {
-            CreateAttempt::Response(raw) => parse(raw),
-            CreateAttempt::Ambiguous(failure) => Err(Error::UnknownOutcome {
+            Finished::Answered(raw) => parse(raw),
+            Finished::Ended(Ambiguous, failure) => Err(Error::UnknownOutcome {
                 operation: call.operation.clone(),
                 detail: format!("{failure}; {reason}"),
             }),
@@ -63,8 +63,8 @@ impl Client {
         let mut round = 0;
         loop {
             let failure = match self.create_once(call, ctx).await? {
-                CreateAttempt::Response(raw) => return parse(raw),
-                CreateAttempt::Ambiguous(failure) => failure,
+                Finished::Answered(raw) => return parse(raw),
+                Finished::Ended(Ambiguous, failure) => failure,
             };
             let unknown = |detail: String| Error::UnknownOutcome {
                 operation: call.operation.clone(),
