@@ -8,18 +8,29 @@
 //! [`Verdict`]: try again after a [`Wait`], stop with this attempt's error, or end the call with
 //! the classifier's own outcome, which only some kinds of call have:
 //!
-//! * [`Idempotent`] — reads, the settings POST, the subaccount PATCH, DELETE and number
-//!   transfer: retried on 429 (after `Retry-After`), 5xx, timeouts and transport errors, with
-//!   backoff and full jitter. A caller may say which failure, seen after an ambiguous attempt,
-//!   means "already done" (DELETE: 404 invalid-id).
-//! * [`Create`] — a create: retried only when the request provably did not reach the server
-//!   (connect failure, 429). A 5xx, a timeout or a connection lost after sending ends the call as
-//!   [`Ambiguous`], and `reconcile.rs` takes over. Its exchange is not aborted by cancellation:
-//!   once sent, a create is answered, so its outcome is known rather than abandoned.
+//! * [`Repeatable`] ([`Client::idempotent`]) — reads, the settings POST, the subaccount PATCH:
+//!   retried on 429 (after `Retry-After`), 5xx, timeouts and transport errors, with backoff and
+//!   full jitter. It has no outcome of its own, so it returns a 2xx answer or an error.
+//! * [`SettledBy`] ([`Client::idempotent_settled_by`]) — DELETE and number transfer: retried
+//!   the same way, and a failure the caller names (404 invalid-id, 409 already owned), seen
+//!   after an ambiguous attempt, ends it as [`AlreadyDone`].
+//! * [`Create`] (`reconcile.rs`) — a create: retried only when the request provably did not
+//!   reach the server (connect failure, 429). A 5xx, a timeout or a connection lost after
+//!   sending ends it as [`Ambiguous`], and reconciliation takes over. Its exchange is not
+//!   aborted by cancellation: once sent, a create is answered, so its outcome is known rather
+//!   than abandoned.
+//!
+//! Why a read cannot come back "already done": a classifier's outcome is its associated type
+//! `End`, and [`Repeatable`]'s is `Infallible`, which has no value. So [`Client::idempotent`]
+//! returns `Result<RawResponse, Error>`, and a list read has no way to turn "already done" into
+//! an empty list, the answer the provider's last-secret guard would trust. Only a call that
+//! names its settling failure gets a [`Settled`] to match on; the compiler, not a comment, keeps
+//! the outcome out of reads.
 //!
 //! Must not: repeat a create whose outcome is unknown, wait without observing cancellation, or
 //! know what a call is for (the operation modules choose its kind).
 
+use std::convert::Infallible;
 use std::time::Duration;
 
 use super::call::{AttemptFailure, Call, RawResponse};
@@ -39,6 +50,18 @@ pub(super) enum Failure<'a> {
     Timeout,
     /// Sent, then the connection failed.
     Lost,
+}
+
+impl Failure<'_> {
+    /// Whether the server may have acted on the request: a 5xx, a timeout, or a connection lost
+    /// after the request went out.
+    pub fn is_ambiguous(self) -> bool {
+        match self {
+            Failure::Answer(f) => f.status >= 500,
+            Failure::NotSent => false,
+            Failure::Timeout | Failure::Lost => true,
+        }
+    }
 }
 
 /// Which wait comes before the next attempt; the loop turns it into a duration.
@@ -78,40 +101,63 @@ pub(super) enum Finished<E> {
     Ended(E, Error),
 }
 
-/// A call that is safe to repeat. `settled_by` names a failure that, following an ambiguous
-/// attempt, means the earlier attempt already did the work.
-pub(super) struct Idempotent {
-    pub settled_by: Option<fn(&ApiFailure) -> bool>,
-    pub ambiguous_before: bool,
+/// A call that is safe to repeat (a read, the settings POST, a PATCH): retried on 429, on what
+/// did not reach the server and on what may have (5xx, timeouts, lost connections). It cannot
+/// end "already done": its `End` has no value.
+pub(super) struct Repeatable;
+
+impl Classifier for Repeatable {
+    type End = Infallible;
+    const ABORTABLE: bool = true;
+
+    fn classify(&mut self, failure: Failure<'_>) -> Verdict<Infallible> {
+        match failure {
+            Failure::Answer(f) if f.status == 429 => Verdict::Retry(Wait::Throttled(f.retry_after)),
+            Failure::NotSent => Verdict::Retry(Wait::Backoff),
+            _ if failure.is_ambiguous() => Verdict::Retry(Wait::Backoff),
+            _ => Verdict::Stop,
+        }
+    }
 }
 
-/// An earlier ambiguous attempt evidently did the work (e.g. a DELETE retry answered 404
-/// invalid-id).
+/// A repeatable call whose repetition can fail *because* an earlier attempt worked (a DELETE
+/// answered 404 invalid-id, a number transfer 409 already owned): retried as [`Repeatable`], and
+/// a failure `settled_by` accepts, seen after an ambiguous attempt, ends it as [`AlreadyDone`].
+pub(super) struct SettledBy {
+    settled_by: fn(&ApiFailure) -> bool,
+    ambiguous_before: bool,
+}
+
+impl SettledBy {
+    pub fn new(settled_by: fn(&ApiFailure) -> bool) -> SettledBy {
+        SettledBy {
+            settled_by,
+            ambiguous_before: false,
+        }
+    }
+}
+
+/// An earlier ambiguous attempt evidently did the work.
 #[derive(Debug, PartialEq)]
 pub(super) struct AlreadyDone;
 
-impl Classifier for Idempotent {
+impl Classifier for SettledBy {
     type End = AlreadyDone;
-    const ABORTABLE: bool = true;
+    const ABORTABLE: bool = Repeatable::ABORTABLE;
 
     fn classify(&mut self, failure: Failure<'_>) -> Verdict<AlreadyDone> {
-        match failure {
-            Failure::Answer(f) if f.status == 429 => Verdict::Retry(Wait::Throttled(f.retry_after)),
-            Failure::Answer(f) if f.status >= 500 => {
-                self.ambiguous_before = true;
-                Verdict::Retry(Wait::Backoff)
+        match (Repeatable.classify(failure), failure) {
+            (Verdict::Retry(wait), _) => {
+                self.ambiguous_before |= failure.is_ambiguous();
+                Verdict::Retry(wait)
             }
-            Failure::Answer(f)
-                if self.ambiguous_before && self.settled_by.is_some_and(|s| s(f)) =>
+            (Verdict::Stop, Failure::Answer(f))
+                if self.ambiguous_before && (self.settled_by)(f) =>
             {
                 Verdict::End(AlreadyDone)
             }
-            Failure::Answer(_) => Verdict::Stop,
-            Failure::NotSent => Verdict::Retry(Wait::Backoff),
-            Failure::Timeout | Failure::Lost => {
-                self.ambiguous_before = true;
-                Verdict::Retry(Wait::Backoff)
-            }
+            (Verdict::Stop, _) => Verdict::Stop,
+            (Verdict::End(never), _) => match never {},
         }
     }
 }
@@ -131,10 +177,9 @@ impl Classifier for Create {
     fn classify(&mut self, failure: Failure<'_>) -> Verdict<Ambiguous> {
         match failure {
             Failure::Answer(f) if f.status == 429 => Verdict::Retry(Wait::Throttled(f.retry_after)),
-            Failure::Answer(f) if f.status >= 500 => Verdict::End(Ambiguous),
-            Failure::Answer(_) => Verdict::Stop,
             Failure::NotSent => Verdict::Retry(Wait::Backoff),
-            Failure::Timeout | Failure::Lost => Verdict::End(Ambiguous),
+            _ if failure.is_ambiguous() => Verdict::End(Ambiguous),
+            _ => Verdict::Stop,
         }
     }
 }
@@ -197,32 +242,42 @@ impl Client {
     }
 }
 
-/// The result of an idempotent call.
+/// The result of a call that an earlier attempt may already have done.
 pub(crate) enum Settled {
     Response(RawResponse),
-    /// An earlier ambiguous attempt evidently did the work (e.g. a DELETE
-    /// retry answered 404 invalid-id).
+    /// An earlier ambiguous attempt evidently did the work (e.g. a DELETE retry answered 404
+    /// invalid-id).
     AlreadyDone,
 }
 
 impl Client {
-    /// Runs a call that is safe to repeat. `done_after_ambiguous` names a
-    /// failure that, following an ambiguous attempt, means the earlier
-    /// attempt already did the work.
+    /// Runs a call that is safe to repeat (see [`Repeatable`]): a 2xx answer or an error, never
+    /// "already done".
     pub(crate) async fn idempotent(
         &self,
         call: &Call,
         ctx: &ErrorContext<'_>,
-        done_after_ambiguous: Option<fn(&ApiFailure) -> bool>,
+    ) -> Result<RawResponse, Error> {
+        match self.run(call, ctx, Repeatable).await? {
+            Finished::Answered(raw) => Ok(raw),
+            Finished::Ended(never, _) => match never {},
+        }
+    }
+
+    /// Runs a call that is safe to repeat and whose repetition may fail because an earlier
+    /// attempt did the work: `settled_by` names that failure (see [`SettledBy`]).
+    pub(crate) async fn idempotent_settled_by(
+        &self,
+        call: &Call,
+        ctx: &ErrorContext<'_>,
+        settled_by: fn(&ApiFailure) -> bool,
     ) -> Result<Settled, Error> {
-        let classifier = Idempotent {
-            settled_by: done_after_ambiguous,
-            ambiguous_before: false,
-        };
-        Ok(match self.run(call, ctx, classifier).await? {
-            Finished::Answered(raw) => Settled::Response(raw),
-            Finished::Ended(AlreadyDone, _) => Settled::AlreadyDone,
-        })
+        Ok(
+            match self.run(call, ctx, SettledBy::new(settled_by)).await? {
+                Finished::Answered(raw) => Settled::Response(raw),
+                Finished::Ended(AlreadyDone, _) => Settled::AlreadyDone,
+            },
+        )
     }
 
     /// One create attempt (see [`Create`]).
@@ -248,17 +303,10 @@ mod tests {
         ApiFailure::parse(404, body, None)
     }
 
-    fn idempotent(settled_by: Option<fn(&ApiFailure) -> bool>) -> Idempotent {
-        Idempotent {
-            settled_by,
-            ambiguous_before: false,
-        }
-    }
-
     #[test]
-    fn idempotent_calls_retry_everything_but_a_refusal() {
+    fn repeatable_calls_retry_everything_but_a_refusal() {
         let throttled = ApiFailure::parse(429, b"", Some(Duration::from_secs(2)));
-        let mut c = idempotent(None);
+        let mut c = Repeatable;
         assert_eq!(
             c.classify(Failure::Answer(&throttled)),
             Verdict::Retry(Wait::Throttled(Some(Duration::from_secs(2))))
@@ -273,29 +321,56 @@ mod tests {
         for failure in [Failure::NotSent, Failure::Timeout, Failure::Lost] {
             assert_eq!(c.classify(failure), Verdict::Retry(Wait::Backoff));
         }
-        for status in [400, 401, 403, 404, 409, 422] {
-            let f = answer(status);
+        // An unknown id after an ambiguous attempt is a plain refusal for a repeatable call.
+        c.classify(Failure::Timeout);
+        for f in [
+            answer(400),
+            answer(401),
+            answer(403),
+            unknown_id(),
+            answer(409),
+        ] {
             assert_eq!(c.classify(Failure::Answer(&f)), Verdict::Stop);
         }
     }
 
     #[test]
-    fn already_done_only_after_an_ambiguous_attempt() {
+    fn settled_by_retries_as_repeatable_and_settles_only_after_an_ambiguous_attempt() {
         let gone = unknown_id();
         let settled_by: fn(&ApiFailure) -> bool = ApiFailure::is_unknown_id;
+        let throttled = ApiFailure::parse(429, b"", None);
+        let failures = [
+            Failure::Answer(&throttled),
+            Failure::NotSent,
+            Failure::Timeout,
+            Failure::Lost,
+            Failure::Answer(&gone),
+            Failure::Answer(&throttled),
+        ];
+        for failure in failures {
+            let verdict = SettledBy::new(settled_by).classify(failure);
+            let plain = match Repeatable.classify(failure) {
+                Verdict::Retry(wait) => Verdict::Retry(wait),
+                Verdict::Stop => Verdict::Stop,
+                Verdict::End(never) => match never {},
+            };
+            assert_eq!(verdict, plain);
+        }
         // First answer: the id never existed.
-        let mut c = idempotent(Some(settled_by));
+        let mut c = SettledBy::new(settled_by);
         assert_eq!(c.classify(Failure::Answer(&gone)), Verdict::Stop);
-        // A connection that was never made is not ambiguous.
-        let mut c = idempotent(Some(settled_by));
+        // Neither a connection never made nor a 429 is ambiguous.
+        let mut c = SettledBy::new(settled_by);
         c.classify(Failure::NotSent);
+        c.classify(Failure::Answer(&throttled));
         assert_eq!(c.classify(Failure::Answer(&gone)), Verdict::Stop);
+        let unavailable = answer(503);
         for ambiguous in [
             Failure::Timeout,
             Failure::Lost,
-            Failure::Answer(&answer(503)),
+            Failure::Answer(&unavailable),
         ] {
-            let mut c = idempotent(Some(settled_by));
+            let mut c = SettledBy::new(settled_by);
             c.classify(ambiguous);
             assert_eq!(
                 c.classify(Failure::Answer(&gone)),
@@ -323,7 +398,7 @@ mod tests {
             assert_eq!(c.classify(failure), Verdict::End(Ambiguous));
         }
         assert_eq!(c.classify(Failure::Answer(&answer(422))), Verdict::Stop);
-        const { assert!(!Create::ABORTABLE && Idempotent::ABORTABLE) };
+        const { assert!(!Create::ABORTABLE && Repeatable::ABORTABLE && SettledBy::ABORTABLE) };
     }
 
     #[test]

@@ -190,10 +190,7 @@ impl Client {
         )
         .with_query(query.to_query());
         let ctx = self.context(primary, format!("account '{primary}'"), &[]);
-        let raw = match self.idempotent(&call, &ctx, None).await? {
-            Settled::Response(raw) => raw,
-            Settled::AlreadyDone => return Ok(Vec::new()),
-        };
+        let raw = self.idempotent(&call, &ctx).await?;
         let items = match kind {
             Kind::Credit => {
                 decode::<CreditTransferList>(&raw, &call.operation)?
@@ -350,7 +347,10 @@ impl Client {
             country: request.country.clone(),
         }));
         let ctx = self.context(primary, format!("number {}", request.number), &[]);
-        match self.idempotent(&call, &ctx, Some(already_owned)).await? {
+        match self
+            .idempotent_settled_by(&call, &ctx, already_owned)
+            .await?
+        {
             Settled::Response(raw) => {
                 let body: NumberTransferBody = decode(&raw, &call.operation)?;
                 Ok(NumberTransferResult {
