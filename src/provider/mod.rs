@@ -14,8 +14,9 @@
 //!
 //! [`config`] reads the provider block and builds the client; [`api_errors`] turns client
 //! errors into diagnostics that say what to do; [`lost_creates`] finds what a create whose
-//! answer was lost made, on the next run; [`transfers`] and [`money`] hold the balance and
-//! credit moves (and their arithmetic) that resources, actions and data sources share;
+//! answer was lost made, on the next run; [`transfers`] holds the balance and credit moves
+//! that resources, actions and data sources share, and [`money`] the bridge from Terraform's
+//! numbers to the wire's exact `Eur` they are computed with;
 //! [`secret_slots`] describes an account's two secret slots.
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).

@@ -29,6 +29,7 @@ use super::client::Client;
 use super::errors::{ApiFailure, Error};
 use super::reconcile::{Probe, ProbeFuture};
 use super::retry_loop::Settled;
+use crate::wire::money::Eur;
 use crate::wire::numbers::{NumberTransferBody, NumberTransferRequest};
 use crate::wire::transfers::{
     BalanceTransferList, CreditTransferList, TransferBody, TransferRequest as WireRequest,
@@ -164,9 +165,11 @@ impl Kind {
     }
 }
 
+/// Whether two amounts are the same, exactly: `1.50` and `1.5` are; text that is no amount
+/// matches only itself.
 fn same_amount(a: &serde_json::Number, b: &serde_json::Number) -> bool {
-    match (a.as_f64(), b.as_f64()) {
-        (Some(x), Some(y)) => (x - y).abs() < 1e-9,
+    match (Eur::from_json(a), Eur::from_json(b)) {
+        (Some(x), Some(y)) => x == y,
         _ => a.to_string() == b.to_string(),
     }
 }
@@ -399,7 +402,11 @@ mod tests {
         let a: serde_json::Number = serde_json::from_str("1.50").unwrap();
         let b: serde_json::Number = serde_json::from_str("1.5").unwrap();
         let c: serde_json::Number = serde_json::from_str("1.51").unwrap();
+        let d: serde_json::Number = serde_json::from_str("1.50000001").unwrap();
+        let e: serde_json::Number = serde_json::from_str("15e-1").unwrap();
         assert!(same_amount(&a, &b));
+        assert!(same_amount(&a, &e));
         assert!(!same_amount(&a, &c));
+        assert!(!same_amount(&a, &d), "8 decimals tell them apart");
     }
 }
