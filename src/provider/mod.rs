@@ -16,10 +16,11 @@
 //! [`config`] reads the provider block and builds the client (the [`ProviderData`] of
 //! [`provider_data`] every operation receives); [`api_errors`] turns client
 //! errors into diagnostics that say what to do; [`lost_creates`] finds what a create whose
-//! answer was lost made, on the next run; [`transfers`] and [`money`] hold the balance and
-//! credit moves (and their arithmetic) that resources, actions and data sources share;
-//! [`secret_slots`] describes an account's two secret slots; [`api_key_identity`] is the
-//! `{ api_key }` identity of the resources one API key names.
+//! answer was lost made, on the next run; [`transfers`] holds the balance and credit moves
+//! that resources, actions and data sources share, and [`money`] the bridge from Terraform's
+//! numbers to the wire's exact `Eur` they are computed with; [`secret_slots`] describes an
+//! account's two secret slots; [`api_key_identity`] is the `{ api_key }` identity of the
+//! resources one API key names.
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).
 

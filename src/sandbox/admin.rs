@@ -33,7 +33,6 @@ use serde_json::{Value, json};
 use super::call_log::sanitize_query;
 use super::faults::{Fault, FaultSpec};
 use super::identifiers::new_payment_reference;
-use super::money::Money;
 use super::paths::ADMIN_PREFIX;
 use super::problem::ApiError;
 use super::rules;
@@ -41,6 +40,7 @@ use super::state::{DEFAULT_PRIMARY_NAME, SandboxState};
 use super::timestamps::{millis_z, now_ms, seconds_z};
 use super::webhooks::{WebhookRecord, body_text};
 use super::world::{Account, AutoReloadCharge, NumberRecord, StoredSettings, World};
+use crate::wire::money::Eur;
 
 pub fn router() -> Router<SandboxState> {
     Router::new()
@@ -112,7 +112,7 @@ struct SecretView {
 #[derive(Serialize)]
 struct ChargeView {
     trx: String,
-    amount: serde_json::Number,
+    amount: Eur,
     created_at: String,
 }
 
@@ -127,7 +127,7 @@ struct AccountView<'a> {
     suspended: bool,
     created_at: String,
     auto_reload: bool,
-    top_up_amount: serde_json::Number,
+    top_up_amount: Eur,
     auto_reload_charges: Vec<ChargeView>,
     /// Primaries only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -147,13 +147,13 @@ fn account_view(a: &Account) -> AccountView<'_> {
         suspended: a.suspended,
         created_at: millis_z(a.created_at_ms),
         auto_reload: a.auto_reload,
-        top_up_amount: a.top_up_amount.to_json_minimal(),
+        top_up_amount: a.top_up_amount,
         auto_reload_charges: a
             .auto_reload_charges
             .iter()
             .map(|c| ChargeView {
                 trx: c.trx.clone(),
-                amount: c.amount.to_json_minimal(),
+                amount: c.amount,
                 created_at: millis_z(c.created_at_ms),
             })
             .collect(),
@@ -180,7 +180,7 @@ fn dump_world(world: &World) -> Value {
         .map(|t| {
             json!({
                 "id": t.id, "kind": t.kind, "primary": t.primary, "from": t.from, "to": t.to,
-                "amount": t.amount.to_json_minimal(), "reference": t.reference,
+                "amount": t.amount, "reference": t.reference,
                 "created_at": millis_z(t.created_at_ms),
             })
         })
@@ -227,10 +227,10 @@ async fn clear_faults(State(state): State<SandboxState>) -> StatusCode {
 }
 
 /// A JSON number field as money.
-fn money(value: &Value, field: &str) -> Result<Money, AdminError> {
+fn money(value: &Value, field: &str) -> Result<Eur, AdminError> {
     value
         .as_number()
-        .and_then(|n| Money::parse(&n.to_string()))
+        .and_then(Eur::from_json)
         .ok_or_else(|| bad_request(format!("\"{field}\" must be a JSON number")))
 }
 
@@ -260,7 +260,7 @@ async fn adjust_account(
         .credit_limit
         .map(|v| money(&v, "credit_limit"))
         .transpose()?;
-    if credit_limit.is_some_and(Money::is_positive) {
+    if credit_limit.is_some_and(Eur::is_positive) {
         return Err(bad_request("\"credit_limit\" must be zero or negative"));
     }
     let top_up = adjustment
@@ -377,15 +377,15 @@ async fn add_primary(
         .credit_limit
         .map(|v| money(&v, "credit_limit"))
         .transpose()?;
-    if credit.is_some_and(Money::is_positive) {
+    if credit.is_some_and(Eur::is_positive) {
         return Err(bad_request("\"credit_limit\" must be zero or negative"));
     }
     let mut account = Account::new_primary(
         &seed.api_key,
         &seed.api_secret,
         seed.name.as_deref().unwrap_or(DEFAULT_PRIMARY_NAME),
-        balance.unwrap_or(Money::ZERO),
-        credit.unwrap_or(Money::ZERO),
+        balance.unwrap_or(Eur::ZERO),
+        credit.unwrap_or(Eur::ZERO),
         now_ms(),
     );
     account.subaccounts_provisioned = seed
@@ -434,7 +434,7 @@ async fn add_auto_reload_charge(
     let answer = json!({
         "api_key": api_key,
         "trx": charge.trx,
-        "amount": amount.to_json_minimal(),
+        "amount": amount,
         "created_at": millis_z(charge.created_at_ms),
     });
     state

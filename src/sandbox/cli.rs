@@ -13,7 +13,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use super::money::Money;
 use super::persistence::StateFile;
 use super::rules;
 use super::state::{
@@ -22,6 +21,7 @@ use super::state::{
 };
 use super::world::SeedAccount;
 use super::{app, server, tls};
+use crate::wire::money::Eur;
 
 const AFTER_HELP: &str = "\
 Serves both Vonage hosts on one port: rest-host paths (/account/...) and
@@ -217,11 +217,11 @@ fn options(args: &Args) -> Result<SandboxOptions, String> {
     if args.api_key.is_empty() || args.api_key.contains(['/', '?', '#', ':']) {
         return Err("--api-key must be a non-empty string without '/', '?', '#' or ':'".into());
     }
-    let balance = Money::parse(&args.balance)
+    let balance = Eur::parse(&args.balance)
         .ok_or_else(|| format!("--balance: not an amount: {:?}", args.balance))?;
     let credit = match &args.credit_limit {
-        None => Money::ZERO,
-        Some(text) => match Money::parse(text) {
+        None => Eur::ZERO,
+        Some(text) => match Eur::parse(text) {
             Some(m) if !m.is_negative() => m,
             _ => return Err(format!("--credit-limit: not a positive amount: {text:?}")),
         },

@@ -27,11 +27,11 @@ use axum::routing::get;
 
 use super::call_log::CallRecord;
 use super::faults::Fault;
-use super::money::Money;
 use super::state::{SandboxOptions, SandboxState};
 use super::timestamps::{millis_z, now_ms, seconds_z};
 use super::webhooks::WebhookRecord;
 use super::world::{Account, TransferKind, World};
+use crate::wire::money::Eur;
 
 const SCRIPT: &str = include_str!("dashboard/dashboard.js");
 const STYLE: &str = include_str!("dashboard/dashboard.css");
@@ -210,7 +210,7 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn euros(amount: Money) -> String {
+fn euros(amount: Eur) -> String {
     format!("{} EUR", amount.to_fixed(4))
 }
 

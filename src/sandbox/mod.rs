@@ -17,7 +17,8 @@
 //!   `rules` (business rules), `render` (records → wire bodies), `problem`
 //!   (every error body), `body` (request decoding), `callback_check`.
 //! * `state` (the shared handle and its locking), `world` (the data model),
-//!   `money`, `timestamps`, `identifiers`, `persistence` (state file).
+//!   `timestamps`, `identifiers`, `persistence` (state file). Amounts are
+//!   `crate::wire::money::Eur`, the type the client reads them with.
 //! * `dashboard` — the page at `/_sandbox/ui`.
 //! * `admin`, `middleware`, and the plain data it keeps: `faults` (the fault
 //!   book), `call_log`, `rate_limit` — test tooling.
@@ -35,7 +36,6 @@ pub mod dashboard;
 pub mod faults;
 pub mod identifiers;
 pub mod middleware;
-pub mod money;
 pub mod paths;
 pub mod persistence;
 pub mod problem;

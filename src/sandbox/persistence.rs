@@ -153,8 +153,8 @@ impl StateFile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::money::Money;
     use crate::sandbox::world::SeedAccount;
+    use crate::wire::money::Eur;
     use std::os::unix::fs::PermissionsExt;
 
     fn temp_path(name: &str) -> PathBuf {
@@ -172,14 +172,17 @@ mod tests {
             api_key: "abcd1234".into(),
             api_secret: "Secret123".into(),
             name: "p".into(),
-            balance: Money::from_euros(5),
-            credit: Money::ZERO,
+            balance: Eur::from_euros(5),
+            credit: Eur::ZERO,
             subaccounts_provisioned: true,
         };
         let world = World::seeded(&seed, 1);
         file.write(&StateFile::encode(&world)).unwrap();
         let loaded = file.load().unwrap().unwrap();
-        assert_eq!(loaded.accounts["abcd1234"].balance, Money::from_euros(5));
+        assert_eq!(loaded.accounts["abcd1234"].balance, Eur::from_euros(5));
+        // Amounts stay whole units of 1e-8 EUR in the file, as earlier sandboxes wrote them.
+        let text = String::from_utf8(StateFile::encode(&world)).unwrap();
+        assert!(text.contains(r#""balance": 500000000,"#), "{text}");
         let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
     }

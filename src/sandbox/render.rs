@@ -16,9 +16,9 @@ use crate::wire::subaccounts::{
 };
 use crate::wire::transfers::TransferBody;
 
-use super::money::Money;
 use super::timestamps::{millis_z, seconds_z, truncate_to_second};
 use super::world::{Account, StoredSecret, TransferKind, TransferRecord, World};
+use crate::wire::money::Eur;
 
 /// Throughput figures shown in the settings response (Vonage's defaults).
 pub const DEFAULT_THROUGHPUT: i64 = 30;
@@ -91,7 +91,7 @@ pub fn primary(a: &Account) -> PrimaryAccountBody {
 pub fn subaccount_list(world: &World, primary_account: &Account) -> SubaccountList {
     let subs = world.subaccounts_of(&primary_account.api_key);
     let own: Vec<&&Account> = subs.iter().filter(|s| s.has_own_balance()).collect();
-    let sum = |pick: fn(&Account) -> Money| {
+    let sum = |pick: fn(&Account) -> Eur| {
         own.iter().fold(pick(primary_account), |total, s| {
             total.checked_add(pick(s)).unwrap_or(total)
         })
@@ -122,7 +122,7 @@ pub fn transfer(t: &TransferRecord, created: bool) -> TransferBody {
         links: created.then(|| links(format!("{}/{}", transfer_path(t), t.id))),
         from: t.from.clone(),
         to: t.to.clone(),
-        amount: t.amount.to_json_minimal(),
+        amount: t.amount.to_json(),
         reference: Some(t.reference.clone()),
         id: t.id.clone(),
         created_at: millis_z(t.created_at_ms),

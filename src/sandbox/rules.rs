@@ -9,8 +9,8 @@
 
 use serde_json::Value;
 
-use super::money::Money;
 use super::world::Account;
+use crate::wire::money::Eur;
 
 /// An account holds at most this many secrets.
 pub const MAX_SECRETS: usize = 2;
@@ -82,11 +82,11 @@ pub const BAD_AMOUNT: &str = "Only positive values of data type JSON number are 
 
 /// A transfer amount: a positive JSON number (strings are refused) with at
 /// most 8 decimals.
-pub fn transfer_amount(value: &Value) -> Result<Money, &'static str> {
+pub fn transfer_amount(value: &Value) -> Result<Eur, &'static str> {
     let Value::Number(number) = value else {
         return Err(BAD_AMOUNT);
     };
-    match Money::parse(&number.to_string()) {
+    match Eur::from_json(number) {
         Some(amount) if amount.is_positive() => Ok(amount),
         _ => Err(BAD_AMOUNT),
     }
@@ -94,22 +94,22 @@ pub fn transfer_amount(value: &Value) -> Result<Money, &'static str> {
 
 /// Balance an account can transfer away: `balance − credit_limit` (it may
 /// draw on its credit line), never below zero.
-pub fn balance_available_for_transfer(account: &Account) -> Money {
+pub fn balance_available_for_transfer(account: &Account) -> Eur {
     account
         .balance
         .checked_sub(account.credit_limit)
         .filter(|m| !m.is_negative())
-        .unwrap_or(Money::ZERO)
+        .unwrap_or(Eur::ZERO)
 }
 
 /// Unspent credit an account can hand over: `|credit_limit| − |balance|`
 /// when the balance is negative, else `|credit_limit|`.
-pub fn credit_available(account: &Account) -> Money {
+pub fn credit_available(account: &Account) -> Eur {
     let line = account.credit_limit.abs();
     if account.balance.is_negative() {
         line.checked_sub(account.balance.abs())
             .filter(|m| !m.is_negative())
-            .unwrap_or(Money::ZERO)
+            .unwrap_or(Eur::ZERO)
     } else {
         line
     }
@@ -178,16 +178,16 @@ mod tests {
 
     #[test]
     fn availability_follows_the_documented_examples() {
-        let mut primary = Account::new_primary("p", "Secret123", "p", Money::ZERO, Money::ZERO, 0);
-        primary.balance = Money::from_euros(-20);
-        primary.credit_limit = Money::from_euros(-100);
+        let mut primary = Account::new_primary("p", "Secret123", "p", Eur::ZERO, Eur::ZERO, 0);
+        primary.balance = Eur::from_euros(-20);
+        primary.credit_limit = Eur::from_euros(-100);
         assert_eq!(
             balance_available_for_transfer(&primary),
-            Money::from_euros(80)
+            Eur::from_euros(80)
         );
-        primary.balance = Money::from_euros(-40);
-        assert_eq!(credit_available(&primary), Money::from_euros(60));
-        primary.balance = Money::from_euros(5);
-        assert_eq!(credit_available(&primary), Money::from_euros(100));
+        primary.balance = Eur::from_euros(-40);
+        assert_eq!(credit_available(&primary), Eur::from_euros(60));
+        primary.balance = Eur::from_euros(5);
+        assert_eq!(credit_available(&primary), Eur::from_euros(100));
     }
 }

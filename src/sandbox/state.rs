@@ -30,13 +30,13 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use super::call_log::CallLog;
 use super::callback_check;
 use super::faults::FaultBook;
-use super::money::Money;
 use super::persistence::{PersistError, StateFile};
 use super::problem::{ApiError, internal_error};
 use super::rate_limit::RateWindows;
 use super::timestamps::now_ms;
 use super::webhooks::WebhookLog;
 use super::world::{SeedAccount, World};
+use crate::wire::money::Eur;
 
 /// Documented defaults (also shown by `vonage-sandbox --help`).
 pub const DEFAULT_API_KEY: &str = "abcd1234";
@@ -77,8 +77,8 @@ impl Default for SandboxOptions {
                 api_key: DEFAULT_API_KEY.to_string(),
                 api_secret: DEFAULT_API_SECRET.to_string(),
                 name: DEFAULT_PRIMARY_NAME.to_string(),
-                balance: Money::from_euros(DEFAULT_BALANCE_EUR),
-                credit: Money::ZERO,
+                balance: Eur::from_euros(DEFAULT_BALANCE_EUR),
+                credit: Eur::ZERO,
                 subaccounts_provisioned: true,
             },
             rate_limit: Some(DEFAULT_RATE_LIMIT),

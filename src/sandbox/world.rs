@@ -12,7 +12,25 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::money::Money;
+use crate::wire::money::Eur;
+
+/// Amounts in the state file: whole units of 1e-8 EUR, integers, as the file has always held
+/// them (the wire's decimal form would read an older file's units as euros).
+mod units {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::wire::money::Eur;
+
+    pub fn serialize<S: Serializer>(amount: &Eur, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i128(amount.units())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Eur, D::Error> {
+        let units = i128::deserialize(deserializer)?;
+        Eur::from_units(units).ok_or_else(|| D::Error::custom("amount out of range"))
+    }
+}
 
 /// Everything an API call can read or change.
 #[derive(Clone, Default, Serialize, Deserialize)]
@@ -34,16 +52,19 @@ pub struct Account {
     pub primary: Option<String>,
     /// Subaccounts only: charges hit the primary; balance shows as `null`.
     pub use_primary_account_balance: bool,
-    pub balance: Money,
+    #[serde(with = "units")]
+    pub balance: Eur,
     /// Zero or negative: how far the balance may go below zero.
-    pub credit_limit: Money,
+    #[serde(with = "units")]
+    pub credit_limit: Eur,
     pub suspended: bool,
     pub created_at_ms: i64,
     pub secrets: Vec<StoredSecret>,
     pub settings: StoredSettings,
     pub auto_reload: bool,
     /// What a top-up adds (the amount of the payment that enabled auto-reload).
-    pub top_up_amount: Money,
+    #[serde(with = "units")]
+    pub top_up_amount: Eur,
     /// Payments made when auto-reload was switched on, oldest first: a
     /// top-up names one of them by its `trx`. (Absent in older state files.)
     #[serde(default)]
@@ -63,7 +84,8 @@ fn provisioned_by_default() -> bool {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AutoReloadCharge {
     pub trx: String,
-    pub amount: Money,
+    #[serde(with = "units")]
+    pub amount: Eur,
     pub created_at_ms: i64,
 }
 
@@ -110,7 +132,8 @@ pub struct TransferRecord {
     pub primary: String,
     pub from: String,
     pub to: String,
-    pub amount: Money,
+    #[serde(with = "units")]
+    pub amount: Eur,
     pub reference: String,
     pub created_at_ms: i64,
 }
@@ -130,9 +153,9 @@ pub struct SeedAccount {
     pub api_key: String,
     pub api_secret: String,
     pub name: String,
-    pub balance: Money,
+    pub balance: Eur,
     /// Positive amount of credit; stored negated as `credit_limit`.
-    pub credit: Money,
+    pub credit: Eur,
     /// Whether the Subaccounts API is provisioned for it.
     pub subaccounts_provisioned: bool,
 }
@@ -188,8 +211,8 @@ impl Account {
         api_key: &str,
         api_secret: &str,
         name: &str,
-        balance: Money,
-        credit: Money,
+        balance: Eur,
+        credit: Eur,
         now_ms: i64,
     ) -> Account {
         Account {
@@ -198,7 +221,7 @@ impl Account {
             primary: None,
             use_primary_account_balance: false,
             balance,
-            credit_limit: -credit.abs(),
+            credit_limit: credit.abs().negated(),
             suspended: false,
             created_at_ms: now_ms,
             secrets: vec![StoredSecret {
@@ -208,7 +231,7 @@ impl Account {
             }],
             settings: StoredSettings::default(),
             auto_reload: false,
-            top_up_amount: Money::from_euros(10),
+            top_up_amount: Eur::from_euros(10),
             auto_reload_charges: Vec::new(),
             subaccounts_provisioned: true,
         }

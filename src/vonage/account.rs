@@ -7,7 +7,8 @@
 
 use reqwest::Method;
 
-use super::client::{Call, Client, Host, Payload, Settled, decode};
+use super::call::{Call, Host, Payload, decode};
+use super::client::Client;
 use super::errors::Error;
 use crate::wire::account::{BalanceResponse, SettingsForm, SettingsResponse, TopUpForm};
 
@@ -74,13 +75,8 @@ impl Client {
         )
         .with_payload(payload);
         let ctx = self.own_context("settings");
-        match self.idempotent(&call, &ctx, None).await? {
-            Settled::Response(raw) => Ok(decode::<SettingsResponse>(&raw, &call.operation)?.into()),
-            Settled::AlreadyDone => Err(Error::InvalidResponse {
-                operation: call.operation,
-                detail: "no settings in the response".to_string(),
-            }),
-        }
+        let raw = self.idempotent(&call, &ctx).await?;
+        Ok(decode::<SettingsResponse>(&raw, &call.operation)?.into())
     }
 
     /// `GET /account/get-balance`.
@@ -92,19 +88,12 @@ impl Client {
             format!("read the balance of account '{}'", self.api_key()),
         );
         let ctx = self.own_context("balance");
-        match self.idempotent(&call, &ctx, None).await? {
-            Settled::Response(raw) => {
-                let wire: BalanceResponse = decode(&raw, &call.operation)?;
-                Ok(Balance {
-                    value: wire.value,
-                    auto_reload: wire.auto_reload,
-                })
-            }
-            Settled::AlreadyDone => Err(Error::InvalidResponse {
-                operation: call.operation,
-                detail: "no balance in the response".to_string(),
-            }),
-        }
+        let raw = self.idempotent(&call, &ctx).await?;
+        let wire: BalanceResponse = decode(&raw, &call.operation)?;
+        Ok(Balance {
+            value: wire.value,
+            auto_reload: wire.auto_reload,
+        })
     }
 
     /// `POST /account/top-up` with the transaction reference of the payment

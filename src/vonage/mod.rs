@@ -2,37 +2,50 @@
 //!
 //! | File | Owns |
 //! | --- | --- |
-//! | `client.rs` | `Client`, `ClientConfig`, `user_agent()`, the request/retry/reconcile machinery |
+//! | `client.rs` | `Client`: what it was built with, cancellation, waits, error context |
+//! | `config.rs` | `ClientConfig`, the `DEFAULT_*` constants, `user_agent()`, `ClientSettings`, URL checks |
+//! | `call.rs` | one call as data (`Call`, `Payload`), what an attempt brings back, a success body decoded |
+//! | `attempt.rs` | one attempt at a call: URL, rate-limit slot, request, answer or `ApiFailure`, its log line |
+//! | `retry_loop.rs` | the one retry loop, and the classifiers that decide after each failed attempt |
+//! | `reconcile.rs` | a create whose outcome is unknown: probes, `create_reconciled`, `create_unreconcilable` |
+//! | `request_log.rs` | the debug line of every attempt and wait, redacted error bodies at trace level |
 //! | `account.rs` | balance, top-up, settings |
 //! | `secrets.rs` | API secrets (+ create reconciliation) |
 //! | `subaccounts.rs` | subaccounts (+ create reconciliation) |
 //! | `transfers.rs` | credit, balance and number transfers (+ reconciliation by reference) |
 //! | `errors.rs` | `Error`, and parsing Vonage error bodies into it |
-//! | `retry.rs` | backoff with full jitter, `Retry-After` |
+//! | `retry.rs` | backoff with full jitter, `Retry-After`, what a call may spend on retries |
 //! | `rate_limit.rs` | client-side pacing (30/s per key by default) |
 //! | `auth.rs` | the Basic `Authorization` header (the only place credentials go) |
 //! | `secret.rs` | `Secret`, which never prints |
 //! | `response_parsers.rs` | the parsers above, callable on their own (fuzz targets, regression tests) |
 //!
-//! Must not: print, log a credential or an unredacted body (see `client.rs`), or depend
+//! Must not: print, log a credential or an unredacted body (see `request_log.rs`), or depend
 //! on the sandbox (only `crate::wire` is
 //! shared with it).
 
 mod account;
+mod attempt;
 mod auth;
+mod call;
 mod client;
+mod config;
 mod errors;
 mod rate_limit;
+mod reconcile;
+mod request_log;
 pub mod response_parsers;
 mod retry;
+mod retry_loop;
 mod secret;
 mod secrets;
 mod subaccounts;
 mod transfers;
 
 pub use account::{Balance, Settings, SettingsUpdate};
-pub use client::{
-    Client, ClientConfig, ClientSettings, DEFAULT_API_URL, DEFAULT_MAX_RETRIES,
+pub use client::Client;
+pub use config::{
+    ClientConfig, ClientSettings, DEFAULT_API_URL, DEFAULT_MAX_RETRIES,
     DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS,
     MAX_RETRY_AFTER_SECONDS, user_agent,
 };

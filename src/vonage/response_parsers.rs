@@ -15,8 +15,10 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::HeaderMap;
 
 use super::account::Settings;
-use super::client::{Client, RawResponse, decode, redacted_body};
+use super::call::{RawResponse, decode};
+use super::client::Client;
 use super::errors::{Error, ErrorContext};
+use super::request_log::redacted_body;
 use super::retry::parse_retry_after;
 use super::secrets::ApiSecret;
 use super::subaccounts::{PrimaryAccount, Subaccount, SubaccountList, created};

@@ -1,17 +1,18 @@
 //! When and how long to wait before trying again.
 //!
 //! Owns: exponential backoff with full jitter, `Retry-After` parsing
-//! (delta-seconds or HTTP-date, capped), and the classification of one
-//! attempt's failure:
-//! * `NotSent` — the connection was never established: nothing reached the
-//!   server, so any method may be retried;
-//! * `Ambiguous` — a 5xx, a timeout, or a transport error after the request
+//! (delta-seconds or HTTP-date, capped), and what one call may spend on
+//! retries ([`RetryBudget`]). Whether a failure is worth another attempt is
+//! the classifiers' decision, in `retry_loop.rs`:
+//! * never connected — nothing reached the server, so any method may be
+//!   retried;
+//! * ambiguous — a 5xx, a timeout, or a transport error after the request
 //!   went out (including "connection closed before message completed"): the
 //!   server may or may not have acted. Idempotent calls retry; creates
-//!   reconcile (see `secrets`, `subaccounts`, `transfers`);
-//! * `Throttled` — 429: not processed; wait `Retry-After`, then retry.
+//!   reconcile (see `reconcile.rs`);
+//! * throttled — 429: not processed; wait `Retry-After`, then retry.
 //!
-//! Must not: send requests (see `client`).
+//! Must not: send requests (see `call.rs`) or decide whether to (see `retry_loop.rs`).
 
 use std::time::{Duration, SystemTime};
 
@@ -54,6 +55,36 @@ impl RetryPolicy {
         match retry_after {
             Some(after) => after.min(self.max_retry_after),
             None => self.backoff(attempt),
+        }
+    }
+}
+
+/// What one call may still spend on retries: today a number of retries. The retry loop asks it
+/// before every wait, with that wait, so a budget of time is one more field here rather than a
+/// change to the loop.
+#[derive(Debug)]
+pub struct RetryBudget {
+    retries_left: u32,
+}
+
+impl RetryPolicy {
+    /// The budget of one call.
+    pub fn budget(&self) -> RetryBudget {
+        RetryBudget {
+            retries_left: self.max_retries,
+        }
+    }
+}
+
+impl RetryBudget {
+    /// Takes one retry, to be made after `_wait`; `false` when none is left.
+    pub fn spend(&mut self, _wait: Duration) -> bool {
+        match self.retries_left.checked_sub(1) {
+            Some(left) => {
+                self.retries_left = left;
+                true
+            }
+            None => false,
         }
     }
 }
@@ -148,5 +179,24 @@ mod tests {
             Duration::from_secs(2)
         );
         assert!(p.throttle_wait(None, 0) <= Duration::from_millis(100));
+    }
+
+    #[test]
+    fn a_budget_allows_max_retries_retries() {
+        let mut budget = RetryPolicy {
+            max_retries: 2,
+            ..policy()
+        }
+        .budget();
+        assert!(budget.spend(Duration::ZERO));
+        assert!(budget.spend(Duration::ZERO));
+        assert!(!budget.spend(Duration::ZERO));
+        assert!(!budget.spend(Duration::ZERO));
+        let mut none = RetryPolicy {
+            max_retries: 0,
+            ..policy()
+        }
+        .budget();
+        assert!(!none.spend(Duration::ZERO));
     }
 }

@@ -15,8 +15,10 @@ use std::collections::HashSet;
 
 use reqwest::Method;
 
-use super::client::{Call, Client, Host, Payload, Probe, ProbeFuture, Settled, decode};
+use super::call::{Call, Host, Payload, decode};
+use super::client::Client;
 use super::errors::{ApiFailure, Error};
+use super::reconcile::{Probe, ProbeFuture};
 use super::secret::Secret;
 use crate::wire::secrets::{CreateSecretRequest, SecretList, SecretResource};
 
@@ -37,10 +39,6 @@ impl From<SecretResource> for ApiSecret {
     }
 }
 
-fn unknown_id(failure: &ApiFailure) -> bool {
-    failure.is_unknown_id()
-}
-
 impl Client {
     /// `GET /accounts/{api_key}/secrets`.
     pub async fn list_secrets(&self, api_key: &str) -> Result<Vec<ApiSecret>, Error> {
@@ -51,18 +49,14 @@ impl Client {
             format!("list the API secrets of account '{api_key}'"),
         );
         let ctx = self.context(api_key, format!("account '{api_key}'"), &[]);
-        match self.idempotent(&call, &ctx, None).await? {
-            Settled::Response(raw) => {
-                let list: SecretList = decode(&raw, &call.operation)?;
-                Ok(list
-                    .embedded
-                    .secrets
-                    .into_iter()
-                    .map(ApiSecret::from)
-                    .collect())
-            }
-            Settled::AlreadyDone => Ok(Vec::new()),
-        }
+        let raw = self.idempotent(&call, &ctx).await?;
+        let list: SecretList = decode(&raw, &call.operation)?;
+        Ok(list
+            .embedded
+            .secrets
+            .into_iter()
+            .map(ApiSecret::from)
+            .collect())
     }
 
     /// `POST /accounts/{api_key}/secrets`, reconciled on an unknown outcome.
@@ -136,13 +130,8 @@ impl Client {
             format!("API secret '{id}' of account '{api_key}'"),
             &[],
         );
-        match self.idempotent(&call, &ctx, None).await? {
-            Settled::Response(raw) => Ok(decode::<SecretResource>(&raw, &call.operation)?.into()),
-            Settled::AlreadyDone => Err(Error::InvalidResponse {
-                operation: call.operation,
-                detail: "no secret in the response".to_string(),
-            }),
-        }
+        let raw = self.idempotent(&call, &ctx).await?;
+        Ok(decode::<SecretResource>(&raw, &call.operation)?.into())
     }
 
     /// `DELETE /accounts/{api_key}/secrets/{id}`.
@@ -158,7 +147,8 @@ impl Client {
             format!("API secret '{id}' of account '{api_key}'"),
             &[],
         );
-        self.idempotent(&call, &ctx, Some(unknown_id)).await?;
+        self.idempotent_settled_by(&call, &ctx, ApiFailure::is_unknown_id)
+            .await?;
         Ok(())
     }
 }

@@ -19,8 +19,10 @@ use reqwest::Method;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::client::{Call, Client, Host, Payload, Probe, ProbeFuture, Settled, decode};
+use super::call::{Call, Host, Payload, decode};
+use super::client::Client;
 use super::errors::{Error, ErrorContext};
+use super::reconcile::{Probe, ProbeFuture};
 use super::secret::Secret;
 use crate::wire::subaccounts::{
     CreateSubaccountRequest, CreatedSubaccountBody, ModifySubaccountRequest, PrimaryAccountBody,
@@ -159,26 +161,19 @@ impl Client {
             format!("list the subaccounts of '{primary}'"),
         );
         let ctx = self.subaccounts_context(format!("account '{primary}'"));
-        match self.idempotent(&call, &ctx, None).await? {
-            Settled::Response(raw) => {
-                let list: WireList = decode(&raw, &call.operation)?;
-                Ok(SubaccountList {
-                    primary: list.embedded.primary_account.into(),
-                    subaccounts: list
-                        .embedded
-                        .subaccounts
-                        .into_iter()
-                        .map(Subaccount::from)
-                        .collect(),
-                    total_balance: list.total_balance,
-                    total_credit_limit: list.total_credit_limit,
-                })
-            }
-            Settled::AlreadyDone => Err(Error::InvalidResponse {
-                operation: call.operation,
-                detail: "no list in the response".to_string(),
-            }),
-        }
+        let raw = self.idempotent(&call, &ctx).await?;
+        let list: WireList = decode(&raw, &call.operation)?;
+        Ok(SubaccountList {
+            primary: list.embedded.primary_account.into(),
+            subaccounts: list
+                .embedded
+                .subaccounts
+                .into_iter()
+                .map(Subaccount::from)
+                .collect(),
+            total_balance: list.total_balance,
+            total_credit_limit: list.total_credit_limit,
+        })
     }
 
     /// `POST /accounts/{primary}/subaccounts`, reconciled on an unknown
@@ -296,13 +291,8 @@ impl Client {
         call: Call,
         ctx: &ErrorContext<'_>,
     ) -> Result<Subaccount, Error> {
-        match self.idempotent(&call, ctx, None).await? {
-            Settled::Response(raw) => Ok(decode::<SubaccountBody>(&raw, &call.operation)?.into()),
-            Settled::AlreadyDone => Err(Error::InvalidResponse {
-                operation: call.operation,
-                detail: "no subaccount in the response".to_string(),
-            }),
-        }
+        let raw = self.idempotent(&call, ctx).await?;
+        Ok(decode::<SubaccountBody>(&raw, &call.operation)?.into())
     }
 }
 

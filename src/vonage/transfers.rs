@@ -24,8 +24,12 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
-use super::client::{Call, Client, Host, Payload, Probe, ProbeFuture, Settled, decode};
+use super::call::{Call, Host, Payload, decode};
+use super::client::Client;
 use super::errors::{ApiFailure, Error};
+use super::reconcile::{Probe, ProbeFuture};
+use super::retry_loop::Settled;
+use crate::wire::money::Eur;
 use crate::wire::numbers::{NumberTransferBody, NumberTransferRequest};
 use crate::wire::transfers::{
     BalanceTransferList, CreditTransferList, TransferBody, TransferRequest as WireRequest,
@@ -161,9 +165,11 @@ impl Kind {
     }
 }
 
+/// Whether two amounts are the same, exactly: `1.50` and `1.5` are; text that is no amount
+/// matches only itself.
 fn same_amount(a: &serde_json::Number, b: &serde_json::Number) -> bool {
-    match (a.as_f64(), b.as_f64()) {
-        (Some(x), Some(y)) => (x - y).abs() < 1e-9,
+    match (Eur::from_json(a), Eur::from_json(b)) {
+        (Some(x), Some(y)) => x == y,
         _ => a.to_string() == b.to_string(),
     }
 }
@@ -187,10 +193,7 @@ impl Client {
         )
         .with_query(query.to_query());
         let ctx = self.context(primary, format!("account '{primary}'"), &[]);
-        let raw = match self.idempotent(&call, &ctx, None).await? {
-            Settled::Response(raw) => raw,
-            Settled::AlreadyDone => return Ok(Vec::new()),
-        };
+        let raw = self.idempotent(&call, &ctx).await?;
         let items = match kind {
             Kind::Credit => {
                 decode::<CreditTransferList>(&raw, &call.operation)?
@@ -347,7 +350,10 @@ impl Client {
             country: request.country.clone(),
         }));
         let ctx = self.context(primary, format!("number {}", request.number), &[]);
-        match self.idempotent(&call, &ctx, Some(already_owned)).await? {
+        match self
+            .idempotent_settled_by(&call, &ctx, already_owned)
+            .await?
+        {
             Settled::Response(raw) => {
                 let body: NumberTransferBody = decode(&raw, &call.operation)?;
                 Ok(NumberTransferResult {
@@ -396,7 +402,11 @@ mod tests {
         let a: serde_json::Number = serde_json::from_str("1.50").unwrap();
         let b: serde_json::Number = serde_json::from_str("1.5").unwrap();
         let c: serde_json::Number = serde_json::from_str("1.51").unwrap();
+        let d: serde_json::Number = serde_json::from_str("1.50000001").unwrap();
+        let e: serde_json::Number = serde_json::from_str("15e-1").unwrap();
         assert!(same_amount(&a, &b));
+        assert!(same_amount(&a, &e));
         assert!(!same_amount(&a, &c));
+        assert!(!same_amount(&a, &d), "8 decimals tell them apart");
     }
 }

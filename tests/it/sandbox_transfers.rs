@@ -7,7 +7,7 @@ use axum::http::{Method, StatusCode};
 use sandbox_harness::{KEY, Sandbox, is_millis_z};
 use serde_json::json;
 use tfvonage::sandbox::SandboxOptions;
-use tfvonage::sandbox::money::Money;
+use tfvonage::wire::money::Eur;
 
 #[tokio::test]
 async fn balance_transfers_move_money_both_ways() {
@@ -185,8 +185,8 @@ async fn transfer_rules() {
 async fn credit_transfers_allocate_the_credit_line() {
     let sb = Sandbox::with(SandboxOptions {
         seed: tfvonage::sandbox::world::SeedAccount {
-            credit: Money::from_euros(100),
-            balance: Money::from_euros(-40),
+            credit: Eur::from_euros(100),
+            balance: Eur::from_euros(-40),
             ..SandboxOptions::default().seed
         },
         ..SandboxOptions::default()
@@ -311,7 +311,7 @@ async fn amounts_as_listed(sb: &Sandbox) -> (Vec<String>, Vec<String>) {
 async fn lists_are_newest_first_unless_relaxed() {
     let with_credit = |oldest_first| SandboxOptions {
         seed: tfvonage::sandbox::world::SeedAccount {
-            credit: Money::from_euros(100),
+            credit: Eur::from_euros(100),
             ..SandboxOptions::default().seed
         },
         rate_limit: None,

@@ -14,13 +14,13 @@ use serde_json::{Map, Value};
 use crate::sandbox::auth::{self, Caller, Host, may_use_subaccounts_api};
 use crate::sandbox::body::json_body;
 use crate::sandbox::identifiers::{new_api_key, new_secret, new_secret_id};
-use crate::sandbox::money::Money;
 use crate::sandbox::problem::{self, ApiError};
 use crate::sandbox::render::{self, Moment};
 use crate::sandbox::rules::{self, WEAK_SECRET};
 use crate::sandbox::state::SandboxState;
 use crate::sandbox::timestamps::now_ms;
 use crate::sandbox::world::{Account, StoredSecret, StoredSettings};
+use crate::wire::money::Eur;
 use crate::wire::problem::InvalidParameter;
 use crate::wire::subaccounts::{CreatedSubaccountBody, SubaccountBody, SubaccountList};
 
@@ -120,8 +120,8 @@ pub async fn create(
                 name: Some(name),
                 primary: Some(api_key.clone()),
                 use_primary_account_balance: shared,
-                balance: Money::ZERO,
-                credit_limit: Money::ZERO,
+                balance: Eur::ZERO,
+                credit_limit: Eur::ZERO,
                 suspended: false,
                 created_at_ms: now,
                 secrets: vec![StoredSecret {
@@ -131,7 +131,7 @@ pub async fn create(
                 }],
                 settings: StoredSettings::default(),
                 auto_reload: false,
-                top_up_amount: Money::from_euros(10),
+                top_up_amount: Eur::from_euros(10),
                 auto_reload_charges: Vec::new(),
                 // One level of hierarchy: a subaccount never gets the API.
                 subaccounts_provisioned: false,

@@ -18,13 +18,13 @@ use serde_json::{Map, Value};
 use crate::sandbox::auth::{self, Host, may_use_subaccounts_api};
 use crate::sandbox::body::json_body;
 use crate::sandbox::identifiers::new_transfer_id;
-use crate::sandbox::money::Money;
 use crate::sandbox::problem::{self, ApiError};
 use crate::sandbox::render;
 use crate::sandbox::rules;
 use crate::sandbox::state::SandboxState;
 use crate::sandbox::timestamps::{now_ms, parse_query_date, truncate_to_second};
 use crate::sandbox::world::{TransferKind, TransferRecord, World};
+use crate::wire::money::Eur;
 use crate::wire::transfers::{
     BalanceTransferList, BalanceTransferListEmbedded, CreditTransferList,
     CreditTransferListEmbedded,
@@ -176,7 +176,7 @@ async fn list(
 struct Request {
     from: String,
     to: String,
-    amount: Money,
+    amount: Eur,
     reference: String,
 }
 
