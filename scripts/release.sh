@@ -20,6 +20,7 @@ into \$DIST_DIR (default dist/):
 Without --target the host is built (target/release). Environment:
   DIST_DIR              output directory (default: dist/)
   GPG_FINGERPRINT       key to sign SHA256SUMS with (gpg --detach-sign); unset: signing is skipped
+  GPG_PASSPHRASE        that key's passphrase, if it has one
   PROVIDER_RELEASE_BIN  use this already-built binary for the host platform instead of running cargo
 
 Cross-compiling other platforms (the Registry's usual matrix is linux, darwin, windows, freebsd x
@@ -112,15 +113,5 @@ for target in "${targets[@]}"; do
   echo "release: wrote ${NAME}_${VERSION}_${platform}.zip"
 done
 
-cp "$ROOT/terraform-registry-manifest.json" "$DIST/${NAME}_${VERSION}_manifest.json"
-sums="${NAME}_${VERSION}_SHA256SUMS"
-(cd "$DIST" && sha256sum "${NAME}_${VERSION}_"*.zip "${NAME}_${VERSION}_manifest.json" >"$sums")
-echo "release: wrote $sums"
-
-if [[ -n "${GPG_FINGERPRINT:-}" ]]; then
-  gpg --batch --yes --local-user "$GPG_FINGERPRINT" --output "$DIST/$sums.sig" --detach-sign "$DIST/$sums"
-  echo "release: signed $sums with $GPG_FINGERPRINT -> $sums.sig"
-else
-  echo "release: SIGNING SKIPPED: GPG_FINGERPRINT is not set, so no $sums.sig (the Registry requires one)"
-fi
+bash "$ROOT/scripts/release-sums.sh" "$DIST"
 echo "release: $NAME $VERSION is in $DIST"
