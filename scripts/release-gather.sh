@@ -40,12 +40,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-import=(gpg --batch --import)
+# The key goes on stdin from printf (a builtin) and the passphrase on fd 3: neither is on a command line.
 if [[ -n "${GPG_PASSPHRASE:-}" ]]; then
-  # The passphrase goes on fd 3, the key on stdin: neither is on a command line.
-  "${import[@]}" --pinentry-mode loopback --passphrase-fd 3 3<<<"$GPG_PASSPHRASE" <<<"$GPG_PRIVATE_KEY"
+  printf '%s\n' "$GPG_PRIVATE_KEY" |
+    gpg --batch --import --pinentry-mode loopback --passphrase-fd 3 3<<<"$GPG_PASSPHRASE"
 else
-  "${import[@]}" <<<"$GPG_PRIVATE_KEY"
+  printf '%s\n' "$GPG_PRIVATE_KEY" | gpg --batch --import
 fi
 mapfile -t fingerprints < <(gpg --batch --with-colons --list-secret-keys |
   awk -F: '$1 == "sec" { want = 1 } $1 == "fpr" && want { print $10; want = 0 }')

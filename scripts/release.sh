@@ -97,7 +97,8 @@ platform_of() {
   echo "${os}_${arch}"
 }
 
-# Build TARGET with cargo-zigbuild for glibc $GLIBC_FLOOR (a triple that names a glibc, x.y.linux-gnu.2.28, keeps it).
+# Build TARGET with cargo-zigbuild for glibc $GLIBC_FLOOR (a triple that names one, like
+# x86_64-unknown-linux-gnu.2.28, keeps it).
 zigbuild() {
   local target="$1" tools zig
   [[ "$target" =~ \.[0-9]+\.[0-9]+$ ]] || target="$target.$GLIBC_FLOOR"
