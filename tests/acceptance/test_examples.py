@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -17,8 +18,10 @@ import tfharness as h
 EXAMPLES = h.REPO / "examples"
 EXAMPLE_DIRS = sorted({p.parent for p in EXAMPLES.rglob("*.tf")})
 
-# Actions (`action` blocks, `action_trigger`) need Terraform 1.14; examples that use them say so.
+# Actions (`action` blocks, `action_trigger`) need Terraform 1.14, and variables declared in test files
+# (`variable` blocks in .tftest.hcl, which `terraform validate` checks too) 1.13; examples that use them say so.
 ACTIONS = (1, 14)
+TEST_VARIABLES = (1, 13)
 
 
 def required_version(example: Path) -> tuple[int, ...]:
@@ -28,7 +31,8 @@ def required_version(example: Path) -> tuple[int, ...]:
     return tuple(int(x) for x in found.group(1).split(".")) if found else (0,)
 
 
-ANY_TERRAFORM = [d for d in EXAMPLE_DIRS if required_version(d) < ACTIONS]
+ANY_TERRAFORM = [d for d in EXAMPLE_DIRS if required_version(d) < TEST_VARIABLES]
+NEEDS_TEST_VARIABLES = [d for d in EXAMPLE_DIRS if required_version(d) == TEST_VARIABLES]
 NEEDS_ACTIONS = [d for d in EXAMPLE_DIRS if required_version(d) == ACTIONS]
 
 
@@ -37,11 +41,16 @@ def rel(path: Path) -> str:
 
 
 def test_every_example_is_validated_by_one_of_the_tests_below():
-    assert sorted(ANY_TERRAFORM + NEEDS_ACTIONS) == EXAMPLE_DIRS, "add a test for the new required_version"
+    assert sorted(ANY_TERRAFORM + NEEDS_TEST_VARIABLES + NEEDS_ACTIONS) == EXAMPLE_DIRS, \
+        "add a test for the new required_version"
     for example in EXAMPLE_DIRS:
         text = "\n".join(p.read_text() for p in example.glob("*.tf"))
         if re.search(r'^\s*action\s+"|action_trigger', text, re.M):
             assert required_version(example) >= ACTIONS, f"{rel(example)} uses actions: require Terraform >= 1.14"
+        tests = "\n".join(p.read_text() for p in example.rglob("*.tftest.hcl"))
+        if re.search(r'^variable\s+"', tests, re.M):
+            assert required_version(example) >= TEST_VARIABLES, \
+                f"{rel(example)}'s tests declare variables: require Terraform >= 1.13"
 
 
 def test_examples_exist():
@@ -70,6 +79,8 @@ def test_example_declares_provider_source(example):
 
 def validates(tf, example: Path) -> None:
     tf.copy_config(example)
+    if (example / "tests").is_dir():  # `terraform validate` checks the test files too
+        shutil.copytree(example / "tests", tf.workdir / "tests")
     # Terraform 1.14+ also validates the `terraform query` files; older versions ignore them.
     query = ["-query"] if tf.binary.version_tuple() >= (1, 14) else []
     result = tf.run("validate", "-json", *query)
@@ -87,6 +98,12 @@ def test_example_validates(tf, example):
 @pytest.mark.min_terraform("1.14")
 @pytest.mark.parametrize("example", NEEDS_ACTIONS, ids=[rel(d) for d in NEEDS_ACTIONS])
 def test_example_with_actions_validates(tf, example):
+    validates(tf, example)
+
+
+@pytest.mark.min_terraform("1.13")
+@pytest.mark.parametrize("example", NEEDS_TEST_VARIABLES, ids=[rel(d) for d in NEEDS_TEST_VARIABLES])
+def test_example_with_test_variables_validates(tf, example):
     validates(tf, example)
 
 
