@@ -54,7 +54,8 @@ Vonage. It adds:
     sandbox's own /_sandbox/webhooks/... to pass the check on loopback;
   * request bodies must come in the Content-Type the route takes (JSON
     routes: application/json or +json; rest host: form or JSON); an empty
-    body needs none;
+    body needs none. A rest-host form labelled JSON (the Python SDK's, after
+    any JSON call) is read as the form it is, in every mode;
   * the Subaccounts API (subaccounts, transfers, transfer-number) answers 403
     .../api-errors#unprovisioned until the primary is provisioned
     (--provision-subaccounts, or PATCH /_sandbox/accounts/{key}).
