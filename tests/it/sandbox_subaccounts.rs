@@ -144,7 +144,24 @@ async fn subaccount_validation() {
             Some(json!({"name": "ok", "secret": "weak"})),
         )
         .await;
-    reply.assert_problem(400, "/account/secret-management#validation");
+    // The endpoint's one documented validation answer (spec 1.0.8: 422
+    // subaccounts#validation), not the Secrets API's 400 (docs/sandbox.md).
+    reply.assert_problem(422, "/account/subaccounts#validation");
+    assert_eq!(reply.invalid_parameter_names(), ["secret"]);
+    assert_eq!(
+        reply.body["invalid_parameters"][0]["reason"],
+        "Does not meet complexity requirements"
+    );
+    // Every field error in one answer.
+    let reply = sb
+        .primary(
+            Method::POST,
+            &path,
+            Some(json!({"name": "", "secret": 12345678})),
+        )
+        .await;
+    reply.assert_problem(422, "/account/subaccounts#validation");
+    assert_eq!(reply.invalid_parameter_names(), ["name", "secret"]);
     let reply = sb
         .primary(Method::POST, &path, Some(json!({"name": "x".repeat(80)})))
         .await;
