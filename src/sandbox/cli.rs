@@ -102,7 +102,9 @@ loopback clients only (403 otherwise) unless --admin-from-anywhere:
   POST   /_sandbox/accounts/{key}/numbers  {\"number\":\"447700900000\",\"country\":\"GB\"}
   POST   /_sandbox/primary-accounts        {\"api_key\",\"api_secret\",\"name\",\"balance\",
                                            \"credit_limit\",\"subaccounts_provisioned\"
-                                           (default: true unless --strict)}
+                                           (default: true unless --strict)};
+                                           \"name\": null makes a primary without a
+                                           name (listed as null, as Vonage shows one)
   ANY    /_sandbox/webhooks/{path}         webhook receiver: answers 200, records it
   GET    /_sandbox/webhooks                deliveries received (DELETE clears them)
 
