@@ -51,7 +51,8 @@ Vonage's rules, on by default (the flag in brackets relaxes each):
 Vonage. It adds:
   * callback URLs checked with a GET that must answer 200 within 2 s, no
     redirects (also alone: --check-callbacks). Point callbacks at the
-    sandbox's own /_sandbox/webhooks/... to pass the check on loopback;
+    sandbox's own /_sandbox/webhooks/... to pass the check on loopback
+    (with --tls the check trusts the sandbox's own certificate);
   * request bodies must come in the Content-Type the route takes (JSON
     routes: application/json or +json; rest host: form or JSON); an empty
     body needs none. A rest-host form labelled JSON (the Python SDK's, after
@@ -267,16 +268,9 @@ pub fn main() -> ExitCode {
 
 /// Builds everything, prints the ready line and serves until killed.
 pub async fn run(args: Args) -> ExitCode {
-    let options = match options(&args) {
+    let mut options = match options(&args) {
         Ok(options) => options,
         Err(message) => return fail(message),
-    };
-    let state = match &args.state {
-        None => SandboxState::new(options),
-        Some(path) => match SandboxState::with_state_file(options, StateFile::new(path)) {
-            Ok(state) => state,
-            Err(e) => return fail(e),
-        },
     };
     let tls = if args.tls {
         let generated = match tls::self_signed() {
@@ -288,9 +282,17 @@ pub async fn run(args: Args) -> ExitCode {
         {
             return fail(e);
         }
+        options.own_certificate_pem = Some(generated.cert_pem);
         Some(generated.acceptor)
     } else {
         None
+    };
+    let state = match &args.state {
+        None => SandboxState::new(options),
+        Some(path) => match SandboxState::with_state_file(options, StateFile::new(path)) {
+            Ok(state) => state,
+            Err(e) => return fail(e),
+        },
     };
     let listener = match tokio::net::TcpListener::bind(args.listen).await {
         Ok(listener) => listener,

@@ -68,6 +68,10 @@ pub struct SandboxOptions {
     pub fault_seed: Option<u64>,
     /// Answer the admin API (`/_sandbox/…`) to clients beyond loopback.
     pub admin_from_anywhere: bool,
+    /// The certificate the sandbox serves with `--tls` (PEM; never the key):
+    /// the callback check trusts it, so that a callback pointed at the
+    /// sandbox's own webhook receiver passes over https.
+    pub own_certificate_pem: Option<String>,
 }
 
 impl Default for SandboxOptions {
@@ -89,6 +93,7 @@ impl Default for SandboxOptions {
             any_top_up_trx: false,
             fault_seed: None,
             admin_from_anywhere: false,
+            own_certificate_pem: None,
         }
     }
 }
@@ -218,17 +223,22 @@ impl SandboxState {
         self.shared.rate_windows.as_ref().map(lock)
     }
 
-    /// The HTTP client used for `--check-callbacks` (built on first use).
+    /// The HTTP client used for `--check-callbacks` (built on first use). It
+    /// trusts the system's roots and, with `--tls`, the sandbox's own
+    /// certificate (only the sandbox holds its key).
     pub fn callback_client(&self) -> Option<&reqwest::Client> {
         self.shared
             .callback_client
             .get_or_init(|| {
-                reqwest::Client::builder()
+                let mut builder = reqwest::Client::builder()
                     .timeout(callback_check::TIMEOUT)
                     .redirect(reqwest::redirect::Policy::none())
-                    .user_agent("vonage-sandbox callback check")
-                    .build()
-                    .ok()
+                    .user_agent("vonage-sandbox callback check");
+                if let Some(pem) = &self.shared.options.own_certificate_pem {
+                    let own = reqwest::Certificate::from_pem(pem.as_bytes()).ok()?;
+                    builder = builder.tls_certs_merge([own]);
+                }
+                builder.build().ok()
             })
             .as_ref()
     }

@@ -93,6 +93,42 @@ async fn strict_checks_callback_urls_and_the_webhook_receiver_passes() {
     assert_eq!(body["dr-callback-url"], receipts.as_str());
 }
 
+/// `--strict --tls`: the check of a callback at the sandbox's own receiver
+/// trusts the sandbox's own (self-signed) certificate. (It used to fail:
+/// "Could not be reached for a GET check".) The Python SDK speaks only https,
+/// so this is the mode its users rehearse in.
+#[tokio::test]
+async fn strict_tls_trusts_its_own_certificate_for_its_own_receiver() {
+    let dir = common::temp_dir("strict-tls");
+    let cert_path = dir.join("cert.pem");
+    let sandbox = SandboxProcess::spawn(&[
+        "--strict",
+        "--tls",
+        "--tls-cert-out",
+        cert_path.to_str().unwrap(),
+    ]);
+    let cert = reqwest::Certificate::from_pem(&std::fs::read(&cert_path).unwrap()).unwrap();
+    let client = reqwest::Client::builder()
+        .tls_certs_only([cert])
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let inbound = sandbox.url("/_sandbox/webhooks/inbound-sms");
+    assert!(inbound.starts_with("https://"), "{inbound}");
+    let response = client
+        .post(sandbox.url("/account/settings"))
+        .basic_auth(KEY, Some(SECRET))
+        .form(&[("moCallBackUrl", inbound.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["mo-callback-url"], inbound.as_str());
+    std::fs::remove_dir_all(dir).ok();
+}
+
 #[tokio::test]
 async fn a_callback_url_that_does_not_answer_within_2_seconds_is_refused() {
     // Accepts connections (the kernel's backlog) but never answers.
