@@ -185,6 +185,12 @@ pub struct Args {
     #[arg(long)]
     pub any_top_up_trx: bool,
 
+    /// Vonage's limit on subaccounts per primary, which it does not publish
+    /// (its support raises it): past N subaccounts a create gets 403
+    /// .../subaccounts#provisioning. Without it there is no limit.
+    #[arg(long, value_name = "N")]
+    pub max_subaccounts: Option<usize>,
+
     /// Seed for faults with a "ratio": the same seed and the same sequence of
     /// requests give the same faults (draws restart when faults are cleared).
     /// Without it the draws are seeded from the OS.
@@ -247,6 +253,7 @@ fn options(args: &Args) -> Result<SandboxOptions, String> {
     options.check_callbacks |= args.check_callbacks;
     options.transfers_oldest_first = args.transfers_oldest_first;
     options.any_top_up_trx = args.any_top_up_trx;
+    options.max_subaccounts = args.max_subaccounts;
     options.fault_seed = args.fault_seed;
     options.admin_from_anywhere = args.admin_from_anywhere;
     Ok(options)

@@ -64,6 +64,10 @@ pub struct SandboxOptions {
     pub transfers_oldest_first: bool,
     /// Accept any `trx` on top-up (Vonage: only an auto-reload charge's).
     pub any_top_up_trx: bool,
+    /// Subaccounts a primary may have (`--max-subaccounts`); past it a create
+    /// is refused with Vonage's `provisioning` error. `None`: no limit
+    /// (Vonage does not publish its own).
+    pub max_subaccounts: Option<usize>,
     /// Seed of the fault book's ratio draws; `None` = from the OS.
     pub fault_seed: Option<u64>,
     /// Answer the admin API (`/_sandbox/…`) to clients beyond loopback.
@@ -91,6 +95,7 @@ impl Default for SandboxOptions {
             strict: false,
             transfers_oldest_first: false,
             any_top_up_trx: false,
+            max_subaccounts: None,
             fault_seed: None,
             admin_from_anywhere: false,
             own_certificate_pem: None,

@@ -51,6 +51,8 @@ fn help_documents_defaults_and_admin_api() {
         "--provision-subaccounts",
         "--transfers-oldest-first",
         "--any-top-up-trx",
+        "--max-subaccounts",
+        "#provisioning",
         "X-Request-Id",
         "newest first",
         "#invalid-json",
@@ -96,6 +98,26 @@ fn refuses_bad_arguments() {
         assert!(!output.status.success(), "{args:?} was accepted");
         assert!(output.stdout.is_empty(), "{args:?} printed on stdout");
     }
+}
+
+#[tokio::test]
+async fn max_subaccounts_flag_limits_creates() {
+    let sandbox = SandboxProcess::spawn(&["--max-subaccounts", "1"]);
+    let create = |name: &'static str| {
+        http()
+            .post(sandbox.url(&format!("/accounts/{KEY}/subaccounts")))
+            .basic_auth(KEY, Some(SECRET))
+            .json(&serde_json::json!({ "name": name }))
+            .send()
+    };
+    assert_eq!(create("first").await.unwrap().status(), 200);
+    let refused = create("second").await.unwrap();
+    assert_eq!(refused.status(), 403);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(
+        body["type"],
+        "https://developer.nexmo.com/api-errors/account/subaccounts#provisioning"
+    );
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! Subaccount routes: list (with totals), create (200, with
 //! the subaccount's secret; every field error, a weak secret included, is
-//! one 422 subaccounts#validation), get, modify (PATCH: name, suspended,
+//! one 422 subaccounts#validation; past `--max-subaccounts`, 403
+//! provisioning), get, modify (PATCH: name, suspended,
 //! use_primary_account_balance false-only). Only a primary, under its own
 //! key, may call them; one level of hierarchy.
 //!
@@ -114,8 +115,12 @@ pub async fn create(
     let (Some(name), Some(secret), true) = (name, secret, problems.is_empty()) else {
         return Err(problem::subaccount_validation(problems));
     };
+    let limit = state.options().max_subaccounts;
     let created = state
         .change(|world| {
+            if limit.is_some_and(|max| world.subaccounts_of(&api_key).len() >= max) {
+                return Err(problem::max_subaccounts());
+            }
             let mut key = new_api_key();
             while world.account(&key).is_some() {
                 key = new_api_key();
