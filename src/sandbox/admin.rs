@@ -7,7 +7,7 @@
 //! | `GET /_sandbox/health` | `{"status":"ok"}` |
 //! | `POST /_sandbox/reset` | back to the seeded world; clears faults, call log, rate windows |
 //! | `GET /_sandbox/state` | dump of accounts, subaccounts, secrets (ids and `created_at`; values redacted), settings, balances, transfers, numbers |
-//! | `GET /_sandbox/calls` / `DELETE` | the call log (method, path, query without credentials, status, fault, time, duration) / clear it |
+//! | `GET /_sandbox/calls` / `DELETE` | the call log (method, path, query without credentials, status, fault, time, duration in ms and µs) / clear it |
 //! | `GET /_sandbox/faults` / `POST` / `DELETE` | list (with the `--fault-seed`, or `null`) / add one (see `faults` for the JSON) / clear all |
 //! | `PATCH /_sandbox/accounts/{key}` | set any of `balance`, `credit_limit` (≤ 0, as the API shows it), `auto_reload`, `top_up_amount`, `suspended`, `subaccounts_provisioned` (primaries) |
 //! | `POST /_sandbox/accounts/{key}/auto-reload-charges` | `{"amount": 25}`: the payment that switches auto-reload on: credits the balance, sets `top_up_amount`, answers its `trx` for `POST /account/top-up` |

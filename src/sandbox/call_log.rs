@@ -32,7 +32,11 @@ pub struct CallRecord {
     /// The `X-Request-Id` the response carried.
     pub request_id: String,
     pub time: String,
+    /// Whole milliseconds (kept for readers of the older log).
     pub duration_ms: u64,
+    /// The same duration in microseconds: most calls take well under a
+    /// millisecond, which `duration_ms` shows as 0.
+    pub duration_us: u64,
 }
 
 #[derive(Default)]

@@ -73,7 +73,8 @@ loopback clients only (403 otherwise) unless --admin-from-anywhere:
                                            numbers, auto-reload charges
   GET    /_sandbox/calls                   call log, oldest first: method, path, query
                                            (credentials removed), status, fault,
-                                           request_id, time, duration_ms
+                                           request_id, time, duration_ms and
+                                           duration_us
   DELETE /_sandbox/calls                   clear the call log
   GET    /_sandbox/faults                  installed faults, and the --fault-seed
   POST   /_sandbox/faults                  add a fault:

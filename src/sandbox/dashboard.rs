@@ -205,6 +205,12 @@ fn mode_html(options: &SandboxOptions) -> String {
     parts.join(" \u{b7} ")
 }
 
+/// A duration in microseconds as milliseconds with three decimals
+/// (`0.412 ms`): most calls take less than a millisecond.
+fn milliseconds(us: u64) -> String {
+    format!("{}.{:03} ms", us / 1000, us % 1000)
+}
+
 /// `1 call`, `2 calls`.
 fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -435,7 +441,7 @@ fn calls_html(calls: &[CallRecord]) -> String {
             out,
             "<tr class=\"{}\"><td>{}</td><td class=\"method\">{}</td><td class=\"mono path\">{}\
              </td><td class=\"status\">{}</td><td class=\"fault\">{}</td>\
-             <td class=\"num\">{} ms</td></tr>",
+             <td class=\"num\">{}</td></tr>",
             classes.join(" "),
             esc(&call.time),
             esc(&call.method),
@@ -443,7 +449,7 @@ fn calls_html(calls: &[CallRecord]) -> String {
             call.status
                 .map_or_else(|| "dropped".to_string(), |s| s.to_string()),
             esc(call.fault.as_deref().unwrap_or("")),
-            call.duration_ms
+            milliseconds(call.duration_us)
         );
     }
     out.push_str("</tbody></table>\n</section>\n");
@@ -522,6 +528,13 @@ fn webhooks_html(webhooks: &[WebhookRecord]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_keep_microseconds() {
+        assert_eq!(milliseconds(0), "0.000 ms");
+        assert_eq!(milliseconds(412), "0.412 ms");
+        assert_eq!(milliseconds(12_034), "12.034 ms");
+    }
 
     #[test]
     fn escapes_the_five_characters() {

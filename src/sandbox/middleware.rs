@@ -119,6 +119,7 @@ pub async fn record_calls(
     let time = millis_z(now_ms());
     let started = Instant::now();
     let response = next.run(request).await;
+    let elapsed = started.elapsed();
     let dropped = response.extensions().get::<ConnectionDrop>().is_some();
     state.calls().push(CallRecord {
         method,
@@ -131,7 +132,8 @@ pub async fn record_calls(
             .map(|f| f.0.clone()),
         request_id,
         time,
-        duration_ms: started.elapsed().as_millis() as u64,
+        duration_ms: elapsed.as_millis() as u64,
+        duration_us: elapsed.as_micros() as u64,
     });
     response
 }

@@ -181,3 +181,20 @@ async fn the_live_part_follows_changes() {
     assert!(after.contains("1 call, 0 failed"));
     assert!(!after.contains("<html"), "a fragment, not a page");
 }
+
+/// Most calls take well under a millisecond: the call log has `duration_us`
+/// beside `duration_ms` (whose type stays), and the page shows milliseconds
+/// with three decimals instead of "0 ms".
+#[tokio::test]
+async fn durations_have_sub_millisecond_precision() {
+    let sb = Sandbox::new();
+    sb.primary(Method::GET, "/account/get-balance", None).await;
+    let calls = sb.admin(Method::GET, "/_sandbox/calls", None).await;
+    let call = &calls.body["calls"][0];
+    let us = call["duration_us"].as_u64().expect("duration_us");
+    assert!(us > 0, "{call}");
+    assert_eq!(call["duration_ms"].as_u64(), Some(us / 1000), "{call}");
+    let html = sb.admin(Method::GET, "/_sandbox/ui/live", None).await.raw;
+    let shown = format!("{}.{:03} ms", us / 1000, us % 1000);
+    assert!(html.contains(&shown), "the page lacks {shown}");
+}
