@@ -510,6 +510,7 @@ async fn receive_webhook(
         body: text,
         body_truncated: truncated,
         time: millis_z(now_ms()),
+        internal: state.is_internal(&headers),
     });
     Json(json!({ "status": "received" }))
 }

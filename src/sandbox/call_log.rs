@@ -15,6 +15,11 @@ use serde::Serialize;
 
 const CAPACITY: usize = 10_000;
 
+/// The header on the sandbox's own requests (its callback checks), carrying
+/// a token random to each sandbox process: a request with it is the
+/// sandbox's own, recorded as `internal` and not counted as a client call.
+pub const INTERNAL_HEADER: &str = "x-vonage-sandbox-internal";
+
 /// Query parameters never written to the log.
 const CREDENTIAL_PARAMS: [&str; 2] = ["api_key", "api_secret"];
 
@@ -31,6 +36,11 @@ pub struct CallRecord {
     pub fault: Option<String>,
     /// The `X-Request-Id` the response carried.
     pub request_id: String,
+    /// The sandbox's own request (a callback check pointed at an API path),
+    /// not a client's: shown, but not counted as a client call. Absent when
+    /// false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
     pub time: String,
     /// Whole milliseconds (kept for readers of the older log).
     pub duration_ms: u64,

@@ -74,7 +74,9 @@ loopback clients only (403 otherwise) unless --admin-from-anywhere:
   GET    /_sandbox/calls                   call log, oldest first: method, path, query
                                            (credentials removed), status, fault,
                                            request_id, time, duration_ms and
-                                           duration_us
+                                           duration_us; \"internal\": true marks the
+                                           sandbox's own requests (callback checks),
+                                           which are not client calls
   DELETE /_sandbox/calls                   clear the call log
   GET    /_sandbox/faults                  installed faults, and the --fault-seed
   POST   /_sandbox/faults                  add a fault:

@@ -3,7 +3,8 @@
 //! Owns: rendering the account tree (each primary and its subaccounts with
 //! balance, credit limit, suspension, provisioning, auto-reload, settings,
 //! secrets by id and creation time, numbers), transfers, the call log
-//! (newest first, failures highlighted), installed faults and received
+//! (newest first, failures highlighted; the sandbox's own requests marked
+//! internal and not counted as client calls), installed faults and received
 //! webhooks as one HTML page, and serving it with its script and style, all
 //! compiled into the binary (no external assets). The page is complete
 //! without JavaScript (and reloads itself every 5 s through a `<noscript>`
@@ -400,16 +401,27 @@ fn transfers_html(world: &World) -> String {
     out
 }
 
+/// A client's call that did not get a 2xx or 3xx answer.
+fn is_failure(call: &CallRecord) -> bool {
+    !call.internal && call.status.is_none_or(|s| s >= 400)
+}
+
 fn calls_html(calls: &[CallRecord]) -> String {
-    let failed = calls
-        .iter()
-        .filter(|c| c.status.is_none_or(|s| s >= 400))
-        .count();
+    let internal = calls.iter().filter(|c| c.internal).count();
+    let failed = calls.iter().filter(|c| is_failure(c)).count();
     let mut out = format!(
         "<section class=\"panel\" id=\"call-log\"><h2>Call log <span class=\"count\">{}, {} \
-         failed; newest first{}</span></h2>\n",
-        count(calls.len(), "call", "calls"),
+         failed{}; newest first{}</span></h2>\n",
+        count(calls.len() - internal, "call", "calls"),
         failed,
+        if internal > 0 {
+            format!(
+                " (not counted: {} the sandbox made itself)",
+                count(internal, "internal request", "internal requests")
+            )
+        } else {
+            String::new()
+        },
         if calls.len() > CALLS_SHOWN {
             format!(", the last {CALLS_SHOWN} shown")
         } else {
@@ -425,10 +437,12 @@ fn calls_html(calls: &[CallRecord]) -> String {
          <th>fault</th><th>duration</th></tr></thead><tbody>\n",
     );
     for call in calls.iter().rev().take(CALLS_SHOWN) {
-        let failure = call.status.is_none_or(|s| s >= 400);
         let mut classes = Vec::new();
-        if failure {
+        if is_failure(call) {
             classes.push("failed");
+        }
+        if call.internal {
+            classes.push("internal");
         }
         if call.fault.is_some() {
             classes.push("faulted");
@@ -439,13 +453,18 @@ fn calls_html(calls: &[CallRecord]) -> String {
         };
         let _ = writeln!(
             out,
-            "<tr class=\"{}\"><td>{}</td><td class=\"method\">{}</td><td class=\"mono path\">{}\
+            "<tr class=\"{}\"><td>{}</td><td class=\"method\">{}</td><td class=\"mono path\">{}{}\
              </td><td class=\"status\">{}</td><td class=\"fault\">{}</td>\
              <td class=\"num\">{}</td></tr>",
             classes.join(" "),
             esc(&call.time),
             esc(&call.method),
             esc(&path),
+            if call.internal {
+                format!(" {}", badge("", "internal: the sandbox's callback check"))
+            } else {
+                String::new()
+            },
             call.status
                 .map_or_else(|| "dropped".to_string(), |s| s.to_string()),
             esc(call.fault.as_deref().unwrap_or("")),
@@ -512,11 +531,21 @@ fn webhooks_html(webhooks: &[WebhookRecord]) -> String {
         let body: String = hook.body.chars().take(200).collect();
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td>\
+            "<tr{}><td>{}</td><td>{}</td><td class=\"mono\">{}{}</td><td>{}</td>\
              <td class=\"mono\">{}</td></tr>",
+            if hook.internal {
+                " class=\"internal\""
+            } else {
+                ""
+            },
             esc(&hook.time),
             esc(&hook.method),
             esc(&path),
+            if hook.internal {
+                format!(" {}", badge("", "the sandbox's callback check"))
+            } else {
+                String::new()
+            },
             esc(hook.content_type.as_deref().unwrap_or("")),
             esc(&body)
         );

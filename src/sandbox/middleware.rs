@@ -99,7 +99,8 @@ fn is_loopback(ip: IpAddr) -> bool {
     }
 }
 
-/// Middleware: logs every API request once its response is known.
+/// Middleware: logs every API request once its response is known, the
+/// sandbox's own (its callback checks) marked internal.
 pub async fn record_calls(
     State(state): State<SandboxState>,
     request: Request,
@@ -111,6 +112,7 @@ pub async fn record_calls(
     }
     let method = request.method().to_string();
     let query = request.uri().query().and_then(sanitize_query);
+    let internal = state.is_internal(request.headers());
     let request_id = request
         .extensions()
         .get::<RequestId>()
@@ -131,6 +133,7 @@ pub async fn record_calls(
             .get::<InjectedFault>()
             .map(|f| f.0.clone()),
         request_id,
+        internal,
         time,
         duration_ms: elapsed.as_millis() as u64,
         duration_us: elapsed.as_micros() as u64,

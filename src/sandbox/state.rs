@@ -27,7 +27,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-use super::call_log::CallLog;
+use super::call_log::{CallLog, INTERNAL_HEADER};
 use super::callback_check;
 use super::faults::FaultBook;
 use super::money::Money;
@@ -137,6 +137,8 @@ struct Shared {
     webhooks: Mutex<WebhookLog>,
     rate_windows: Option<Mutex<RateWindows>>,
     callback_client: OnceLock<Option<reqwest::Client>>,
+    /// Marks the sandbox's own requests (see `call_log::INTERNAL_HEADER`).
+    internal_token: String,
 }
 
 struct Versioned {
@@ -203,6 +205,7 @@ impl SandboxState {
                 webhooks: Mutex::new(WebhookLog::default()),
                 rate_windows,
                 callback_client: OnceLock::new(),
+                internal_token: uuid::Uuid::new_v4().simple().to_string(),
             }),
         }
     }
@@ -228,17 +231,31 @@ impl SandboxState {
         self.shared.rate_windows.as_ref().map(lock)
     }
 
+    /// Is this request the sandbox's own (it carries the internal token)?
+    pub fn is_internal(&self, headers: &axum::http::HeaderMap) -> bool {
+        headers
+            .get(INTERNAL_HEADER)
+            .is_some_and(|v| v.as_bytes() == self.shared.internal_token.as_bytes())
+    }
+
     /// The HTTP client used for `--check-callbacks` (built on first use). It
     /// trusts the system's roots and, with `--tls`, the sandbox's own
-    /// certificate (only the sandbox holds its key).
+    /// certificate (only the sandbox holds its key), and marks its requests
+    /// as the sandbox's own.
     pub fn callback_client(&self) -> Option<&reqwest::Client> {
         self.shared
             .callback_client
             .get_or_init(|| {
+                let mut internal = reqwest::header::HeaderMap::new();
+                internal.insert(
+                    INTERNAL_HEADER,
+                    reqwest::header::HeaderValue::from_str(&self.shared.internal_token).ok()?,
+                );
                 let mut builder = reqwest::Client::builder()
                     .timeout(callback_check::TIMEOUT)
                     .redirect(reqwest::redirect::Policy::none())
-                    .user_agent("vonage-sandbox callback check");
+                    .user_agent("vonage-sandbox callback check")
+                    .default_headers(internal);
                 if let Some(pem) = &self.shared.options.own_certificate_pem {
                     let own = reqwest::Certificate::from_pem(pem.as_bytes()).ok()?;
                     builder = builder.tls_certs_merge([own]);
