@@ -72,7 +72,10 @@ loopback clients only (403 otherwise) unless --admin-from-anywhere:
                                            redacted), settings, balances, transfers,
                                            numbers, auto-reload charges
   GET    /_sandbox/calls                   call log, oldest first: method, path, query
-                                           (credentials removed), status, fault,
+                                           (credentials removed), status (null if
+                                           nothing was answered), fault, abandoned and
+                                           handler_status (the client hung up first;
+                                           what the handler answered, if it ran),
                                            request_id, time, duration_ms and
                                            duration_us; \"internal\": true marks the
                                            sandbox's own requests (callback checks),

@@ -206,6 +206,16 @@ fn mode_html(options: &SandboxOptions) -> String {
     parts.join(" \u{b7} ")
 }
 
+/// What a call's status cell says: the status answered, or why there is none.
+fn status_text(call: &CallRecord) -> String {
+    match (call.status, call.abandoned, call.handler_status) {
+        (Some(status), _, _) => status.to_string(),
+        (None, true, Some(handled)) => format!("abandoned (handled: {handled})"),
+        (None, true, None) => "abandoned".to_string(),
+        (None, false, _) => "dropped".to_string(),
+    }
+}
+
 /// A duration in microseconds as milliseconds with three decimals
 /// (`0.412 ms`): most calls take less than a millisecond.
 fn milliseconds(us: u64) -> String {
@@ -465,8 +475,7 @@ fn calls_html(calls: &[CallRecord]) -> String {
             } else {
                 String::new()
             },
-            call.status
-                .map_or_else(|| "dropped".to_string(), |s| s.to_string()),
+            status_text(call),
             esc(call.fault.as_deref().unwrap_or("")),
             milliseconds(call.duration_us)
         );
