@@ -34,7 +34,9 @@ Seeded primary account (and the state after POST /_sandbox/reset):
   Subaccounts API unless --strict is given without --provision-subaccounts.
   With --state, an existing file wins over all of these.
 
-Vonage's rules, on by default (the flag in brackets relaxes each):
+Vonage's rules on in every mode (the flag in brackets relaxes each; the
+dashboard's header says which rules the running sandbox applies, and
+docs/sandbox.md lists every rule with its source):
   * 30 requests per second per API key (a bucket of 30 refilled at 30/s);
     beyond it 429 with Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining
     and X-RateLimit-Reset (Unix ms). The admin API is not limited.
@@ -47,8 +49,8 @@ Vonage's rules, on by default (the flag in brackets relaxes each):
   * A body that is not JSON, or not a JSON object, gets one answer on every
     route: 400, type .../api-errors#invalid-json, title \"Malformed JSON\".
 
---strict rehearses production; use it before applying a configuration to
-Vonage. It adds:
+Vonage's rules that need --strict (off without it). --strict rehearses
+production; use it before applying a configuration to Vonage. It turns on:
   * callback URLs checked with a GET that must answer 200 within 2 s, no
     redirects (also alone: --check-callbacks). Point callbacks at the
     sandbox's own /_sandbox/webhooks/... to pass the check on loopback
@@ -115,6 +117,9 @@ loopback clients only (403 otherwise) unless --admin-from-anywhere:
   ANY    /_sandbox/webhooks/{path}         webhook receiver: answers 200, records it
   GET    /_sandbox/webhooks                deliveries received (DELETE clears them)
 
+Vonage's limit on subaccounts per primary is unpublished, so it is off unless
+--max-subaccounts N sets one (403 .../subaccounts#provisioning past it).
+
 Sandbox choices where Vonage is undocumented: a suspended account's own
 credentials get 403 (its primary can still manage it); a subaccount calling
 the Subaccounts API gets 403 unprovisioned; settings answer
@@ -123,7 +128,10 @@ http-forward-method once set; a refused callback URL is a 400 problem
 sent; top-up without trx, or with a trx that names no auto-reload payment of
 the account, is a 400 problem (.../account/top-up#validation); a body in the
 wrong Content-Type under --strict is a 415 problem (#unsupported-media-type);
-the rate limit is a token bucket.";
+the rate limit is a token bucket; a weak secret on subaccount create is one
+more 422 .../subaccounts#validation field error; balance and credit transfers
+to and from a suspended subaccount are allowed (number transfers are refused:
+\"banned\", as Vonage documents).";
 
 /// vonage-sandbox: a local emulator of Vonage's Account and Subaccounts APIs.
 #[derive(Parser, Debug)]

@@ -184,26 +184,106 @@ pub fn render_live(snapshot: &Snapshot) -> String {
     html
 }
 
+/// One of Vonage's rules as this sandbox applies it (the page's header).
+struct RuleInForce {
+    rule: String,
+    on: bool,
+    /// When off: why (`relaxed by …`, `needs …`).
+    why_off: &'static str,
+}
+
+/// Vonage's rules that depend on how the sandbox was started, in the order
+/// `vonage-sandbox --help` lists them. (Every other rule is on in every
+/// mode: docs/sandbox.md lists them all.)
+fn rules_in_force(options: &SandboxOptions) -> Vec<RuleInForce> {
+    let rule = |rule: &str, on: bool, why_off: &'static str| RuleInForce {
+        rule: rule.to_string(),
+        on,
+        why_off,
+    };
+    vec![
+        RuleInForce {
+            rule: format!(
+                "{} requests/s per key",
+                options
+                    .rate_limit
+                    .unwrap_or(super::state::DEFAULT_RATE_LIMIT)
+            ),
+            on: options.rate_limit.is_some(),
+            why_off: "relaxed by --rate-limit 0",
+        },
+        rule(
+            "transfers listed newest first",
+            !options.transfers_oldest_first,
+            "relaxed by --transfers-oldest-first",
+        ),
+        rule(
+            "top-up needs its payment's trx",
+            !options.any_top_up_trx,
+            "relaxed by --any-top-up-trx",
+        ),
+        rule(
+            "callback URLs checked (GET, 200 within 2 s)",
+            options.check_callbacks,
+            "needs --strict or --check-callbacks",
+        ),
+        rule(
+            "bodies in the route's Content-Type",
+            options.require_content_type,
+            "needs --strict",
+        ),
+        rule(
+            if options.seed.subaccounts_provisioned {
+                "the Subaccounts API needs provisioning (the seeded primary has it)"
+            } else {
+                "the Subaccounts API needs provisioning"
+            },
+            options.strict,
+            "needs --strict; without it accounts start provisioned",
+        ),
+        match options.max_subaccounts {
+            Some(max) => rule(&format!("at most {max} subaccounts per primary"), true, ""),
+            None => rule(
+                "a limit on subaccounts (Vonage's is unpublished)",
+                false,
+                "needs --max-subaccounts N",
+            ),
+        },
+    ]
+}
+
+/// The header's account of the mode: which of Vonage's rules are on, and
+/// what each of the others needs.
 fn mode_html(options: &SandboxOptions) -> String {
-    let mut parts = vec![if options.strict {
-        "<strong>--strict</strong>: rehearsing production".to_string()
+    let rules = rules_in_force(options);
+    let on: Vec<String> = rules
+        .iter()
+        .filter(|r| r.on)
+        .map(|r| esc(&r.rule))
+        .collect();
+    let off: Vec<String> = rules
+        .iter()
+        .filter(|r| !r.on)
+        .map(|r| format!("{} ({})", esc(&r.rule), esc(r.why_off)))
+        .collect();
+    let mut out = if options.strict {
+        "<strong>--strict</strong>: rehearsing production. ".to_string()
     } else {
-        "Vonage's rules".to_string()
-    }];
-    parts.push(match options.rate_limit {
-        Some(limit) => format!("{limit} requests/s per key"),
-        None => "no rate limit".to_string(),
-    });
-    if options.check_callbacks && !options.strict {
-        parts.push("callback checks".to_string());
+        String::new()
+    };
+    let _ = write!(
+        out,
+        "<span class=\"rules-on\">Vonage's rules on: {}.</span>",
+        on.join(" \u{b7} ")
+    );
+    if !off.is_empty() {
+        let _ = write!(
+            out,
+            " <span class=\"rules-off\">Off: {}.</span>",
+            off.join(" \u{b7} ")
+        );
     }
-    if options.transfers_oldest_first {
-        parts.push("transfers oldest first".to_string());
-    }
-    if options.any_top_up_trx {
-        parts.push("any top-up trx".to_string());
-    }
-    parts.join(" \u{b7} ")
+    out
 }
 
 /// What a call's status cell says: the status answered, or why there is none.
