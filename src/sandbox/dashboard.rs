@@ -1,10 +1,13 @@
 //! The dashboard at `/_sandbox/ui`: what a configuration did, for a person.
 //!
-//! Owns: rendering the account tree (each primary and its subaccounts with
+//! Owns: rendering the header's account of the mode (which of Vonage's rules
+//! are on, and what each of the others needs), the account tree (each
+//! primary and its subaccounts with
 //! balance, credit limit, suspension, provisioning, auto-reload, settings,
 //! secrets by id and creation time, numbers), transfers, the call log
-//! (newest first, failures highlighted; the sandbox's own requests marked
-//! internal and not counted as client calls), installed faults and received
+//! (newest first, failures highlighted, abandoned requests shown; the
+//! sandbox's own requests marked internal and not counted as client calls,
+//! durations to the microsecond), installed faults and received
 //! webhooks as one HTML page, and serving it with its script and style, all
 //! compiled into the binary (no external assets). The page is complete
 //! without JavaScript (and reloads itself every 5 s through a `<noscript>`

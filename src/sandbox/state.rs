@@ -1,8 +1,9 @@
 //! `SandboxState`: the one shared handle every route receives.
 //!
 //! Owns: the live `World` and its write discipline, plus the runtime-only
-//! books (faults, call log, received webhooks, rate windows) and the
-//! startup options.
+//! books (faults, call log, received webhooks, rate windows), the startup
+//! options, and the callback checks' HTTP client with the token that marks
+//! the sandbox's own requests.
 //!
 //! Locking, and why:
 //! * The world sits behind a `std::sync::Mutex`. Every critical section is a
