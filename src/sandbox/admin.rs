@@ -7,12 +7,12 @@
 //! | `GET /_sandbox/health` | `{"status":"ok"}` |
 //! | `POST /_sandbox/reset` | back to the seeded world; clears faults, call log, rate windows |
 //! | `GET /_sandbox/state` | dump of accounts, subaccounts, secrets (ids and `created_at`; values redacted), settings, balances, transfers, numbers |
-//! | `GET /_sandbox/calls` / `DELETE` | the call log (method, path, query without credentials, status, fault, time, duration) / clear it |
+//! | `GET /_sandbox/calls` / `DELETE` | the call log (method, path, query without credentials, status, fault, time, duration in ms and µs) / clear it |
 //! | `GET /_sandbox/faults` / `POST` / `DELETE` | list (with the `--fault-seed`, or `null`) / add one (see `faults` for the JSON) / clear all |
 //! | `PATCH /_sandbox/accounts/{key}` | set any of `balance`, `credit_limit` (≤ 0, as the API shows it), `auto_reload`, `top_up_amount`, `suspended`, `subaccounts_provisioned` (primaries) |
 //! | `POST /_sandbox/accounts/{key}/auto-reload-charges` | `{"amount": 25}`: the payment that switches auto-reload on: credits the balance, sets `top_up_amount`, answers its `trx` for `POST /account/top-up` |
 //! | `POST /_sandbox/accounts/{key}/numbers` | `{"number":"447700900000","country":"GB"}`: the account now owns that number |
-//! | `POST /_sandbox/primary-accounts` | `{"api_key","api_secret","name","balance","credit_limit","subaccounts_provisioned"}`: another primary (for cross-account tests; provisioned unless `--strict`) |
+//! | `POST /_sandbox/primary-accounts` | `{"api_key","api_secret","name","balance","credit_limit","subaccounts_provisioned"}`: another primary (for cross-account tests; provisioned unless `--strict`; `"name": null` makes one without a name) |
 //! | `ANY /_sandbox/webhooks/{path}` | a webhook receiver: answers 200 and records the delivery (point callback URLs here) |
 //! | `GET /_sandbox/webhooks` / `DELETE` | deliveries received, oldest first / clear them |
 //!
@@ -348,10 +348,23 @@ async fn add_number(
 struct PrimarySeed {
     api_key: String,
     api_secret: String,
-    name: Option<String>,
+    /// Absent: the default name. `null`: no name, shown as `null` in the
+    /// subaccount list, as Vonage's recorded response shows a primary.
+    #[serde(default, deserialize_with = "present")]
+    name: Option<Option<String>>,
     balance: Option<Value>,
     credit_limit: Option<Value>,
     subaccounts_provisioned: Option<bool>,
+}
+
+/// A field that may be given as `null`: `Some(None)`, unlike an absent one
+/// (`None`, through `#[serde(default)]`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 async fn add_primary(
@@ -383,11 +396,14 @@ async fn add_primary(
     let mut account = Account::new_primary(
         &seed.api_key,
         &seed.api_secret,
-        seed.name.as_deref().unwrap_or(DEFAULT_PRIMARY_NAME),
+        DEFAULT_PRIMARY_NAME,
         balance.unwrap_or(Eur::ZERO),
         credit.unwrap_or(Eur::ZERO),
         now_ms(),
     );
+    if let Some(name) = seed.name {
+        account.name = name;
+    }
     account.subaccounts_provisioned = seed
         .subaccounts_provisioned
         .unwrap_or(!state.options().strict);
@@ -494,6 +510,7 @@ async fn receive_webhook(
         body: text,
         body_truncated: truncated,
         time: millis_z(now_ms()),
+        internal: state.is_internal(&headers),
     });
     Json(json!({ "status": "received" }))
 }

@@ -4,7 +4,9 @@
 //! Owns: the record shape, the bounded buffer (the newest 10,000 calls) and
 //! removing credential parameters from a query string. Records hold method,
 //! path, the query string with credential parameters removed, status
-//! (`null` when the connection was dropped by a fault), the injected fault
+//! (`null` when the connection was dropped by a fault, or when the client
+//! abandoned the request: then `abandoned`, and what the handler answered if
+//! it had finished), the injected fault
 //! if any, the `X-Request-Id` answered, time and duration. The `middleware` module fills it.
 //! Must not: import anything from the sandbox, or record bodies, headers or
 //! any credential.
@@ -14,6 +16,11 @@ use std::collections::VecDeque;
 use serde::Serialize;
 
 const CAPACITY: usize = 10_000;
+
+/// The header on the sandbox's own requests (its callback checks), carrying
+/// a token random to each sandbox process: a request with it is the
+/// sandbox's own, recorded as `internal` and not counted as a client call.
+pub const INTERNAL_HEADER: &str = "x-vonage-sandbox-internal";
 
 /// Query parameters never written to the log.
 const CREDENTIAL_PARAMS: [&str; 2] = ["api_key", "api_secret"];
@@ -25,14 +32,32 @@ pub struct CallRecord {
     /// The query string without credential parameters; absent when empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `None` when a fault dropped the connection.
+    /// `None` when nothing was answered: a fault dropped the connection, or
+    /// the client abandoned the request.
     pub status: Option<u16>,
+    /// The client went away before the answer was sent (its timeout, a
+    /// latency fault it did not wait out). Absent when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub abandoned: bool,
+    /// For an abandoned call whose handler had finished: the status it
+    /// answered, so its change was made. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handler_status: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fault: Option<String>,
     /// The `X-Request-Id` the response carried.
     pub request_id: String,
+    /// The sandbox's own request (a callback check pointed at an API path),
+    /// not a client's: shown, but not counted as a client call. Absent when
+    /// false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
     pub time: String,
+    /// Whole milliseconds (kept for readers of the older log).
     pub duration_ms: u64,
+    /// The same duration in microseconds: most calls take well under a
+    /// millisecond, which `duration_ms` shows as 0.
+    pub duration_us: u64,
 }
 
 #[derive(Default)]

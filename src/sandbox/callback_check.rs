@@ -1,7 +1,8 @@
 //! `--check-callbacks` (and `--strict`): like Vonage, GET a callback URL
 //! before saving it and refuse unless it answers 200 OK.
 //!
-//! Owns: the check request (its HTTP client: 2 s timeout, no redirects) and
+//! Owns: the check request (its HTTP client: 2 s timeout, no redirects, marked
+//! internal, trusting the sandbox's own certificate) and
 //! the reason text put into `invalid_parameters` when it fails. `SandboxState`
 //! keeps the one client, built here.
 //! Must not: run unless callback checks are on (the route decides), or
@@ -9,17 +10,31 @@
 
 use std::time::Duration;
 
+use super::call_log::INTERNAL_HEADER;
+
 /// How long a callback URL has to answer.
 pub const TIMEOUT: Duration = Duration::from_secs(2);
 
-/// The HTTP client for callback checks, or `None` when one cannot be built.
-pub fn client() -> Option<reqwest::Client> {
-    reqwest::Client::builder()
+/// The HTTP client for callback checks, or `None` when one cannot be built. Every request
+/// carries `internal_token` in [`INTERNAL_HEADER`], so the sandbox's own receiver logs it as
+/// internal; `own_certificate_pem` (the sandbox's own certificate under `--tls`) is trusted
+/// beside the system's roots, so a callback at the sandbox's own receiver passes over https.
+pub fn client(internal_token: &str, own_certificate_pem: Option<&str>) -> Option<reqwest::Client> {
+    let mut internal = reqwest::header::HeaderMap::new();
+    internal.insert(
+        INTERNAL_HEADER,
+        reqwest::header::HeaderValue::from_str(internal_token).ok()?,
+    );
+    let mut builder = reqwest::Client::builder()
         .timeout(TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
         .user_agent("vonage-sandbox callback check")
-        .build()
-        .ok()
+        .default_headers(internal);
+    if let Some(pem) = own_certificate_pem {
+        let own = reqwest::Certificate::from_pem(pem.as_bytes()).ok()?;
+        builder = builder.tls_certs_merge([own]);
+    }
+    builder.build().ok()
 }
 
 /// `Ok` when `url` answers 200 to a GET through `client` (from [`client`]); `Err` is the

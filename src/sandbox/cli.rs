@@ -34,7 +34,9 @@ Seeded primary account (and the state after POST /_sandbox/reset):
   Subaccounts API unless --strict is given without --provision-subaccounts.
   With --state, an existing file wins over all of these.
 
-Vonage's rules, on by default (the flag in brackets relaxes each):
+Vonage's rules on in every mode (the flag in brackets relaxes each; the
+dashboard's header says which rules the running sandbox applies, and
+docs/sandbox.md lists every rule with its source):
   * 30 requests per second per API key (a bucket of 30 refilled at 30/s);
     beyond it 429 with Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining
     and X-RateLimit-Reset (Unix ms). The admin API is not limited.
@@ -47,14 +49,16 @@ Vonage's rules, on by default (the flag in brackets relaxes each):
   * A body that is not JSON, or not a JSON object, gets one answer on every
     route: 400, type .../api-errors#invalid-json, title \"Malformed JSON\".
 
---strict rehearses production; use it before applying a configuration to
-Vonage. It adds:
+Vonage's rules that need --strict (off without it). --strict rehearses
+production; use it before applying a configuration to Vonage. It turns on:
   * callback URLs checked with a GET that must answer 200 within 2 s, no
     redirects (also alone: --check-callbacks). Point callbacks at the
-    sandbox's own /_sandbox/webhooks/... to pass the check on loopback;
+    sandbox's own /_sandbox/webhooks/... to pass the check on loopback
+    (with --tls the check trusts the sandbox's own certificate);
   * request bodies must come in the Content-Type the route takes (JSON
     routes: application/json or +json; rest host: form or JSON); an empty
-    body needs none;
+    body needs none. A rest-host form labelled JSON (the Python SDK's, after
+    any JSON call) is read as the form it is, in every mode;
   * the Subaccounts API (subaccounts, transfers, transfer-number) answers 403
     .../api-errors#unprovisioned until the primary is provisioned
     (--provision-subaccounts, or PATCH /_sandbox/accounts/{key}).
@@ -70,8 +74,14 @@ loopback clients only (403 otherwise) unless --admin-from-anywhere:
                                            redacted), settings, balances, transfers,
                                            numbers, auto-reload charges
   GET    /_sandbox/calls                   call log, oldest first: method, path, query
-                                           (credentials removed), status, fault,
-                                           request_id, time, duration_ms
+                                           (credentials removed), status (null if
+                                           nothing was answered), fault, abandoned and
+                                           handler_status (the client hung up first;
+                                           what the handler answered, if it ran),
+                                           request_id, time, duration_ms and
+                                           duration_us; \"internal\": true marks the
+                                           sandbox's own requests (callback checks),
+                                           which are not client calls
   DELETE /_sandbox/calls                   clear the call log
   GET    /_sandbox/faults                  installed faults, and the --fault-seed
   POST   /_sandbox/faults                  add a fault:
@@ -101,9 +111,14 @@ loopback clients only (403 otherwise) unless --admin-from-anywhere:
   POST   /_sandbox/accounts/{key}/numbers  {\"number\":\"447700900000\",\"country\":\"GB\"}
   POST   /_sandbox/primary-accounts        {\"api_key\",\"api_secret\",\"name\",\"balance\",
                                            \"credit_limit\",\"subaccounts_provisioned\"
-                                           (default: true unless --strict)}
+                                           (default: true unless --strict)};
+                                           \"name\": null makes a primary without a
+                                           name (listed as null, as Vonage shows one)
   ANY    /_sandbox/webhooks/{path}         webhook receiver: answers 200, records it
   GET    /_sandbox/webhooks                deliveries received (DELETE clears them)
+
+Vonage's limit on subaccounts per primary is unpublished, so it is off unless
+--max-subaccounts N sets one (403 .../subaccounts#provisioning past it).
 
 Sandbox choices where Vonage is undocumented: a suspended account's own
 credentials get 403 (its primary can still manage it); a subaccount calling
@@ -113,7 +128,10 @@ http-forward-method once set; a refused callback URL is a 400 problem
 sent; top-up without trx, or with a trx that names no auto-reload payment of
 the account, is a 400 problem (.../account/top-up#validation); a body in the
 wrong Content-Type under --strict is a 415 problem (#unsupported-media-type);
-the rate limit is a token bucket.";
+the rate limit is a token bucket; a weak secret on subaccount create is one
+more 422 .../subaccounts#validation field error; balance and credit transfers
+to and from a suspended subaccount are allowed (number transfers are refused:
+\"banned\", as Vonage documents).";
 
 /// vonage-sandbox: a local emulator of Vonage's Account and Subaccounts APIs.
 #[derive(Parser, Debug)]
@@ -181,6 +199,12 @@ pub struct Args {
     #[arg(long)]
     pub any_top_up_trx: bool,
 
+    /// Vonage's limit on subaccounts per primary, which it does not publish
+    /// (its support raises it): past N subaccounts a create gets 403
+    /// .../subaccounts#provisioning. Without it there is no limit.
+    #[arg(long, value_name = "N")]
+    pub max_subaccounts: Option<usize>,
+
     /// Seed for faults with a "ratio": the same seed and the same sequence of
     /// requests give the same faults (draws restart when faults are cleared).
     /// Without it the draws are seeded from the OS.
@@ -243,6 +267,7 @@ fn options(args: &Args) -> Result<SandboxOptions, String> {
     options.check_callbacks |= args.check_callbacks;
     options.transfers_oldest_first = args.transfers_oldest_first;
     options.any_top_up_trx = args.any_top_up_trx;
+    options.max_subaccounts = args.max_subaccounts;
     options.fault_seed = args.fault_seed;
     options.admin_from_anywhere = args.admin_from_anywhere;
     Ok(options)
@@ -264,16 +289,9 @@ pub fn main() -> ExitCode {
 
 /// Builds everything, prints the ready line and serves until killed.
 pub async fn run(args: Args) -> ExitCode {
-    let options = match options(&args) {
+    let mut options = match options(&args) {
         Ok(options) => options,
         Err(message) => return fail(message),
-    };
-    let state = match &args.state {
-        None => SandboxState::new(options),
-        Some(path) => match SandboxState::with_state_file(options, StateFile::new(path)) {
-            Ok(state) => state,
-            Err(e) => return fail(e),
-        },
     };
     let tls = if args.tls {
         let generated = match tls::self_signed() {
@@ -285,9 +303,17 @@ pub async fn run(args: Args) -> ExitCode {
         {
             return fail(e);
         }
+        options.own_certificate_pem = Some(generated.cert_pem);
         Some(generated.acceptor)
     } else {
         None
+    };
+    let state = match &args.state {
+        None => SandboxState::new(options),
+        Some(path) => match SandboxState::with_state_file(options, StateFile::new(path)) {
+            Ok(state) => state,
+            Err(e) => return fail(e),
+        },
     };
     let listener = match tokio::net::TcpListener::bind(args.listen).await {
         Ok(listener) => listener,

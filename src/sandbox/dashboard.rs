@@ -1,9 +1,13 @@
 //! The dashboard at `/_sandbox/ui`: what a configuration did, for a person.
 //!
-//! Owns: rendering the account tree (each primary and its subaccounts with
+//! Owns: rendering the header's account of the mode (which of Vonage's rules
+//! are on, and what each of the others needs), the account tree (each
+//! primary and its subaccounts with
 //! balance, credit limit, suspension, provisioning, auto-reload, settings,
 //! secrets by id and creation time, numbers), transfers, the call log
-//! (newest first, failures highlighted), installed faults and received
+//! (newest first, failures highlighted, abandoned requests shown; the
+//! sandbox's own requests marked internal and not counted as client calls,
+//! durations to the microsecond), installed faults and received
 //! webhooks as one HTML page, and serving it with its script and style, all
 //! compiled into the binary (no external assets). The page is complete
 //! without JavaScript (and reloads itself every 5 s through a `<noscript>`
@@ -183,26 +187,122 @@ pub fn render_live(snapshot: &Snapshot) -> String {
     html
 }
 
+/// One of Vonage's rules as this sandbox applies it (the page's header).
+struct RuleInForce {
+    rule: String,
+    on: bool,
+    /// When off: why (`relaxed by …`, `needs …`).
+    why_off: &'static str,
+}
+
+/// Vonage's rules that depend on how the sandbox was started, in the order
+/// `vonage-sandbox --help` lists them. (Every other rule is on in every
+/// mode: docs/sandbox.md lists them all.)
+fn rules_in_force(options: &SandboxOptions) -> Vec<RuleInForce> {
+    let rule = |rule: &str, on: bool, why_off: &'static str| RuleInForce {
+        rule: rule.to_string(),
+        on,
+        why_off,
+    };
+    vec![
+        RuleInForce {
+            rule: format!(
+                "{} requests/s per key",
+                options
+                    .rate_limit
+                    .unwrap_or(super::state::DEFAULT_RATE_LIMIT)
+            ),
+            on: options.rate_limit.is_some(),
+            why_off: "relaxed by --rate-limit 0",
+        },
+        rule(
+            "transfers listed newest first",
+            !options.transfers_oldest_first,
+            "relaxed by --transfers-oldest-first",
+        ),
+        rule(
+            "top-up needs its payment's trx",
+            !options.any_top_up_trx,
+            "relaxed by --any-top-up-trx",
+        ),
+        rule(
+            "callback URLs checked (GET, 200 within 2 s)",
+            options.check_callbacks,
+            "needs --strict or --check-callbacks",
+        ),
+        rule(
+            "bodies in the route's Content-Type",
+            options.require_content_type,
+            "needs --strict",
+        ),
+        rule(
+            if options.seed.subaccounts_provisioned {
+                "the Subaccounts API needs provisioning (the seeded primary has it)"
+            } else {
+                "the Subaccounts API needs provisioning"
+            },
+            options.strict,
+            "needs --strict; without it accounts start provisioned",
+        ),
+        match options.max_subaccounts {
+            Some(max) => rule(&format!("at most {max} subaccounts per primary"), true, ""),
+            None => rule(
+                "a limit on subaccounts (Vonage's is unpublished)",
+                false,
+                "needs --max-subaccounts N",
+            ),
+        },
+    ]
+}
+
+/// The header's account of the mode: which of Vonage's rules are on, and
+/// what each of the others needs.
 fn mode_html(options: &SandboxOptions) -> String {
-    let mut parts = vec![if options.strict {
-        "<strong>--strict</strong>: rehearsing production".to_string()
+    let rules = rules_in_force(options);
+    let on: Vec<String> = rules
+        .iter()
+        .filter(|r| r.on)
+        .map(|r| esc(&r.rule))
+        .collect();
+    let off: Vec<String> = rules
+        .iter()
+        .filter(|r| !r.on)
+        .map(|r| format!("{} ({})", esc(&r.rule), esc(r.why_off)))
+        .collect();
+    let mut out = if options.strict {
+        "<strong>--strict</strong>: rehearsing production. ".to_string()
     } else {
-        "Vonage's rules".to_string()
-    }];
-    parts.push(match options.rate_limit {
-        Some(limit) => format!("{limit} requests/s per key"),
-        None => "no rate limit".to_string(),
-    });
-    if options.check_callbacks && !options.strict {
-        parts.push("callback checks".to_string());
+        String::new()
+    };
+    let _ = write!(
+        out,
+        "<span class=\"rules-on\">Vonage's rules on: {}.</span>",
+        on.join(" \u{b7} ")
+    );
+    if !off.is_empty() {
+        let _ = write!(
+            out,
+            " <span class=\"rules-off\">Off: {}.</span>",
+            off.join(" \u{b7} ")
+        );
     }
-    if options.transfers_oldest_first {
-        parts.push("transfers oldest first".to_string());
+    out
+}
+
+/// What a call's status cell says: the status answered, or why there is none.
+fn status_text(call: &CallRecord) -> String {
+    match (call.status, call.abandoned, call.handler_status) {
+        (Some(status), _, _) => status.to_string(),
+        (None, true, Some(handled)) => format!("abandoned (handled: {handled})"),
+        (None, true, None) => "abandoned".to_string(),
+        (None, false, _) => "dropped".to_string(),
     }
-    if options.any_top_up_trx {
-        parts.push("any top-up trx".to_string());
-    }
-    parts.join(" \u{b7} ")
+}
+
+/// A duration in microseconds as milliseconds with three decimals
+/// (`0.412 ms`): most calls take less than a millisecond.
+fn milliseconds(us: u64) -> String {
+    format!("{}.{:03} ms", us / 1000, us % 1000)
 }
 
 /// `1 call`, `2 calls`.
@@ -394,16 +494,27 @@ fn transfers_html(world: &World) -> String {
     out
 }
 
+/// A client's call that did not get a 2xx or 3xx answer.
+fn is_failure(call: &CallRecord) -> bool {
+    !call.internal && call.status.is_none_or(|s| s >= 400)
+}
+
 fn calls_html(calls: &[CallRecord]) -> String {
-    let failed = calls
-        .iter()
-        .filter(|c| c.status.is_none_or(|s| s >= 400))
-        .count();
+    let internal = calls.iter().filter(|c| c.internal).count();
+    let failed = calls.iter().filter(|c| is_failure(c)).count();
     let mut out = format!(
         "<section class=\"panel\" id=\"call-log\"><h2>Call log <span class=\"count\">{}, {} \
-         failed; newest first{}</span></h2>\n",
-        count(calls.len(), "call", "calls"),
+         failed{}; newest first{}</span></h2>\n",
+        count(calls.len() - internal, "call", "calls"),
         failed,
+        if internal > 0 {
+            format!(
+                " (not counted: {} the sandbox made itself)",
+                count(internal, "internal request", "internal requests")
+            )
+        } else {
+            String::new()
+        },
         if calls.len() > CALLS_SHOWN {
             format!(", the last {CALLS_SHOWN} shown")
         } else {
@@ -419,10 +530,12 @@ fn calls_html(calls: &[CallRecord]) -> String {
          <th>fault</th><th>duration</th></tr></thead><tbody>\n",
     );
     for call in calls.iter().rev().take(CALLS_SHOWN) {
-        let failure = call.status.is_none_or(|s| s >= 400);
         let mut classes = Vec::new();
-        if failure {
+        if is_failure(call) {
             classes.push("failed");
+        }
+        if call.internal {
+            classes.push("internal");
         }
         if call.fault.is_some() {
             classes.push("faulted");
@@ -433,17 +546,21 @@ fn calls_html(calls: &[CallRecord]) -> String {
         };
         let _ = writeln!(
             out,
-            "<tr class=\"{}\"><td>{}</td><td class=\"method\">{}</td><td class=\"mono path\">{}\
+            "<tr class=\"{}\"><td>{}</td><td class=\"method\">{}</td><td class=\"mono path\">{}{}\
              </td><td class=\"status\">{}</td><td class=\"fault\">{}</td>\
-             <td class=\"num\">{} ms</td></tr>",
+             <td class=\"num\">{}</td></tr>",
             classes.join(" "),
             esc(&call.time),
             esc(&call.method),
             esc(&path),
-            call.status
-                .map_or_else(|| "dropped".to_string(), |s| s.to_string()),
+            if call.internal {
+                format!(" {}", badge("", "internal: the sandbox's callback check"))
+            } else {
+                String::new()
+            },
+            status_text(call),
             esc(call.fault.as_deref().unwrap_or("")),
-            call.duration_ms
+            milliseconds(call.duration_us)
         );
     }
     out.push_str("</tbody></table>\n</section>\n");
@@ -506,11 +623,21 @@ fn webhooks_html(webhooks: &[WebhookRecord]) -> String {
         let body: String = hook.body.chars().take(200).collect();
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td>\
+            "<tr{}><td>{}</td><td>{}</td><td class=\"mono\">{}{}</td><td>{}</td>\
              <td class=\"mono\">{}</td></tr>",
+            if hook.internal {
+                " class=\"internal\""
+            } else {
+                ""
+            },
             esc(&hook.time),
             esc(&hook.method),
             esc(&path),
+            if hook.internal {
+                format!(" {}", badge("", "the sandbox's callback check"))
+            } else {
+                String::new()
+            },
             esc(hook.content_type.as_deref().unwrap_or("")),
             esc(&body)
         );
@@ -522,6 +649,13 @@ fn webhooks_html(webhooks: &[WebhookRecord]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_keep_microseconds() {
+        assert_eq!(milliseconds(0), "0.000 ms");
+        assert_eq!(milliseconds(412), "0.412 ms");
+        assert_eq!(milliseconds(12_034), "12.034 ms");
+    }
 
     #[test]
     fn escapes_the_five_characters() {

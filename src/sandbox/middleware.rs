@@ -10,13 +10,15 @@
 //! documents), keeping the admin API (no auth: it reads state and breaks the
 //! API on request) to loopback clients unless `--admin-from-anywhere`, the
 //! response extensions that carry what happened to a
-//! response ([`ConnectionDrop`], [`InjectedFault`]) and the error bodies of
-//! injected status faults. In-process (`app().oneshot`) a drop shows as a 502
+//! response ([`ConnectionDrop`], [`InjectedFault`]), recording a request its
+//! client abandoned (hyper drops its future when the client hangs up; see
+//! [`record_calls`]) and the error bodies of injected status faults. In-process (`app().oneshot`) a drop shows as a 502
 //! response carrying [`ConnectionDrop`]; the socket server turns it into a
 //! closed connection.
 //! Must not: change the world, or log bodies, headers or credentials.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Json;
@@ -32,7 +34,7 @@ use super::call_log::{CallRecord, sanitize_query};
 use super::faults::{Fault, FaultKind};
 use super::paths::is_admin;
 use super::problem::{self, ApiError};
-use super::state::SandboxState;
+use super::state::{SandboxState, lock};
 use super::timestamps::{millis_z, now_ms};
 
 /// Response extension: the server must close the connection instead of
@@ -43,6 +45,73 @@ pub struct ConnectionDrop;
 /// Response extension naming the fault that shaped a response (call log).
 #[derive(Clone, Debug)]
 pub struct InjectedFault(pub String);
+
+/// Request extension: what the layers below [`record_calls`] learnt about a
+/// request while serving it, for the record of one the client abandons.
+#[derive(Clone, Default)]
+pub struct CallProgress(Arc<Mutex<Progress>>);
+
+#[derive(Default)]
+struct Progress {
+    fault: Option<String>,
+    handler_status: Option<u16>,
+}
+
+impl CallProgress {
+    fn fault(&self, label: String) {
+        lock(&self.0).fault = Some(label);
+    }
+
+    fn handled(&self, status: StatusCode) {
+        lock(&self.0).handler_status = Some(status.as_u16());
+    }
+}
+
+/// A call being served. Finished, it is recorded with its answer; if the
+/// client hangs up first, hyper drops the request's future, and with it
+/// this, which records the call as abandoned (its change, if the handler had
+/// run, is made all the same).
+struct PendingCall {
+    state: SandboxState,
+    record: Option<CallRecord>,
+    started: Instant,
+    progress: CallProgress,
+}
+
+impl PendingCall {
+    fn finish(mut self, response: &Response) {
+        let Some(mut record) = self.record.take() else {
+            return;
+        };
+        let dropped = response.extensions().get::<ConnectionDrop>().is_some();
+        record.status = (!dropped).then(|| response.status().as_u16());
+        record.fault = response
+            .extensions()
+            .get::<InjectedFault>()
+            .map(|f| f.0.clone());
+        self.push(record);
+    }
+
+    fn push(&self, mut record: CallRecord) {
+        let elapsed = self.started.elapsed();
+        record.duration_ms = elapsed.as_millis() as u64;
+        record.duration_us = elapsed.as_micros() as u64;
+        self.state.calls().push(record);
+    }
+}
+
+impl Drop for PendingCall {
+    fn drop(&mut self) {
+        if let Some(mut record) = self.record.take() {
+            let progress = lock(&self.progress.0);
+            record.abandoned = true;
+            record.fault = progress.fault.clone();
+            record.handler_status = progress.handler_status;
+            drop(progress);
+            self.push(record);
+        }
+    }
+}
 
 /// Request extension: the id the response will carry as `X-Request-Id`.
 #[derive(Clone, Debug)]
@@ -99,10 +168,12 @@ fn is_loopback(ip: IpAddr) -> bool {
     }
 }
 
-/// Middleware: logs every API request once its response is known.
+/// Middleware: logs every API request once its response is known, or once
+/// its client abandoned it; the sandbox's own (its callback checks) marked
+/// internal.
 pub async fn record_calls(
     State(state): State<SandboxState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_string();
@@ -111,28 +182,35 @@ pub async fn record_calls(
     }
     let method = request.method().to_string();
     let query = request.uri().query().and_then(sanitize_query);
+    let internal = state.is_internal(request.headers());
     let request_id = request
         .extensions()
         .get::<RequestId>()
         .map(|id| id.0.clone())
         .unwrap_or_default();
-    let time = millis_z(now_ms());
-    let started = Instant::now();
+    let progress = CallProgress::default();
+    request.extensions_mut().insert(progress.clone());
+    let pending = PendingCall {
+        state,
+        record: Some(CallRecord {
+            method,
+            path,
+            query,
+            status: None,
+            abandoned: false,
+            handler_status: None,
+            fault: None,
+            request_id,
+            internal,
+            time: millis_z(now_ms()),
+            duration_ms: 0,
+            duration_us: 0,
+        }),
+        started: Instant::now(),
+        progress,
+    };
     let response = next.run(request).await;
-    let dropped = response.extensions().get::<ConnectionDrop>().is_some();
-    state.calls().push(CallRecord {
-        method,
-        path,
-        query,
-        status: (!dropped).then(|| response.status().as_u16()),
-        fault: response
-            .extensions()
-            .get::<InjectedFault>()
-            .map(|f| f.0.clone()),
-        request_id,
-        time,
-        duration_ms: started.elapsed().as_millis() as u64,
-    });
+    pending.finish(&response);
     response
 }
 
@@ -149,6 +227,12 @@ pub async fn inject_faults(
     let Some(fault) = fault else {
         return next.run(request).await;
     };
+    let progress = request
+        .extensions()
+        .get::<CallProgress>()
+        .cloned()
+        .unwrap_or_default();
+    progress.fault(fault.label());
     let mut response = match (fault.kind, fault.after_handler) {
         (FaultKind::Truncate, _) => truncate(next.run(request).await, fault.keep_bytes).await,
         (FaultKind::Latency, false) => {
@@ -157,11 +241,13 @@ pub async fn inject_faults(
         }
         (FaultKind::Latency, true) => {
             let response = next.run(request).await;
+            progress.handled(response.status());
             tokio::time::sleep(latency(&fault)).await;
             response
         }
         (FaultKind::Status | FaultKind::Drop, true) => {
-            let _ = next.run(request).await;
+            let handled = next.run(request).await;
+            progress.handled(handled.status());
             failure(&fault)
         }
         (FaultKind::Status | FaultKind::Drop, false) => {

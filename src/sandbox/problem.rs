@@ -251,6 +251,19 @@ pub fn subaccount_validation(parameters: Vec<InvalidParameter>) -> ApiError {
     .with_parameters(parameters)
 }
 
+/// A create past the primary's limit on subaccounts (`--max-subaccounts`):
+/// the code and text of the Subaccounts spec's `provisioning` error (1.0.8
+/// x-errors: "Maximum number of sub-accounts reached"); the status (403, the
+/// create's documented "Action is forbidden") and title are inferred.
+pub fn max_subaccounts() -> ApiError {
+    ApiError::problem(
+        StatusCode::FORBIDDEN,
+        &format!("{ERRORS}/account/subaccounts#provisioning"),
+        "Provisioning Error",
+        "Maximum number of sub-accounts reached",
+    )
+}
+
 pub fn invalid_transfer(detail: &str) -> ApiError {
     ApiError::problem(
         StatusCode::FORBIDDEN,

@@ -1,8 +1,9 @@
 //! `SandboxState`: the one shared handle every route receives.
 //!
 //! Owns: the live `World` and its write discipline, plus the runtime-only
-//! books (faults, call log, received webhooks, rate windows) and the
-//! startup options.
+//! books (faults, call log, received webhooks, rate windows), the startup
+//! options, and the callback checks' HTTP client with the token that marks
+//! the sandbox's own requests.
 //!
 //! Locking, and why:
 //! * The world sits behind a `std::sync::Mutex`. Every critical section is a
@@ -27,7 +28,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-use super::call_log::CallLog;
+use super::call_log::{CallLog, INTERNAL_HEADER};
 use super::callback_check;
 use super::faults::FaultBook;
 use super::persistence::{PersistError, StateFile};
@@ -64,10 +65,18 @@ pub struct SandboxOptions {
     pub transfers_oldest_first: bool,
     /// Accept any `trx` on top-up (Vonage: only an auto-reload charge's).
     pub any_top_up_trx: bool,
+    /// Subaccounts a primary may have (`--max-subaccounts`); past it a create
+    /// is refused with Vonage's `provisioning` error. `None`: no limit
+    /// (Vonage does not publish its own).
+    pub max_subaccounts: Option<usize>,
     /// Seed of the fault book's ratio draws; `None` = from the OS.
     pub fault_seed: Option<u64>,
     /// Answer the admin API (`/_sandbox/…`) to clients beyond loopback.
     pub admin_from_anywhere: bool,
+    /// The certificate the sandbox serves with `--tls` (PEM; never the key):
+    /// the callback check trusts it, so that a callback pointed at the
+    /// sandbox's own webhook receiver passes over https.
+    pub own_certificate_pem: Option<String>,
 }
 
 impl Default for SandboxOptions {
@@ -87,8 +96,10 @@ impl Default for SandboxOptions {
             strict: false,
             transfers_oldest_first: false,
             any_top_up_trx: false,
+            max_subaccounts: None,
             fault_seed: None,
             admin_from_anywhere: false,
+            own_certificate_pem: None,
         }
     }
 }
@@ -127,6 +138,8 @@ struct Shared {
     webhooks: Mutex<WebhookLog>,
     rate_windows: Option<Mutex<RateWindows>>,
     callback_client: OnceLock<Option<reqwest::Client>>,
+    /// Marks the sandbox's own requests (see `call_log::INTERNAL_HEADER`).
+    internal_token: String,
 }
 
 struct Versioned {
@@ -193,6 +206,7 @@ impl SandboxState {
                 webhooks: Mutex::new(WebhookLog::default()),
                 rate_windows,
                 callback_client: OnceLock::new(),
+                internal_token: uuid::Uuid::new_v4().simple().to_string(),
             }),
         }
     }
@@ -218,11 +232,26 @@ impl SandboxState {
         self.shared.rate_windows.as_ref().map(lock)
     }
 
-    /// The HTTP client used for `--check-callbacks` (built on first use).
+    /// Is this request the sandbox's own (it carries the internal token)?
+    pub fn is_internal(&self, headers: &axum::http::HeaderMap) -> bool {
+        headers
+            .get(INTERNAL_HEADER)
+            .is_some_and(|v| v.as_bytes() == self.shared.internal_token.as_bytes())
+    }
+
+    /// The HTTP client used for `--check-callbacks` (built on first use). It
+    /// trusts the system's roots and, with `--tls`, the sandbox's own
+    /// certificate (only the sandbox holds its key), and marks its requests
+    /// as the sandbox's own.
     pub fn callback_client(&self) -> Option<&reqwest::Client> {
         self.shared
             .callback_client
-            .get_or_init(callback_check::client)
+            .get_or_init(|| {
+                callback_check::client(
+                    &self.shared.internal_token,
+                    self.shared.options.own_certificate_pem.as_deref(),
+                )
+            })
             .as_ref()
     }
 

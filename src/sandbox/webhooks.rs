@@ -30,6 +30,10 @@ pub struct WebhookRecord {
     /// The body was longer than [`MAX_BODY`] and was cut.
     pub body_truncated: bool,
     pub time: String,
+    /// The sandbox's own callback check, not a delivery from elsewhere.
+    /// Absent when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
 }
 
 #[derive(Default)]
@@ -86,6 +90,7 @@ mod tests {
                 body: String::new(),
                 body_truncated: false,
                 time: String::new(),
+                internal: false,
             });
         }
         let records = log.records();

@@ -12,7 +12,13 @@ Fixtures:
 - `tf_plain`: Terraform with no CLI config (TF_CLI_CONFIG_FILE=/dev/null): fmt, built-in-only configs, and
   providers installed the real way (mirror, ~/.terraform.d/plugins in the per-test HOME).
 - `sandbox`: a running vonage-sandbox with a fresh state; `sandbox.provider_env` aims the provider at it.
+  `sandbox.callback_url(name)` is a callback URL that answers 200 (the sandbox's own webhook receiver), so a test's
+  callbacks pass `--strict`'s check offline.
 - `credit_sandbox`: the same, with a primary that has a credit line of `tfharness.CREDIT_LINE` EUR (`--credit-limit`).
+
+Both fixtures start the sandbox with the arguments in VONAGE_SANDBOX_ARGS too (shell words, e.g.
+`--strict --provision-subaccounts`): `.ci/run` runs the suite that way, so the provider is rehearsed under Vonage's
+strictest rules.
 
 Missing prerequisites skip locally and fail under CI=true (tfharness.require).
 """
@@ -102,7 +108,7 @@ def tf_plain(tf_binary, tmp_path) -> h.Terraform:
 def _sandbox(tmp_path, *extra_args: str):
     binary = h.sandbox_bin()
     h.require(binary.is_file(), f"{binary} not built: run `cargo build --bins` (or set VONAGE_SANDBOX_BIN)")
-    box = h.Sandbox(binary, tmp_path / "sandbox", extra_args=list(extra_args))
+    box = h.Sandbox(binary, tmp_path / "sandbox", extra_args=[*h.sandbox_mode_args(), *extra_args])
     try:
         yield box
     finally:

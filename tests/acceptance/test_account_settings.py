@@ -46,10 +46,11 @@ def remote_settings(sandbox: h.Sandbox) -> dict:
 
 def test_create_update_drift_import_and_destroy(tf, sandbox):
     tf.env.update(sandbox.provider_env)
-    tf.write("main.tf", settings_config("https://example.com/mo", "https://example.com/dr"))
+    mo, dr, mo2, elsewhere = (sandbox.callback_url(name) for name in ("mo", "dr", "mo2", "elsewhere"))
+    tf.write("main.tf", settings_config(mo, dr))
     tf.run("apply", "-auto-approve").ok()
-    assert remote_settings(sandbox)["mo-callback-url"] == "https://example.com/mo"
-    assert remote_settings(sandbox)["dr-callback-url"] == "https://example.com/dr"
+    assert remote_settings(sandbox)["mo-callback-url"] == mo
+    assert remote_settings(sandbox)["dr-callback-url"] == dr
 
     # Create, then a plan that is empty.
     assert tf.run("plan", "-detailed-exitcode").rc == 0
@@ -59,30 +60,30 @@ def test_create_update_drift_import_and_destroy(tf, sandbox):
     assert state["max_calls_per_second"] == 30
 
     # Update in place.
-    tf.write("main.tf", settings_config("https://example.com/mo2", None))
+    tf.write("main.tf", settings_config(mo2, None))
     plan = tf.run("plan", "-detailed-exitcode")
     assert plan.rc == 2 and plan.says("update in-place"), plan.explain()
     tf.run("apply", "-auto-approve").ok()
     remote = remote_settings(sandbox)
-    assert remote["mo-callback-url"] == "https://example.com/mo2"
+    assert remote["mo-callback-url"] == mo2
     assert not remote.get("dr-callback-url"), "a URL left out of the configuration is unset"
 
     # Drift: someone changes the URL in the dashboard; the next plan shows it and apply repairs it.
-    assert post_form(sandbox, "/account/settings", {"moCallBackUrl": "https://elsewhere.example/x"}) == 200
+    assert post_form(sandbox, "/account/settings", {"moCallBackUrl": elsewhere}) == 200
     drift = tf.run("plan", "-detailed-exitcode")
-    assert drift.rc == 2 and drift.says("https://elsewhere.example/x"), drift.explain()
+    assert drift.rc == 2 and drift.says(elsewhere), drift.explain()
     tf.run("apply", "-auto-approve").ok()
-    assert remote_settings(sandbox)["mo-callback-url"] == "https://example.com/mo2"
+    assert remote_settings(sandbox)["mo-callback-url"] == mo2
 
     # Import-verify: a fresh working directory imports by api key and plans no change.
     fresh = h.new_terraform(tf.binary, tf.scratch / "import", None)
     fresh.cli_config = tf.cli_config  # the same dev_overrides
     fresh.env.update(sandbox.provider_env)
-    fresh.write("main.tf", settings_config("https://example.com/mo2", None))
+    fresh.write("main.tf", settings_config(mo2, None))
     fresh.run("import", "vonage_account_settings.this", sandbox.api_key).ok()
     assert fresh.run("plan", "-detailed-exitcode").rc == 0
     imported = fresh.json("show", "-json")["values"]["root_module"]["resources"][0]["values"]
-    assert imported["mo_callback_url"] == "https://example.com/mo2"
+    assert imported["mo_callback_url"] == mo2
     assert imported["dr_callback_url"] is None
 
     # Destroy unsets both URLs (check-destroy against the sandbox's state).
@@ -93,7 +94,7 @@ def test_create_update_drift_import_and_destroy(tf, sandbox):
 
 def test_import_refuses_another_accounts_key_with_an_explanation(tf, sandbox):
     tf.env.update(sandbox.provider_env)
-    tf.write("main.tf", settings_config("https://example.com/mo", None))
+    tf.write("main.tf", settings_config(sandbox.callback_url("mo"), None))
     result = tf.run("import", "vonage_account_settings.this", "zzzz9999")
     assert result.rc == 1
     assert result.says("acts only on the account whose credentials make the call"), result.explain()
@@ -118,7 +119,7 @@ def test_a_timeouts_block_bounds_an_operation(tf, sandbox):
     held = sandbox._request("POST", "/_sandbox/faults",
                             {"route": "POST /account/settings", "kind": "latency", "latency_ms": 8000, "count": 1})
     assert held.status in (200, 201), held
-    tf.write("main.tf", settings_config("https://example.com/mo", None, extra='  timeouts {\n    create = "1s"\n  }'))
+    tf.write("main.tf", settings_config(sandbox.callback_url("mo"), None, extra='  timeouts {\n    create = "1s"\n  }'))
     result = tf.run("apply", "-auto-approve")
     assert result.rc == 1, result.explain()
     assert result.says("Timed out creating vonage_account_settings") and result.says("timeouts"), result.explain()
@@ -127,7 +128,7 @@ def test_a_timeouts_block_bounds_an_operation(tf, sandbox):
 @pytest.mark.min_terraform("1.12")
 def test_import_by_identity(tf, sandbox):
     tf.env.update(sandbox.provider_env)
-    tf.write("main.tf", settings_config("https://example.com/mo", None) + f"""
+    tf.write("main.tf", settings_config(sandbox.callback_url("mo"), None) + f"""
 import {{
   to = vonage_account_settings.this
   identity = {{
@@ -139,4 +140,4 @@ import {{
     resource = tf.json("show", "-json")["values"]["root_module"]["resources"][0]
     assert resource["values"]["id"] == sandbox.api_key
     assert resource.get("identity") == {"api_key": sandbox.api_key}, resource
-    assert remote_settings(sandbox)["mo-callback-url"] == "https://example.com/mo"
+    assert remote_settings(sandbox)["mo-callback-url"] == sandbox.callback_url("mo")

@@ -121,7 +121,7 @@ def live_generation(driver) -> int:
 def test_the_dashboard_shows_what_the_quickstart_did(provider_dir, sandbox, browser, tmp_path):
     # 1. Apply the quickstart under real Terraform, against the sandbox with its default (Vonage's) rules.
     tf = pinned_terraform(tmp_path, provider_dir)
-    tf.copy_config(QUICKSTART)
+    tf.copy_config(QUICKSTART, callbacks_at=sandbox)
     tf.env.update(sandbox.provider_env)
     demo_secret = h.strong_secret()
     secret_env = {"TF_VAR_demo_secret": demo_secret}
@@ -159,8 +159,8 @@ def test_the_dashboard_shows_what_the_quickstart_did(provider_dir, sandbox, brow
     primary = browser.find_element(By.CSS_SELECTOR, f'#accounts .account[data-api-key="{sandbox.api_key}"]')
     assert primary.find_element(By.TAG_NAME, "h3").text == "Sandbox primary account"
     facts = primary.find_element(By.CSS_SELECTOR, "dl.facts").text
-    assert "https://example.com/webhooks/inbound-sms" in facts
-    assert "https://example.com/webhooks/delivery-receipt" in facts
+    assert sandbox.reachable("https://example.com/webhooks/inbound-sms") in facts
+    assert sandbox.reachable("https://example.com/webhooks/delivery-receipt") in facts
     assert "75.0000 EUR" in facts  # 100 - 25
     secret_ids = [td.text for td in primary.find_elements(By.CSS_SELECTOR, ":scope > table.secrets td.secret-id")]
     assert secret_id in secret_ids and len(secret_ids) == 2, secret_ids

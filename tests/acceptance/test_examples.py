@@ -155,7 +155,7 @@ def test_the_subaccounts_estate_applies_and_a_second_plan_is_empty(tf, credit_sa
     """examples/subaccounts, as a user would run it (demo style: the primary's credentials and the sandbox's URL
     in the environment, payments' secret in TF_VAR_payments_secret), against a primary with a credit line."""
     box = credit_sandbox
-    tf.copy_config(EXAMPLES / "subaccounts")
+    tf.copy_config(EXAMPLES / "subaccounts", callbacks_at=box)
     payments_secret = h.strong_secret()
     tf.env.update(box.provider_env, TF_VAR_payments_secret=payments_secret)
     tf.run("apply", "-auto-approve").ok()
@@ -179,7 +179,8 @@ def test_the_subaccounts_estate_applies_and_a_second_plan_is_empty(tf, credit_sa
         secrets = box.api("GET", f"/accounts/{s['api_key']}/secrets").body["_embedded"]["secrets"]
         assert len(secrets) == 2, (name, secrets)
     own = box._request("POST", "/account/settings", {}, auth=(payments["api_key"], payments_secret))
-    assert own.status == 200 and own.body["mo-callback-url"] == "https://payments.example.com/webhooks/inbound-sms"
+    inbound = box.reachable("https://payments.example.com/webhooks/inbound-sms")
+    assert own.status == 200 and own.body["mo-callback-url"] == inbound
     primary_settings = box.api("POST", "/account/settings").body
     assert not primary_settings.get("mo-callback-url"), "the primary's callbacks are untouched"
     assert json.dumps(tf.json("show", "-json")).count(payments_secret) == 0, "no secret in state"

@@ -91,7 +91,7 @@ def test_install_then_plain_init_apply_quickstart(tf_plain, sandbox, release_bin
     assert os.access(installed, os.X_OK)
 
     demo_secret = h.strong_secret()
-    tf.copy_config(QUICKSTART)
+    tf.copy_config(QUICKSTART, callbacks_at=sandbox)
     tf.env.update(sandbox.provider_env, TF_VAR_demo_secret=demo_secret)
     assert tf.cli_config == os.devnull
 
@@ -110,7 +110,7 @@ def test_install_then_plain_init_apply_quickstart(tf_plain, sandbox, release_bin
 
     outputs = {k: v["value"] for k, v in tf.json("output", "-json").items()}
     assert isinstance(outputs["balance"], (int, float))
-    assert outputs["settings"]["mo_callback_url"] == "https://example.com/webhooks/inbound-sms"
+    assert outputs["settings"]["mo_callback_url"] == sandbox.reachable("https://example.com/webhooks/inbound-sms")
     assert outputs["secret_id"] in sandbox_secret_ids(sandbox) - before
     assert demo_secret not in (tf.workdir / "terraform.tfstate").read_text()
 

@@ -30,7 +30,7 @@ provider "vonage" {
 
 resource "vonage_account_settings" "team" {
   provider        = vonage.team
-  mo_callback_url = "https://example.com/team/inbound"
+  mo_callback_url = "CALLBACK_URL"
 }
 """
 
@@ -47,7 +47,7 @@ def test_a_suspended_subaccount_does_not_brick_the_plan(tf, sandbox):
     plans the reactivation that fixes it."""
     tf.env.update(sandbox.provider_env)
     env = {"TF_VAR_team_secret": h.strong_secret()}
-    tf.write("main.tf", SUBACCOUNT_WITH_ALIAS)
+    tf.write("main.tf", SUBACCOUNT_WITH_ALIAS.replace("CALLBACK_URL", sandbox.callback_url("team/inbound")))
     tf.run("apply", "-auto-approve", env=env).ok()
     key = next(r for r in tf.json("show", "-json")["values"]["root_module"]["resources"]
                if r["type"] == "vonage_subaccount")["values"]["api_key"]

@@ -19,9 +19,9 @@ resource "vonage_account_settings" "this" {{
 
 def test_a_settings_update_plans_only_the_url_it_changes(tf, sandbox):
     tf.env.update(sandbox.provider_env)
-    tf.write("main.tf", settings("https://example.com/mo"))
+    tf.write("main.tf", settings(sandbox.callback_url("mo")))
     tf.run("apply", "-auto-approve").ok()
-    tf.write("main.tf", settings("https://example.com/mo2"))
+    tf.write("main.tf", settings(sandbox.callback_url("mo2")))
     assert h.planned_changes(tf, "vonage_account_settings.this") == {"mo_callback_url"}
     tf.run("apply", "-auto-approve").ok()
     assert tf.run("plan", "-detailed-exitcode").rc == 0

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import string
 import subprocess
@@ -45,6 +46,9 @@ PROVIDER_BINARY_NAME = "terraform-provider-vonage"
 PINNED_TERRAFORM = "1.15.5"
 VENV_TERRAFORM = REPO / ".venv" / "bin" / "terraform"
 SANDBOX_API_KEY = "abcd1234"
+
+# A callback URL in the examples and tests: it cannot answer a check offline (see Sandbox.reachable).
+EXAMPLE_URL = re.compile(r"https://(?:[a-z0-9-]+\.)*example\.com/[^\s\"]*")
 
 # Terraform commands normally take well under a second; this only catches hangs.
 DEFAULT_TIMEOUT = 300
@@ -225,11 +229,16 @@ class Terraform:
         path.write_text(text)
         return path
 
-    def copy_config(self, src: Path) -> None:
+    def copy_config(self, src: Path, callbacks_at: "Sandbox | None" = None) -> None:
         """Copy the .tf and .tfquery.hcl files (and nothing else, notably no .terraform/ or lock file) of `src` into
-        workdir."""
+        workdir. With `callbacks_at`, the example's callback URLs (https://example.com/..., which cannot answer
+        Vonage's check offline) are aimed at that sandbox's webhook receiver (`Sandbox.reachable`)."""
         for tf in sorted([*src.glob("*.tf"), *src.glob("*.tfquery.hcl")]):
-            shutil.copy2(tf, self.workdir / tf.name)
+            if callbacks_at is None:
+                shutil.copy2(tf, self.workdir / tf.name)
+            else:
+                (self.workdir / tf.name).write_text(EXAMPLE_URL.sub(lambda m: callbacks_at.reachable(m.group(0)),
+                                                                    tf.read_text()))
 
 
 @dataclass
@@ -318,6 +327,16 @@ def sandbox_bin() -> Path:
     return Path(os.environ.get("VONAGE_SANDBOX_BIN") or REPO / "target" / "debug" / "vonage-sandbox")
 
 
+def sandbox_mode_args() -> list[str]:
+    """The sandbox mode the suite runs in: VONAGE_SANDBOX_ARGS as shell words (`.ci/run` sets
+    `--strict --provision-subaccounts`); none by default."""
+    return shlex.split(os.environ.get("VONAGE_SANDBOX_ARGS", ""))
+
+
+def in_strict_mode() -> bool:
+    return "--strict" in sandbox_mode_args()
+
+
 @dataclass
 class ApiResponse:
     status: int
@@ -360,6 +379,16 @@ class Sandbox:
                                f"(first stdout line {line!r}); stderr:\n{self.log_file.read_text(errors='replace')}")
         return match.group(1).rstrip("/")
 
+    def callback_url(self, name: str) -> str:
+        """A callback URL that answers 200: the sandbox's own webhook receiver. Vonage (and `--strict`)
+        checks a callback URL before saving it, and https://example.com/... cannot answer offline."""
+        return f"{self.url}/_sandbox/webhooks/{name.lstrip('/')}"
+
+    def reachable(self, example_url: str) -> str:
+        """An example's callback URL (https://payments.example.com/webhooks/x) at the webhook receiver, its host
+        and path kept as the receiver's path."""
+        return self.callback_url(example_url.removeprefix("https://"))
+
     @property
     def provider_env(self) -> dict[str, str]:
         """Environment that points the provider at this sandbox with the primary account's credentials."""
@@ -398,10 +427,10 @@ class Sandbox:
         return resp.body
 
     def calls(self):
-        """The sandbox's log of API calls it served (GET /_sandbox/calls)."""
+        """The API calls clients made (GET /_sandbox/calls, without the sandbox's own internal requests)."""
         resp = self._request("GET", "/_sandbox/calls")
         assert resp.status == 200, f"GET /_sandbox/calls -> {resp.status}: {resp.body!r}"
-        return resp.body["calls"]
+        return [call for call in resp.body["calls"] if not call.get("internal")]
 
     def clear_calls(self) -> None:
         assert self._request("DELETE", "/_sandbox/calls").status == 204

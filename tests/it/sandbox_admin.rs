@@ -191,3 +191,41 @@ async fn the_admin_api_answers_loopback_clients_only() {
     let reply = open.send_from(remote, get("/_sandbox/state")).await;
     assert_eq!(reply.status, StatusCode::OK);
 }
+
+/// Vonage's recorded subaccount list shows a primary whose `name` is `null`:
+/// the admin API makes such a primary with `"name": null` (an absent name
+/// gets the default), and the API lists it as `null`.
+#[tokio::test]
+async fn a_primary_without_a_name_is_listed_with_a_null_name() {
+    let sb = Sandbox::new();
+    let made = sb
+        .admin(
+            Method::POST,
+            "/_sandbox/primary-accounts",
+            Some(json!({"api_key": "nameless", "api_secret": "Nameless123", "name": null})),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.raw);
+    assert_eq!(made.body["name"], json!(null));
+    let listed = sb
+        .call(
+            Method::GET,
+            "/accounts/nameless/subaccounts",
+            Some(("nameless", "Nameless123")),
+            None,
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.raw);
+    let primary = &listed.body["_embedded"]["primary_account"];
+    assert!(primary.as_object().unwrap().contains_key("name"));
+    assert_eq!(primary["name"], json!(null));
+    // Without "name" the primary gets the default one.
+    let made = sb
+        .admin(
+            Method::POST,
+            "/_sandbox/primary-accounts",
+            Some(json!({"api_key": "named", "api_secret": "Named12345"})),
+        )
+        .await;
+    assert_eq!(made.body["name"], "Sandbox primary account");
+}

@@ -8,6 +8,7 @@ use crate::sandbox_harness;
 use axum::http::{Method, StatusCode};
 use sandbox_harness::{KEY, SECRET, Sandbox};
 use serde_json::json;
+use tfvonage::sandbox::SandboxOptions;
 
 /// A name that would run script if it were not escaped.
 const EVIL: &str = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>";
@@ -180,4 +181,88 @@ async fn the_live_part_follows_changes() {
     assert!(after.contains("appears live"));
     assert!(after.contains("1 call, 0 failed"));
     assert!(!after.contains("<html"), "a fragment, not a page");
+}
+
+/// Most calls take well under a millisecond: the call log has `duration_us`
+/// beside `duration_ms` (whose type stays), and the page shows milliseconds
+/// with three decimals instead of "0 ms".
+#[tokio::test]
+async fn durations_have_sub_millisecond_precision() {
+    let sb = Sandbox::new();
+    sb.primary(Method::GET, "/account/get-balance", None).await;
+    let calls = sb.admin(Method::GET, "/_sandbox/calls", None).await;
+    let call = &calls.body["calls"][0];
+    let us = call["duration_us"].as_u64().expect("duration_us");
+    assert!(us > 0, "{call}");
+    assert_eq!(call["duration_ms"].as_u64(), Some(us / 1000), "{call}");
+    let html = sb.admin(Method::GET, "/_sandbox/ui/live", None).await.raw;
+    let shown = format!("{}.{:03} ms", us / 1000, us % 1000);
+    assert!(html.contains(&shown), "the page lacks {shown}");
+}
+
+/// The `.mode` part of a page's header.
+fn header_mode(html: &str) -> &str {
+    let at = html
+        .find("<span class=\"mode\">")
+        .expect("a mode in the header");
+    let rest = &html[at..];
+    &rest[..rest.find("</header>").unwrap()]
+}
+
+/// The header says which of Vonage's rules this sandbox applies and what
+/// each of the others needs. (It used to say "Vonage's rules" in the default
+/// mode, where the callback check is off.)
+#[tokio::test]
+async fn the_header_says_which_rules_are_on_and_which_need_strict() {
+    let page = Sandbox::vonage_defaults()
+        .admin(Method::GET, "/_sandbox/ui", None)
+        .await
+        .raw;
+    let mode = header_mode(&page);
+    let (on, off) = mode.split_once("Off:").expect("rules that are off");
+    for rule in [
+        "30 requests/s per key",
+        "transfers listed newest first",
+        "top-up needs its payment&#39;s trx",
+    ] {
+        assert!(on.contains(rule), "{rule} is not on: {mode}");
+    }
+    for rule in [
+        "callback URLs checked (GET, 200 within 2 s) (needs --strict or --check-callbacks)",
+        "bodies in the route&#39;s Content-Type (needs --strict)",
+        "the Subaccounts API needs provisioning (the seeded primary has it) (needs --strict",
+        "(needs --max-subaccounts N)",
+    ] {
+        assert!(off.contains(rule), "{rule} is not off: {mode}");
+    }
+    assert!(!mode.contains("--strict</strong>"), "{mode}");
+
+    let strict = Sandbox::with(SandboxOptions {
+        max_subaccounts: Some(5),
+        ..SandboxOptions::strict()
+    })
+    .admin(Method::GET, "/_sandbox/ui", None)
+    .await
+    .raw;
+    let mode = header_mode(&strict);
+    assert!(mode.contains("<strong>--strict</strong>: rehearsing production"));
+    assert!(!mode.contains("Off:"), "every rule is on: {mode}");
+    for rule in [
+        "callback URLs checked",
+        "bodies in the route&#39;s Content-Type",
+        "the Subaccounts API needs provisioning",
+        "at most 5 subaccounts per primary",
+    ] {
+        assert!(mode.contains(rule), "{rule}: {mode}");
+    }
+
+    let relaxed = Sandbox::new()
+        .admin(Method::GET, "/_sandbox/ui", None)
+        .await
+        .raw;
+    assert!(
+        header_mode(&relaxed).contains("30 requests/s per key (relaxed by --rate-limit 0)"),
+        "{}",
+        header_mode(&relaxed)
+    );
 }

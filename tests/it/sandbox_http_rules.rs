@@ -262,3 +262,54 @@ async fn a_lower_limit_answers_429_with_headers() {
     assert_eq!(reply.headers["x-ratelimit-remaining"], "0");
     assert!(reply.headers.contains_key("x-ratelimit-reset"));
 }
+
+/// The official Python SDK (4.x) keeps `Content-Type: application/json` on its
+/// shared headers after any JSON call, so its later form posts (settings,
+/// top-up) arrive labelled JSON. Production serves that SDK: the rest host
+/// reads such a body as the form it is, with and without `--strict`.
+#[tokio::test]
+async fn a_form_labelled_json_is_read_as_a_form_in_every_mode() {
+    for options in [SandboxOptions::default(), SandboxOptions::strict()] {
+        let sb = Sandbox::with(SandboxOptions {
+            rate_limit: None,
+            ..options
+        });
+        let reply = send_raw(
+            &sb,
+            Method::POST,
+            "/account/settings",
+            "application/json",
+            "moCallbackUrl=&drCallbackUrl=",
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
+        let charge = sb
+            .admin(
+                Method::POST,
+                &format!("/_sandbox/accounts/{KEY}/auto-reload-charges"),
+                Some(json!({"amount": 5})),
+            )
+            .await;
+        let trx = charge.body["trx"].as_str().unwrap();
+        let reply = send_raw(
+            &sb,
+            Method::POST,
+            "/account/top-up",
+            "application/json",
+            &format!("trx={trx}"),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
+        assert_eq!(reply.body["error-code-label"], "success");
+        // Text that is neither JSON nor a form is still malformed JSON.
+        let reply = send_raw(
+            &sb,
+            Method::POST,
+            "/account/top-up",
+            "application/json",
+            "trx: abc",
+        )
+        .await;
+        reply.assert_problem(400, "/api-errors#invalid-json");
+    }
+}

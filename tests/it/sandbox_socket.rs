@@ -7,6 +7,7 @@ use crate::common;
 
 use common::{KEY, SECRET, SandboxProcess, file_mode, http, run_to_exit, temp_dir};
 use serde_json::{Value, json};
+use std::time::Duration;
 
 #[tokio::test]
 async fn prints_exactly_one_ready_line() {
@@ -51,6 +52,11 @@ fn help_documents_defaults_and_admin_api() {
         "--provision-subaccounts",
         "--transfers-oldest-first",
         "--any-top-up-trx",
+        "--max-subaccounts",
+        "#provisioning",
+        "Vonage's rules on in every mode",
+        "Vonage's rules that need --strict",
+        "docs/sandbox.md",
         "X-Request-Id",
         "newest first",
         "#invalid-json",
@@ -96,6 +102,26 @@ fn refuses_bad_arguments() {
         assert!(!output.status.success(), "{args:?} was accepted");
         assert!(output.stdout.is_empty(), "{args:?} printed on stdout");
     }
+}
+
+#[tokio::test]
+async fn max_subaccounts_flag_limits_creates() {
+    let sandbox = SandboxProcess::spawn(&["--max-subaccounts", "1"]);
+    let create = |name: &'static str| {
+        http()
+            .post(sandbox.url(&format!("/accounts/{KEY}/subaccounts")))
+            .basic_auth(KEY, Some(SECRET))
+            .json(&serde_json::json!({ "name": name }))
+            .send()
+    };
+    assert_eq!(create("first").await.unwrap().status(), 200);
+    let refused = create("second").await.unwrap();
+    assert_eq!(refused.status(), 403);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(
+        body["type"],
+        "https://developer.nexmo.com/api-errors/account/subaccounts#provisioning"
+    );
 }
 
 #[tokio::test]
@@ -443,4 +469,87 @@ async fn a_truncated_body_declares_its_full_length_and_sends_keep_bytes() {
         declared,
         r#"{"value":100.00000000,"autoReload":false}"#.len()
     );
+}
+
+/// Polls the call log until a record for `path` shows up (hyper drops an
+/// abandoned request's future when it sees the client's connection close).
+async fn call_record(sandbox: &SandboxProcess, path: &str) -> Value {
+    for _ in 0..100 {
+        let calls = common::admin_get(sandbox, "/_sandbox/calls").await;
+        if let Some(call) = calls["calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["path"] == path)
+        {
+            return call.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no call to {path} in the call log");
+}
+
+/// A request its client abandoned (a client timeout, here during a latency
+/// fault) is in the call log, marked abandoned. It used to be missing, even
+/// when its handler had run and changed the state.
+#[tokio::test]
+async fn an_abandoned_request_is_in_the_call_log() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    // The change is made, then the answer waits 5 s: the client gives up.
+    let subaccounts = format!("/accounts/{KEY}/subaccounts");
+    common::admin_post(
+        &sandbox,
+        "/_sandbox/faults",
+        serde_json::json!({"route": format!("POST {subaccounts}"), "kind": "latency",
+                           "latency_ms": 5000, "after_handler": true, "count": 1}),
+    )
+    .await;
+    let error = impatient
+        .post(sandbox.url(&subaccounts))
+        .basic_auth(KEY, Some(SECRET))
+        .json(&serde_json::json!({"name": "made, answer lost"}))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    let call = call_record(&sandbox, &subaccounts).await;
+    assert_eq!(call["abandoned"], true, "{call}");
+    assert_eq!(call["status"], Value::Null, "{call}");
+    assert_eq!(call["handler_status"], 200, "{call}");
+    assert_eq!(call["fault"], "latency 5000ms after handler", "{call}");
+    let state = common::admin_get(&sandbox, "/_sandbox/state").await;
+    assert_eq!(state["subaccounts"][0]["name"], "made, answer lost");
+    // Abandoned before the handler ran: recorded, and nothing was handled.
+    common::admin_post(
+        &sandbox,
+        "/_sandbox/faults",
+        serde_json::json!({"route": "GET /account/get-balance", "kind": "latency",
+                           "latency_ms": 5000, "count": 1}),
+    )
+    .await;
+    let error = impatient
+        .get(sandbox.url("/account/get-balance"))
+        .basic_auth(KEY, Some(SECRET))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.is_timeout(), "{error}");
+    let call = call_record(&sandbox, "/account/get-balance").await;
+    assert_eq!(call["abandoned"], true, "{call}");
+    assert!(call.get("handler_status").is_none(), "{call}");
+    // The dashboard shows both, counted as failed.
+    let page = http()
+        .get(sandbox.url("/_sandbox/ui/live"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("abandoned (handled: 200)"), "{page}");
+    assert!(page.contains("2 calls, 2 failed"), "{page}");
 }

@@ -62,6 +62,9 @@ async fn strict_checks_callback_urls_and_the_webhook_receiver_passes() {
         [("GET", "/inbound-sms"), ("GET", "/delivery-receipt")]
     );
     assert_eq!(received["webhooks"][1]["query"], "x=1");
+    // Both are the sandbox's own checks.
+    assert_eq!(received["webhooks"][0]["internal"], true);
+    assert_eq!(received["webhooks"][1]["internal"], true);
 
     // Nothing listens on port 9 of loopback: refused, naming the field.
     let (status, body) = settings(&sandbox, &[("drCallBackUrl", "http://127.0.0.1:9/dr")]).await;
@@ -91,6 +94,96 @@ async fn strict_checks_callback_urls_and_the_webhook_receiver_passes() {
     let (status, body) = settings(&sandbox, &[("moCallBackUrl", "")]).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["dr-callback-url"], receipts.as_str());
+}
+
+/// `--strict --tls`: the check of a callback at the sandbox's own receiver
+/// trusts the sandbox's own (self-signed) certificate. (It used to fail:
+/// "Could not be reached for a GET check".) The Python SDK speaks only https,
+/// so this is the mode its users rehearse in.
+#[tokio::test]
+async fn strict_tls_trusts_its_own_certificate_for_its_own_receiver() {
+    let dir = common::temp_dir("strict-tls");
+    let cert_path = dir.join("cert.pem");
+    let sandbox = SandboxProcess::spawn(&[
+        "--strict",
+        "--tls",
+        "--tls-cert-out",
+        cert_path.to_str().unwrap(),
+    ]);
+    let cert = reqwest::Certificate::from_pem(&std::fs::read(&cert_path).unwrap()).unwrap();
+    let client = reqwest::Client::builder()
+        .tls_certs_only([cert])
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let inbound = sandbox.url("/_sandbox/webhooks/inbound-sms");
+    assert!(inbound.starts_with("https://"), "{inbound}");
+    let response = client
+        .post(sandbox.url("/account/settings"))
+        .basic_auth(KEY, Some(SECRET))
+        .form(&[("moCallBackUrl", inbound.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["mo-callback-url"], inbound.as_str());
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// The check of a callback URL pointed at one of the sandbox's API paths is
+/// the sandbox's own request: the call log marks it internal, and the
+/// dashboard does not count it as a client call (it used to show
+/// "2 calls, 2 failed" with `GET /nothing-here 404` among them).
+#[tokio::test]
+async fn the_sandboxs_own_check_is_internal_and_not_counted() {
+    let sandbox = SandboxProcess::spawn(&["--strict"]);
+    let missing = sandbox.url("/nothing-here");
+    let (status, _) = settings(&sandbox, &[("moCallBackUrl", &missing)]).await;
+    assert_eq!(status, 400);
+    let calls = common::admin_get(&sandbox, "/_sandbox/calls").await;
+    let calls = calls["calls"].as_array().unwrap();
+    let summary: Vec<(&str, &str, bool)> = calls
+        .iter()
+        .map(|c| {
+            (
+                c["method"].as_str().unwrap(),
+                c["path"].as_str().unwrap(),
+                c["internal"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("GET", "/nothing-here", true),
+            ("POST", "/account/settings", false)
+        ]
+    );
+    assert!(calls[1].get("internal").is_none(), "absent when false");
+    let page = http()
+        .get(sandbox.url("/_sandbox/ui/live"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("1 call, 1 failed (not counted: 1 internal request"),
+        "{page}"
+    );
+    // A client's own request with a made-up marker is still a client's.
+    let response = http()
+        .get(sandbox.url("/nothing-either"))
+        .header("x-vonage-sandbox-internal", "guessed")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let calls = common::admin_get(&sandbox, "/_sandbox/calls").await;
+    assert!(calls["calls"][2].get("internal").is_none());
 }
 
 #[tokio::test]
@@ -213,6 +306,7 @@ async fn the_webhook_receiver_records_deliveries() {
     );
     assert_eq!(delivery["content_type"], "application/json");
     assert_eq!(delivery["body"], r#"{"text":"hello"}"#);
+    assert!(delivery.get("internal").is_none(), "not the sandbox's own");
     // Deliveries are not API calls.
     let calls: Value = http()
         .get(sandbox.url("/_sandbox/calls"))

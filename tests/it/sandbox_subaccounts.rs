@@ -144,7 +144,24 @@ async fn subaccount_validation() {
             Some(json!({"name": "ok", "secret": "weak"})),
         )
         .await;
-    reply.assert_problem(400, "/account/secret-management#validation");
+    // The endpoint's one documented validation answer (spec 1.0.8: 422
+    // subaccounts#validation), not the Secrets API's 400 (docs/sandbox.md).
+    reply.assert_problem(422, "/account/subaccounts#validation");
+    assert_eq!(reply.invalid_parameter_names(), ["secret"]);
+    assert_eq!(
+        reply.body["invalid_parameters"][0]["reason"],
+        "Does not meet complexity requirements"
+    );
+    // Every field error in one answer.
+    let reply = sb
+        .primary(
+            Method::POST,
+            &path,
+            Some(json!({"name": "", "secret": 12345678})),
+        )
+        .await;
+    reply.assert_problem(422, "/account/subaccounts#validation");
+    assert_eq!(reply.invalid_parameter_names(), ["name", "secret"]);
     let reply = sb
         .primary(Method::POST, &path, Some(json!({"name": "x".repeat(80)})))
         .await;
@@ -481,4 +498,61 @@ async fn provisioning_is_a_per_primary_flag() {
             .await;
         assert_eq!(reply.status.is_success(), expected, "{}", reply.raw);
     }
+}
+
+/// `--max-subaccounts N`: Vonage limits the subaccounts of a primary (its
+/// spec names the `provisioning` error, "Maximum number of sub-accounts
+/// reached") without publishing the number; past N a create is refused with
+/// that error and nothing is made.
+#[tokio::test]
+async fn past_the_subaccount_limit_a_create_gets_vonages_provisioning_error() {
+    let sb = Sandbox::with(SandboxOptions {
+        rate_limit: None,
+        max_subaccounts: Some(2),
+        ..SandboxOptions::default()
+    });
+    sb.subaccount("one", true).await;
+    let (second, _) = sb.subaccount("two", false).await;
+    // Suspended subaccounts still count: Vonage has no delete.
+    let reply = sb
+        .primary(
+            Method::PATCH,
+            &format!("/accounts/{KEY}/subaccounts/{second}"),
+            Some(json!({"suspended": true})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
+    let path = format!("/accounts/{KEY}/subaccounts");
+    let reply = sb
+        .primary(Method::POST, &path, Some(json!({"name": "three"})))
+        .await;
+    reply.assert_problem(403, "/account/subaccounts#provisioning");
+    assert_eq!(
+        reply.body["detail"],
+        "Maximum number of sub-accounts reached"
+    );
+    let listed = sb.primary(Method::GET, &path, None).await;
+    assert_eq!(
+        listed.body["_embedded"]["subaccounts"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // Another primary has its own count.
+    sb.admin(
+        Method::POST,
+        "/_sandbox/primary-accounts",
+        Some(json!({"api_key": "other001", "api_secret": "OtherSecret1"})),
+    )
+    .await;
+    let reply = sb
+        .call(
+            Method::POST,
+            "/accounts/other001/subaccounts",
+            Some(("other001", "OtherSecret1")),
+            Some(json!({"name": "theirs"})),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.raw);
 }

@@ -327,3 +327,68 @@ async fn lists_are_newest_first_unless_relaxed() {
     assert_eq!(balance, ["1", "2", "3"]);
     assert_eq!(credit, ["1", "2", "3"]);
 }
+
+/// Vonage documents one effect of suspension on transfers: a number transfer
+/// with a suspended party is refused ("banned"). Balance and credit
+/// transfers are undocumented; the sandbox allows them both ways, so a
+/// suspended subaccount's money and credit can be taken back
+/// (docs/sandbox.md, "Suspended subaccounts and money").
+#[tokio::test]
+async fn money_and_credit_move_to_and_from_a_suspended_subaccount() {
+    let sb = Sandbox::with(SandboxOptions {
+        rate_limit: None,
+        seed: tfvonage::sandbox::world::SeedAccount {
+            credit: Eur::from_euros(100),
+            ..SandboxOptions::default().seed
+        },
+        ..SandboxOptions::default()
+    });
+    let (sub, _) = sb.subaccount("suspended", false).await;
+    let reply = sb
+        .primary(
+            Method::PATCH,
+            &format!("/accounts/{KEY}/subaccounts/{sub}"),
+            Some(json!({"suspended": true})),
+        )
+        .await;
+    assert_eq!(reply.body["suspended"], true, "{}", reply.raw);
+    for (kind, from, to) in [
+        ("balance-transfers", KEY, sub.as_str()),
+        ("balance-transfers", sub.as_str(), KEY),
+        ("credit-transfers", KEY, sub.as_str()),
+        ("credit-transfers", sub.as_str(), KEY),
+    ] {
+        let reply = sb
+            .primary(
+                Method::POST,
+                &format!("/accounts/{KEY}/{kind}"),
+                Some(json!({"from": from, "to": to, "amount": 5})),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "{kind} {from}->{to}: {}",
+            reply.raw
+        );
+    }
+    // A number transfer with it is refused, as Vonage answers.
+    sb.admin(
+        Method::POST,
+        &format!("/_sandbox/accounts/{KEY}/numbers"),
+        Some(json!({"number": "447700900001", "country": "GB"})),
+    )
+    .await;
+    let reply = sb
+        .primary(
+            Method::POST,
+            &format!("/accounts/{KEY}/transfer-number"),
+            Some(json!({"from": KEY, "to": sub, "number": "447700900001", "country": "GB"})),
+        )
+        .await;
+    reply.assert_problem(403, "#invalid-number-transfer");
+    assert_eq!(
+        reply.body["detail"],
+        "One of the accounts involved in the transfer is banned"
+    );
+}

@@ -6,6 +6,11 @@
 // starts a second sandbox with --strict. Each test starts from the seeded
 // state (POST /_sandbox/reset, which also refills the rate limit). Missing
 // dependencies skip locally but fail when CI=true.
+//
+// The last group runs every call of the SDK's account and subaccounts surface
+// in seeded, shuffled orders (sdk_orders.js; SDK_ORDERS and SDK_ORDER_SEED
+// choose them), against the default sandbox and against --strict
+// (provisioned).
 'use strict';
 
 const { describe, it, before, after, beforeEach } = require('node:test');
@@ -14,6 +19,7 @@ const path = require('node:path');
 const fs = require('node:fs');
 const { spawn } = require('node:child_process');
 const readline = require('node:readline');
+const { orderSeeds, Order } = require('./sdk_orders');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const KEY = 'abcd1234';
@@ -62,6 +68,27 @@ function startSandbox(args) {
       resolve({ child, base: match[1] });
     });
   });
+}
+
+// The sandbox's admin API at `base`; asserts success, answers the parsed body.
+function adminOf(base) {
+  return async (method, route, body) => {
+    const response = await fetch(base + route, {
+      method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    assert.ok(response.ok, `${method} ${route}: ${response.status}`);
+    const text = await response.text();
+    return text ? JSON.parse(text) : null;
+  };
+}
+
+function stopSandbox(sandbox) {
+  if (sandbox) {
+    sandbox.child.removeAllListeners('exit');
+    sandbox.child.kill('SIGKILL');
+  }
 }
 
 async function statusOf(promise) {
@@ -328,4 +355,28 @@ describe('official Vonage Node SDK against vonage-sandbox', { skip: missing || f
       strict.child.kill('SIGKILL');
     }
   });
+});
+
+describe('every call of the official Node SDK, in shuffled orders', { skip: missing || false }, () => {
+  const sandboxes = {};
+
+  before(async () => {
+    sandboxes.default = await startSandbox(['--credit-limit', '100']);
+    sandboxes.strict = await startSandbox(['--strict', '--provision-subaccounts', '--credit-limit', '100']);
+  });
+
+  after(() => {
+    Object.values(sandboxes).forEach(stopSandbox);
+  });
+
+  for (const mode of ['default', 'strict']) {
+    for (const seed of orderSeeds()) {
+      it(`order ${seed} (${mode === 'strict' ? '--strict, provisioned' : 'default'})`, async () => {
+        const { base } = sandboxes[mode];
+        const admin = adminOf(base);
+        await admin('POST', '/_sandbox/reset');
+        await new Order({ sdk, base, admin, seed, mode }).run();
+      });
+    }
+  }
 });
