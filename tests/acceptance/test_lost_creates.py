@@ -128,7 +128,9 @@ def test_a_lost_subaccount_create_that_never_happened_is_simply_made(tf, restart
                                                      "latency_ms": 30000, "count": 1})
     assert resp.status in (200, 201)
     running = tf.start("apply", "-auto-approve")
-    time.sleep(2)  # the POST is held by then (if not, the create fails before sending: the same end state)
+    # The fault is taken (and, its count spent, removed) when the POST arrives, which it then holds before
+    # the handler runs: once the list is empty, the create is in flight and has not happened.
+    wait_for(lambda: box._request("GET", "/_sandbox/faults").body["faults"] == [], "the POST to be held")
     box.proc.kill()
     box.proc.wait(timeout=10)
     assert running.wait().rc == 1
