@@ -27,7 +27,9 @@ else
   python="$(command -v python3 || command -v python)" || { say "python3 is needed to install zig"; exit 1; }
   [[ -x "$bin/python" || -x "$bin/python.exe" ]] || "$python" -m venv "$VENV"
   [[ -d "$VENV/Scripts" ]] && bin="$VENV/Scripts"
-  "$bin/python" -m pip --quiet --disable-pip-version-check install "${PINS[@]}" >&2
+  # From the per-user wheel cache (scripts/wheelhouse.sh): zig's wheel is large and pip caches nothing here.
+  source "$ROOT/scripts/wheelhouse.sh"
+  wheelhouse_install "$bin/python" "${PINS[@]}"
   echo "$want" >"$stamp"
   say "installed $want into $VENV"
 fi

