@@ -20,6 +20,8 @@ wheelhouse_install() {
   fi
   printf 'wheelhouse: downloading the pinned wheels into %s (once per machine)\n' "$WHEELHOUSE" >&2
   # Build requirements of local projects (setuptools for tools/tfshim) come from the cache folder too.
-  "${pip[@]}" download -d "$WHEELHOUSE" "$@" setuptools >&2
+  local arg download=()
+  for arg in "$@"; do [[ "$arg" == --upgrade ]] || download+=("$arg"); done # an install-only option
+  "${pip[@]}" download -d "$WHEELHOUSE" "${download[@]}" setuptools >&2
   "${pip[@]}" install --no-index --find-links "$WHEELHOUSE" "$@" >&2
 }
