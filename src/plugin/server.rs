@@ -31,7 +31,7 @@ use tonic::server::NamedService;
 use tonic::transport::server::Connected;
 
 use super::exit::{Exit, InFlight};
-use super::side_services::{Broker, Controller, Stdio};
+use super::side_services::{Broker, CloseLeftOpen, Controller, Stdio};
 use crate::framework::provider::Provider;
 use crate::logging;
 use crate::tfplugin::{ProviderService, goplugin, proto};
@@ -255,8 +255,14 @@ pub async fn serve<P: Provider>(
         .set_service_status("plugin", tonic_health::ServingStatus::Serving)
         .await;
 
+    let service = Arc::new(ProviderService::new(provider));
+    let closer = service.clone();
+    let close_left_open: CloseLeftOpen = Arc::new(move |limit| {
+        let service = closer.clone();
+        Box::pin(async move { service.close_left_open(limit).await })
+    });
     let provider_service = Counted {
-        inner: proto::provider_server::ProviderServer::new(ProviderService::new(provider))
+        inner: proto::provider_server::ProviderServer::from_arc(service)
             .max_decoding_message_size(MAX_MESSAGE)
             .max_encoding_message_size(MAX_MESSAGE),
         exit: exit.clone(),
@@ -267,6 +273,7 @@ pub async fn serve<P: Provider>(
             Controller {
                 shutdown: shutdown.clone(),
                 exit: exit.clone(),
+                close_left_open,
             },
         ))
         .add_service(goplugin::grpc_stdio_server::GrpcStdioServer::new(Stdio))

@@ -1,6 +1,7 @@
 """The ephemeral vonage_api_secret (Terraform 1.10+) under real Terraform against the sandbox: a provider alias
-configured from it reads the balance, every secret it opens is revoked when Terraform closes it, and a full account
-is refused with the ids and creation times that hold its slots."""
+configured from it reads the balance, every secret it opens is revoked when Terraform closes it (or, when a failed run
+skips the close, when Terraform shuts the provider down), and a full account is refused with the ids and creation
+times that hold its slots."""
 
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ def sandbox_secrets(sandbox: h.Sandbox, api_key: str) -> list[dict]:
 def secret_writes(sandbox: h.Sandbox, api_key: str) -> list[str]:
     return [c["method"] for c in sandbox.calls()
             if c["path"].startswith(f"/accounts/{api_key}/secrets") and c["method"] in ("POST", "DELETE")]
+
+
+def new_subaccount(sandbox: h.Sandbox, name: str) -> str:
+    sub = sandbox.api("POST", f"/accounts/{sandbox.api_key}/subaccounts", json={"name": name})
+    assert sub.status == 200, sub
+    return sub.body["api_key"]
 
 
 def alias_config(api_key_line: str) -> str:
@@ -94,6 +101,22 @@ def test_a_full_account_fails_clearly_listing_ids_and_creation_times(tf, sandbox
         assert result.says(f"`{s['id']}` (created {s['created_at']})"), result.explain()
     assert result.says("terraform query"), result.explain()
     assert secret_writes(sandbox, sandbox.api_key) == []
+
+
+def test_a_secret_whose_close_terraform_skips_is_revoked_when_it_shuts_the_provider_down(tf, sandbox):
+    """The README's pattern, with a read through the alias that fails: Terraform then skips the ephemeral secret's
+    close ("upstream ... errored, so skipping") and shuts the provider down, which revokes it."""
+    tf.env.update(sandbox.provider_env)
+    key = new_subaccount(sandbox, "skipped")
+    before = sandbox_secrets(sandbox, key)
+    fault = {"route": "GET /account/get-balance", "kind": "status", "status": 403, "count": 1}
+    assert sandbox._request("POST", "/_sandbox/faults", fault).status in (200, 201)
+    tf.write("main.tf", alias_config(f'  api_key = "{key}"'))
+    sandbox.clear_calls()
+    failed = tf.run("plan")
+    assert failed.rc == 1 and failed.says("reading the balance"), failed.explain()
+    assert secret_writes(sandbox, key) == ["POST", "DELETE"], sandbox.calls()
+    assert sandbox_secrets(sandbox, key) == before, "the secret outlived the run"
 
 
 def test_a_secret_left_by_a_failed_close_is_cleaned_up_as_the_docs_say(tf, sandbox):
