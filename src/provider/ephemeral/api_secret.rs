@@ -82,7 +82,9 @@ fn no_free_slot(api_key: &str, existing: &[ApiSecret], journalled: &[Entry]) -> 
             "\
             Account {api_key} already has {} API secrets, the most Vonage allows: {}. An \
             ephemeral secret needs a free slot for the length of the run. {runs}Revoke a secret \
-            that no application uses and run again. {}",
+            that no application uses and run again; if `vonage_api_secret_rotation` manages \
+            this account, it owns both slots: authenticate as the account with the rotation's \
+            current secret instead (its docs show how). {}",
             existing.len(),
             secret_slots::describe(existing),
             cleanup_hint(api_key)
