@@ -15,7 +15,8 @@
 //!   container's init or systemd's user manager, whose pid is anything), so any change counts.
 //!   `PR_SET_PDEATHSIG` is not used: it fires when the *thread* that forked us exits, which in
 //!   Go's runtime can be any thread at any time, not when the process does. A process whose
-//!   parent is already pid 1 at start (started by init itself) has nothing to watch.
+//!   parent is pid 1 at start is not watched: it was started by init, or by a Terraform that is
+//!   its container's init, and when pid 1 exits the kernel kills everything in its namespace.
 //! - Windows: it waits on a handle to the parent process, taken at start (written for Windows
 //!   but neither built nor run here; see `windows` below).
 //!
