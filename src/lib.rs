@@ -11,14 +11,16 @@
 //! `sandbox` (the local emulator behind the `vonage-sandbox` binary) sits beside the chain and
 //! shares only `wire` (the API's request and response bodies) with `vonage`.
 //!
-//! Beside the chain: `logging` (hclog lines on stderr) and `user_state` (the per-user folder in
-//! which the provider's processes on one machine share state).
+//! Beside the chain: `logging` (hclog lines on stderr), `user_state` (the per-user folder in
+//! which the provider's processes on one machine share state) and `process_liveness` (which
+//! process of this machine did something, and whether it still runs).
 //!
 //! Must not: hold logic; it only names the modules.
 
 pub mod framework;
 pub mod logging;
 pub mod plugin;
+pub mod process_liveness;
 pub mod provider;
 pub mod sandbox;
 pub mod tfplugin;

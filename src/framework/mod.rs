@@ -7,6 +7,8 @@
 //! - [`plan`]: Terraform's planning rules, applied once for every resource;
 //! - [`resource`], [`data_source`], [`ephemeral`], [`action`], [`list_resource`], [`provider`]:
 //!   the traits authors implement, on typed models;
+//! - [`left_open`]: ephemeral resources Terraform did not close, closed when it shuts the
+//!   process down;
 //! - [`engine`]: runs a managed resource, one file per RPC (read, plan, apply, import,
 //!   upgrade, validate), behind the value-level face the RPC layer calls;
 //! - [`operation`]: what every operation of every kind shares (its context, validation, time
@@ -28,6 +30,7 @@ pub mod data_source;
 pub mod diagnostics;
 pub mod engine;
 pub mod ephemeral;
+pub mod left_open;
 pub mod list_resource;
 pub mod operation;
 pub mod plan;

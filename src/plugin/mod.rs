@@ -5,7 +5,9 @@
 //! client certificate ([`tls`]), print the handshake line (the only thing we ever print on
 //! stdout), serve ([`server`]) until `GRPCController.Shutdown`, then remove the socket.
 //! SIGINT is ignored, as go-plugin does: Terraform stops us through `StopProvider` and
-//! `Shutdown`, and a Ctrl-C in the terminal must not kill us mid-RPC.
+//! `Shutdown`, and a Ctrl-C in the terminal must not kill us mid-RPC. Started by Terraform (not
+//! in `--debug`), it also watches its parent ([`parent_watch`]) and exits within 2 s when
+//! Terraform dies without stopping it.
 //!
 //! It also moves the process through the phases its log lines outside any RPC name
 //! (`logging::Phase`): `startup` until the server listens, then `serving`, then `shutdown` once
@@ -15,12 +17,14 @@
 
 pub mod exit;
 pub mod handshake;
+pub mod parent_watch;
 pub mod server;
 pub mod side_services;
 pub mod tls;
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
@@ -67,7 +71,10 @@ pub fn run<P: Provider>(provider: P, mode: Mode) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(serve_until_shutdown(provider, mode)) {
+    let served = runtime.block_on(serve_until_shutdown(provider, mode));
+    // Work still running (an RPC Terraform will never read, if it died) is dropped, not awaited.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             logging::error("provider stopped with an error", &[("error", &e)]);
@@ -89,6 +96,10 @@ async fn serve_until_shutdown<P: Provider>(provider: P, mode: Mode) -> Result<()
     })?;
     let path = socket.path.to_string_lossy().into_owned();
     let shutdown = CancellationToken::new();
+    let orphaned = match mode {
+        Mode::Debug => CancellationToken::new(),
+        Mode::Managed | Mode::Version => parent_watch::watch(socket.path.clone()),
+    };
 
     let (tls, cert_der) = match (
         &mode,
@@ -148,7 +159,7 @@ async fn serve_until_shutdown<P: Provider>(provider: P, mode: Mode) -> Result<()
         ],
     );
     logging::enter_phase(Phase::Serving);
-    let served = server::serve(socket, tls, provider, shutdown).await;
+    let served = server::serve(socket, tls, provider, shutdown, orphaned).await;
     logging::enter_phase(Phase::Shutdown);
     served.map_err(|e| format!("the plugin server failed: {e}"))
 }

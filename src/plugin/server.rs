@@ -11,6 +11,9 @@
 //! RPC is still in flight when Shutdown comes, the server stops gracefully instead: the RPC is
 //! answered first.
 //!
+//! When Terraform is gone (`orphaned` fires: see `parent_watch`), nobody will call Shutdown: the
+//! server closes what Terraform left open within [`ORPHANED_CLOSE_LIMIT`] and stops at once.
+//!
 //! Must not: decide policy (which certificate to pin, when to stop); `plugin::run` does.
 
 use std::convert::Infallible;
@@ -20,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{UnixListener, UnixStream};
@@ -31,7 +35,7 @@ use tonic::server::NamedService;
 use tonic::transport::server::Connected;
 
 use super::exit::{Exit, InFlight};
-use super::side_services::{Broker, Controller, Stdio};
+use super::side_services::{Broker, CloseLeftOpen, Controller, Stdio, log_closed};
 use crate::framework::provider::Provider;
 use crate::logging;
 use crate::tfplugin::{ProviderService, goplugin, proto};
@@ -39,6 +43,10 @@ use crate::tfplugin::{ProviderService, goplugin, proto};
 /// Largest message either side may send: Terraform's client allows up to 2 GiB;
 /// Go providers accept 256 MiB, and so do we.
 const MAX_MESSAGE: usize = 256 << 20;
+
+/// How long a provider whose Terraform died spends closing what was left open (revoking run
+/// secrets) before it exits: it must be gone within 2 s of Terraform.
+pub const ORPHANED_CLOSE_LIMIT: Duration = Duration::from_secs(1);
 
 /// A connection, with or without TLS, that reports its flushes to [`Exit`].
 pub struct PluginStream {
@@ -189,12 +197,14 @@ impl Drop for PluginSocket {
 
 /// Serve the provider and the side services on `socket` until `shutdown` fires: at once when
 /// `GRPCController.Shutdown` fired it and its answer is flushed, else gracefully (in-flight RPCs
-/// are answered, connections closed).
+/// are answered, connections closed). When `orphaned` fires (Terraform died), it closes what
+/// was left open and returns at once, in-flight RPCs or not.
 pub async fn serve<P: Provider>(
     socket: PluginSocket,
     tls: Option<Arc<rustls::ServerConfig>>,
     provider: P,
     shutdown: CancellationToken,
+    orphaned: CancellationToken,
 ) -> Result<(), tonic::transport::Error> {
     let (tx, rx) = tokio::sync::mpsc::channel::<io::Result<PluginStream>>(16);
     let exit = Arc::new(Exit::default());
@@ -255,8 +265,14 @@ pub async fn serve<P: Provider>(
         .set_service_status("plugin", tonic_health::ServingStatus::Serving)
         .await;
 
+    let service = Arc::new(ProviderService::new(provider));
+    let closer = service.clone();
+    let close_left_open: CloseLeftOpen = Arc::new(move |limit| {
+        let service = closer.clone();
+        Box::pin(async move { service.close_left_open(limit).await })
+    });
     let provider_service = Counted {
-        inner: proto::provider_server::ProviderServer::new(ProviderService::new(provider))
+        inner: proto::provider_server::ProviderServer::from_arc(service)
             .max_decoding_message_size(MAX_MESSAGE)
             .max_encoding_message_size(MAX_MESSAGE),
         exit: exit.clone(),
@@ -267,6 +283,7 @@ pub async fn serve<P: Provider>(
             Controller {
                 shutdown: shutdown.clone(),
                 exit: exit.clone(),
+                close_left_open: close_left_open.clone(),
             },
         ))
         .add_service(goplugin::grpc_stdio_server::GrpcStdioServer::new(Stdio))
@@ -277,6 +294,11 @@ pub async fn serve<P: Provider>(
         stopped = server => stopped,
         () = exit.answered_and_flushed() => {
             logging::debug("GRPCController.Shutdown answered: exiting", &[]);
+            Ok(())
+        }
+        () = orphaned.cancelled() => {
+            let closed = close_left_open(ORPHANED_CLOSE_LIMIT).await;
+            log_closed(&closed, "Terraform exited");
             Ok(())
         }
     }

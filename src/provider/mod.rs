@@ -20,13 +20,16 @@
 //! that resources, actions and data sources share, and [`money`] the bridge from Terraform's
 //! numbers to the wire's exact `Eur` they are computed with; [`secret_slots`] describes an
 //! account's two secret slots; [`api_key_identity`] is the `{ api_key }` identity of the
-//! resources one API key names.
+//! resources one API key names; [`rotation_schedule`] decides, at refresh, when `rotate_after`
+//! makes a rotation due, from [`clock`] (the one reading of the time of day, with a test hook);
+//! [`run_secrets`] is this machine's journal of the ephemeral secrets its processes opened.
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).
 
 pub mod actions;
 pub mod api_errors;
 pub mod api_key_identity;
+pub mod clock;
 pub mod config;
 pub mod data_sources;
 pub mod ephemeral;
@@ -35,6 +38,8 @@ pub mod lost_creates;
 pub mod money;
 pub mod provider_data;
 pub mod resources;
+pub mod rotation_schedule;
+pub mod run_secrets;
 pub mod secret_slots;
 pub mod secret_strength;
 pub mod snapshots;

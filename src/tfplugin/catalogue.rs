@@ -81,6 +81,14 @@ impl<P: Provider> Catalogue<P> {
         lookup(&self.ephemerals, "ephemeral resource", type_name).map(Arc::as_ref)
     }
 
+    /// An ephemeral resource, shared: closing what Terraform left open runs one task per close.
+    pub fn ephemeral_shared(
+        &self,
+        type_name: &str,
+    ) -> Option<Arc<dyn DynEphemeralResource<P::Data>>> {
+        self.ephemerals.get(type_name).cloned()
+    }
+
     /// An action, shared: an invocation outlives the RPC that starts it.
     pub fn action(&self, type_name: &str) -> Result<Arc<dyn DynAction<P::Data>>, Diagnostics> {
         lookup(&self.actions, "action", type_name).cloned()

@@ -1,6 +1,7 @@
 //! The ephemeral-resource RPCs that do work: validate, open and close (renew needs nothing:
 //! our results never expire). Open sends the private state the resource kept, and close
-//! hands it back.
+//! hands it back; both go through `framework::left_open`, which keeps what Terraform has not
+//! closed for `GRPCController.Shutdown`.
 //!
 //! Each `serve_*` method is the body of one RPC of [`ProviderService`]: it names the RPC for
 //! the session, looks the type up in the catalogue, converts in, calls the framework and
@@ -16,6 +17,7 @@ use super::proto::{
 };
 use super::service::ProviderService;
 use super::session::{Reply, Rpc};
+use crate::framework::left_open;
 use crate::framework::provider::Provider;
 
 impl<P: Provider> ProviderService<P> {
@@ -48,7 +50,7 @@ impl<P: Provider> ProviderService<P> {
             let ty = e.schema().value_type();
             let what = "ephemeral resource configuration";
             let config = convert::decode(req.config.as_ref(), &ty, what)?;
-            let (result, diags) = e.open(&s.ctx(), &config).await;
+            let (result, diags) = left_open::open(e, &self.left_open, &s.ctx(), &config).await;
             let diags = s.with_warnings(diags).fail_on_errors()?;
             let private = s.private_bytes();
             Ok(open_ephemeral_resource::Response {
@@ -70,7 +72,7 @@ impl<P: Provider> ProviderService<P> {
         self.serve(rpc, |s| async move {
             let e = self.catalogue.ephemeral(&req.type_name)?;
             let s = s.with_private(req.private.as_deref().unwrap_or_default());
-            let diags = e.close(&s.ctx()).await;
+            let diags = left_open::close(e, &self.left_open, &s.ctx()).await;
             Ok(close_ephemeral_resource::Response {
                 diagnostics: convert::diagnostics(&s.with_warnings(diags)),
             })

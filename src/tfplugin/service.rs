@@ -6,6 +6,7 @@
 //! Must not: hold planning logic or resource knowledge (see the module above).
 
 use std::future::Future;
+use std::time::Duration;
 
 use tonic::codegen::BoxStream;
 use tonic::{Request, Response, Streaming};
@@ -26,6 +27,7 @@ use super::proto::{
 };
 use super::session::{Diagnosable, Reply, Rpc, Session, Sessions};
 use crate::framework::diagnostics::Diagnostics;
+use crate::framework::left_open::{self, Closed, LeftOpen};
 use crate::framework::provider::Provider;
 use crate::logging;
 
@@ -33,6 +35,8 @@ use crate::logging;
 pub struct ProviderService<P: Provider> {
     pub(super) catalogue: Catalogue<P>,
     pub(super) sessions: Sessions<P::Data>,
+    /// The ephemeral resources opened and not yet closed (see `framework::left_open`).
+    pub(super) left_open: LeftOpen,
 }
 
 impl<P: Provider> ProviderService<P> {
@@ -40,7 +44,19 @@ impl<P: Provider> ProviderService<P> {
         ProviderService {
             catalogue: Catalogue::new(provider),
             sessions: Sessions::new(),
+            left_open: LeftOpen::default(),
         }
+    }
+
+    /// Close, within `limit`, the ephemeral resources Terraform left open: when it shuts the
+    /// process down (`GRPCController.Shutdown`), or died.
+    pub async fn close_left_open(&self, limit: Duration) -> Closed {
+        if self.left_open.is_empty() {
+            return Closed::default();
+        }
+        let data = self.sessions.data();
+        let find = |t: &str| self.catalogue.ephemeral_shared(t);
+        left_open::close_left_open(&self.left_open, find, data, limit).await
     }
 
     /// Serve one RPC through the session helper.

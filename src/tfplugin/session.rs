@@ -122,6 +122,12 @@ impl<D: Send + Sync> Sessions<D> {
         *self.data.write().unwrap_or_else(|e| e.into_inner()) = data.map(Arc::new);
     }
 
+    /// What `ConfigureProvider` produced, if anything: for work no RPC carries (closing what
+    /// Terraform left open when it shuts the process down).
+    pub fn data(&self) -> Option<Arc<D>> {
+        self.data.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
     /// Cancel every operation in flight; later RPCs get a fresh signal.
     pub fn stop(&self) {
         let mut token = self.stop.lock().unwrap_or_else(|e| e.into_inner());

@@ -5,7 +5,6 @@ secret values, not only through what Terraform reports."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -228,28 +227,6 @@ def test_recording_a_version_after_import_plans_only_the_version(tf, sandbox):
     tf.write("main.tf", rotation_config(sub, 1))
     env = {"TF_VAR_next_secret": h.strong_secret()}
     assert h.planned_changes(tf, "vonage_api_secret_rotation.sub", env=env) == {"secret_wo_version"}
-
-
-def test_rotate_after_plans_a_rotation_once_the_time_has_passed(tf, sandbox):
-    tf.env.update(sandbox.provider_env)
-    sub, _ = new_subaccount(sandbox)
-    tf.write("main.tf", rotation_config(sub, 1, '  rotate_after = "2s"'))
-    tf.run("apply", "-auto-approve", env={"TF_VAR_next_secret": h.strong_secret()}).ok()
-    state = state_of(tf)
-    # Vonage's times have whole seconds: wait until two have surely passed since rotated_at.
-    time.sleep(3.2)
-    value = h.strong_secret()
-    plan = tf.run("plan", "-detailed-exitcode", env={"TF_VAR_next_secret": value})
-    assert plan.rc == 2 and plan.says("update in-place"), plan.explain()
-    tf.run("apply", "-auto-approve", env={"TF_VAR_next_secret": value}).ok()
-    rotated = state_of(tf)
-    assert rotated["previous_id"] == state["current_id"] and rotated["rotated_at"] > state["rotated_at"]
-    assert authenticates(sandbox, sub, value)
-
-    invalid = rotation_config(sub, 1, '  rotate_after = "30 days"')
-    tf.write("main.tf", invalid)
-    result = tf.run("validate")
-    assert result.rc == 1 and result.says("Invalid rotate_after"), result.explain()
 
 
 def test_removing_the_version_only_records_it(tf, sandbox):

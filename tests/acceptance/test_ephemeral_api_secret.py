@@ -1,6 +1,7 @@
 """The ephemeral vonage_api_secret (Terraform 1.10+) under real Terraform against the sandbox: a provider alias
-configured from it reads the balance, every secret it opens is revoked when Terraform closes it, and a full account
-is refused with the ids and creation times that hold its slots."""
+configured from it reads the balance, every secret it opens is revoked when Terraform closes it (or, when a failed run
+skips the close, when Terraform shuts the provider down), a secret a failed close left is revoked by the next run on the
+same machine, and a full account is refused with the ids and creation times that hold its slots."""
 
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ def sandbox_secrets(sandbox: h.Sandbox, api_key: str) -> list[dict]:
 def secret_writes(sandbox: h.Sandbox, api_key: str) -> list[str]:
     return [c["method"] for c in sandbox.calls()
             if c["path"].startswith(f"/accounts/{api_key}/secrets") and c["method"] in ("POST", "DELETE")]
+
+
+def new_subaccount(sandbox: h.Sandbox, name: str) -> str:
+    sub = sandbox.api("POST", f"/accounts/{sandbox.api_key}/subaccounts", json={"name": name})
+    assert sub.status == 200, sub
+    return sub.body["api_key"]
 
 
 def alias_config(api_key_line: str) -> str:
@@ -96,47 +103,76 @@ def test_a_full_account_fails_clearly_listing_ids_and_creation_times(tf, sandbox
     assert secret_writes(sandbox, sandbox.api_key) == []
 
 
-def test_a_secret_left_by_a_failed_close_is_cleaned_up_as_the_docs_say(tf, sandbox):
-    """The docs' cleanup path: a close that fails names the secret left behind, the next open finds no free slot,
-    and importing the leftover into a vonage_api_secret and destroying it frees the slot."""
+def test_a_secret_whose_close_terraform_skips_is_revoked_when_it_shuts_the_provider_down(tf, sandbox):
+    """The README's pattern, with a read through the alias that fails: Terraform then skips the ephemeral secret's
+    close ("upstream ... errored, so skipping") and shuts the provider down, which revokes it."""
     tf.env.update(sandbox.provider_env)
-    sub = sandbox.api("POST", f"/accounts/{sandbox.api_key}/subaccounts", json={"name": "left"})
-    assert sub.status == 200, sub
-    key = sub.body["api_key"]
-    before = [s["id"] for s in sandbox_secrets(sandbox, key)]
-    fault = {"route": f"DELETE /accounts/{key}/secrets", "kind": "status", "status": 403, "count": 1}
+    key = new_subaccount(sandbox, "skipped")
+    before = sandbox_secrets(sandbox, key)
+    fault = {"route": "GET /account/get-balance", "kind": "status", "status": 403, "count": 1}
     assert sandbox._request("POST", "/_sandbox/faults", fault).status in (200, 201)
     tf.write("main.tf", alias_config(f'  api_key = "{key}"'))
+    sandbox.clear_calls()
     failed = tf.run("plan")
-    assert failed.rc == 1, failed.explain()
-    leftover = [s["id"] for s in sandbox_secrets(sandbox, key) if s["id"] not in before]
-    assert len(leftover) == 1
-    assert failed.says(f"Ephemeral API secret {leftover[0]} was not revoked"), failed.explain()
-    assert failed.says(f"import ID `{key}/{leftover[0]}`"), failed.explain()
+    assert failed.rc == 1 and failed.says("reading the balance"), failed.explain()
+    assert secret_writes(sandbox, key) == ["POST", "DELETE"], sandbox.calls()
+    assert sandbox_secrets(sandbox, key) == before, "the secret outlived the run"
 
-    # The leftover holds the second slot: the next open is refused, naming both.
-    blocked = tf.run("plan")
+
+def test_a_secret_left_by_a_failed_close_is_revoked_by_the_next_run_or_cleaned_up_as_the_docs_say(tf, sandbox):
+    """A close that fails names the secret left behind. The next run on the same machine revokes it, since the
+    process that opened it has ended. Another machine has no record of it: there the next open finds no free slot,
+    and importing the leftover into a vonage_api_secret and destroying it frees the slot, as the docs say."""
+    tf.env.update(sandbox.provider_env)
+    key = new_subaccount(sandbox, "left")
+    before = [s["id"] for s in sandbox_secrets(sandbox, key)]
+    fault = {"route": f"DELETE /accounts/{key}/secrets", "kind": "status", "status": 403, "count": 1}
+
+    def fail_a_close(env: dict[str, str]) -> str:
+        assert sandbox._request("POST", "/_sandbox/faults", fault).status in (200, 201)
+        failed = tf.run("plan", env=env)
+        assert failed.rc == 1, failed.explain()
+        leftover = [s["id"] for s in sandbox_secrets(sandbox, key) if s["id"] not in before]
+        assert len(leftover) == 1
+        assert failed.says(f"Ephemeral API secret {leftover[0]} was not revoked"), failed.explain()
+        assert failed.says("The next run on this machine"), failed.explain()
+        assert failed.says(f"import ID `{key}/{leftover[0]}`"), failed.explain()
+        return leftover[0]
+
+    tf.write("main.tf", alias_config(f'  api_key = "{key}"'))
+    leftover = fail_a_close({})
+    sandbox.clear_calls()
+    revoked = tf.run("plan").ok()
+    assert revoked.says("Revoked ephemeral API secrets left by a stopped run") and revoked.says(leftover), \
+        revoked.explain()
+    assert f"DELETE /accounts/{key}/secrets/{leftover}" in [f"{c['method']} {c['path']}" for c in sandbox.calls()]
+    assert [s["id"] for s in sandbox_secrets(sandbox, key)] == before
+
+    # A machine (state folder) that did not open it knows nothing of it: the next open is refused, naming both.
+    leftover = fail_a_close({"VONAGE_PROVIDER_STATE_DIR": str(tf.scratch / "machine-a")})
+    elsewhere = {"VONAGE_PROVIDER_STATE_DIR": str(tf.scratch / "machine-b")}
+    blocked = tf.run("plan", env=elsewhere)
     assert blocked.rc == 1 and blocked.says("No free API secret slot for an ephemeral secret"), blocked.explain()
-    assert blocked.says(leftover[0]), blocked.explain()
+    assert blocked.says(leftover) and not blocked.says("journal"), blocked.explain()
 
-    # Import it into a vonage_api_secret and destroy that; then the ephemeral secret works again.
+    # There, import it into a vonage_api_secret and destroy that; then the ephemeral secret works again.
     (tf.workdir / "main.tf").rename(tf.workdir / "main.tf.off")
     tf.write("cleanup.tf", h.PROVIDER_BLOCK + f"""
 provider "vonage" {{}}
 
 import {{
   to = vonage_api_secret.leftover
-  id = "{key}/{leftover[0]}"
+  id = "{key}/{leftover}"
 }}
 
 resource "vonage_api_secret" "leftover" {{}}
 """)
-    tf.run("apply", "-auto-approve").ok()
-    tf.run("destroy", "-auto-approve").ok()
+    tf.run("apply", "-auto-approve", env=elsewhere).ok()
+    tf.run("destroy", "-auto-approve", env=elsewhere).ok()
     assert [s["id"] for s in sandbox_secrets(sandbox, key)] == before
     (tf.workdir / "cleanup.tf").unlink()
     (tf.workdir / "main.tf.off").rename(tf.workdir / "main.tf")
-    tf.run("plan").ok()
+    tf.run("plan", env=elsewhere).ok()
 
 
 def test_the_value_is_24_characters_and_meets_vonages_rule(tf, sandbox):

@@ -209,14 +209,15 @@ class Terraform:
                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout)
         return Result(list(args), proc.returncode, proc.stdout, proc.stderr)
 
-    def start(self, *args: str, env: dict[str, str] | None = None) -> "Running":
-        """Start a command without waiting for it (to interrupt it, or to act while it runs)."""
+    def start(self, *args: str, env: dict[str, str] | None = None, interactive: bool = False) -> "Running":
+        """Start a command without waiting for it (to interrupt it, or to act while it runs). `interactive` gives it a
+        stdin to answer prompts through (`Running.read_until`, `Running.answer`) instead of /dev/null."""
         full_env = self.base_env()
         full_env.update(self.env)
         full_env.update(env or {})
         proc = subprocess.Popen([str(self.binary.path), *args], cwd=self.workdir, env=full_env,
-                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+                                stdin=subprocess.PIPE if interactive else subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         return Running(list(args), proc)
 
     def json(self, *args: str, **kw):
@@ -247,15 +248,36 @@ class Running:
 
     args: list[str]
     proc: subprocess.Popen
+    seen: str = ""  # stdout read by `read_until`, given back by `wait`
 
     def interrupt(self) -> None:
         """Ctrl-C, as a person at the terminal would press it once."""
         import signal
         self.proc.send_signal(signal.SIGINT)
 
+    def read_until(self, text: str, timeout: float = DEFAULT_TIMEOUT) -> str:
+        """Read stdout until `text` appears (a prompt, which no newline follows); all of stdout read so far."""
+        import select
+        import time
+        deadline = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while text not in self.seen:
+            remaining = deadline - time.monotonic()
+            assert remaining > 0, f"terraform {' '.join(self.args)}: no {text!r} within {timeout}s:\n{self.seen}"
+            if select.select([fd], [], [], remaining)[0]:
+                chunk = os.read(fd, 65536)
+                assert chunk, f"terraform {' '.join(self.args)} ended before {text!r}:\n{self.seen}"
+                self.seen += chunk.decode(errors="replace")
+        return self.seen
+
+    def answer(self, line: str) -> None:
+        """Type `line` and Enter at the prompt (needs `Terraform.start(..., interactive=True)`)."""
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+
     def wait(self, timeout: float = DEFAULT_TIMEOUT) -> Result:
         stdout, stderr = self.proc.communicate(timeout=timeout)
-        return Result(self.args, self.proc.returncode, stdout, stderr)
+        return Result(self.args, self.proc.returncode, self.seen + stdout, stderr)
 
 
 def new_terraform(binary: TerraformBinary, tmp_path: Path, provider_dir: Path | None) -> Terraform:

@@ -20,6 +20,7 @@ mod client_transfers;
 mod client_wire;
 mod fuzz_regressions;
 mod plugin_bad_messages;
+mod plugin_parent_watch;
 mod plugin_transport;
 mod sandbox_account;
 mod sandbox_admin;

@@ -25,11 +25,10 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use crate::framework::cty::{Number, Value};
 use crate::framework::diagnostics::{AttrPath, Diagnostic, Diagnostics};
+use crate::framework::private::PrivateState;
 use crate::framework::resource::{
     ApplyFailure, CreateRequest, Ctx, PlanRequest, Resource, Timeouts, UpdateRequest,
     ValidateRequest,
@@ -41,6 +40,7 @@ use crate::vonage::{ApiSecret as RemoteSecret, Error, Secret};
 use crate::provider::ProviderData;
 use crate::provider::api_errors::diagnostic;
 use crate::provider::api_key_identity;
+use crate::provider::rotation_schedule;
 use crate::provider::secret_slots::{self, MAX_SECRETS};
 use crate::provider::secret_strength::{secret_rule, secret_strength, weak_secret_diagnostic};
 
@@ -72,12 +72,9 @@ enum Rotation {
     CurrentMissing,
 }
 
-fn parse_time(s: &str) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(s, &Rfc3339).ok()
-}
-
-/// Whether a rotation is due, comparing the prior state with the planned one at `now`.
-fn rotation_due(prior: &Model, planned: &Model, now: OffsetDateTime) -> Option<Rotation> {
+/// Whether a rotation is due, comparing the prior state with the planned one; by time, as the
+/// refresh the prior state comes from decided (kept in `private`, see `rotation_schedule`).
+fn rotation_due(prior: &Model, planned: &Model, private: &PrivateState) -> Option<Rotation> {
     if prior.current_id.is_none() {
         return Some(Rotation::CurrentMissing);
     }
@@ -88,10 +85,8 @@ fn rotation_due(prior: &Model, planned: &Model, now: OffsetDateTime) -> Option<R
     {
         return Some(Rotation::Version);
     }
-    let after = planned.rotate_after.as_deref().and_then(parse_duration)?;
-    let since = prior.rotated_at.as_deref().and_then(parse_time)?;
-    let elapsed = now - since;
-    (elapsed >= after).then_some(Rotation::Schedule)
+    let (since, after) = (prior.rotated_at.as_deref(), planned.rotate_after.as_deref());
+    rotation_schedule::due(private, since, after).then_some(Rotation::Schedule)
 }
 
 fn own_account_refused(api_key: &str) -> Diagnostics {
@@ -229,8 +224,11 @@ impl Resource<ProviderData> for ApiSecretRotation {
             .attribute(Attribute::string("rotate_after").optional().description(
                 "\
                 Also rotate once this long has passed since `rotated_at`, as a duration such \
-                as `720h` (30 days). The rotation is planned by the first plan after that \
-                time. Unset, only `secret_wo_version` rotates.",
+                as `720h` (30 days). It is checked when Terraform refreshes the resource: the \
+                first plan that refreshes after that time plans the rotation, and a saved plan \
+                applies as it was planned, however late. A plan made with `-refresh=false` \
+                does not rotate by time, and a changed value counts from the refresh after the \
+                apply that records it. Unset, only `secret_wo_version` rotates.",
             ))
             .attribute(
                 Attribute::string("current_id")
@@ -351,7 +349,7 @@ impl Resource<ProviderData> for ApiSecretRotation {
             }
             return Ok(planned);
         };
-        let Some(why) = rotation_due(prior, &planned, OffsetDateTime::now_utc()) else {
+        let Some(why) = rotation_due(prior, &planned, ctx.private) else {
             return Ok(planned);
         };
         if req.config.secret_wo.is_none() && !value_unknown {
@@ -377,6 +375,7 @@ impl Resource<ProviderData> for ApiSecretRotation {
         ctx: &Ctx<'_, ProviderData>,
         req: CreateRequest<Model>,
     ) -> Result<Model, ApplyFailure<Model>> {
+        rotation_schedule::forget(ctx.private);
         let data = ctx.configured()?;
         let api_key = req.planned.api_key.clone().unwrap_or_default();
         if api_key == data.api_key {
@@ -411,6 +410,9 @@ impl Resource<ProviderData> for ApiSecretRotation {
         let Some(api_key) = state.api_key.clone() else {
             return Ok(None);
         };
+        // The one reading of the clock a rotation by time depends on.
+        let (since, after) = (state.rotated_at.as_deref(), state.rotate_after.as_deref());
+        rotation_schedule::decide_at_refresh(ctx.private, since, after);
         let secrets = match data.client.list_secrets(&api_key).await {
             Ok(s) => newest_first(s),
             // The account is gone (or out of reach): plan to create the resource again.
@@ -465,6 +467,7 @@ impl Resource<ProviderData> for ApiSecretRotation {
         ctx: &Ctx<'_, ProviderData>,
         req: UpdateRequest<Model>,
     ) -> Result<Model, ApplyFailure<Model>> {
+        rotation_schedule::forget(ctx.private);
         // A rotation was planned exactly when `current_id` is unknown (it reads as `None`).
         if req.planned.current_id.is_some() {
             return Ok(Model {
@@ -628,9 +631,9 @@ async fn rotate(
 mod tests {
     use super::*;
 
-    fn at(s: &str) -> OffsetDateTime {
-        parse_time(s).unwrap()
-    }
+    /// What a refresh that found a rotation due for `state(_, Some("24h"))` keeps.
+    const DUE_24H: &str =
+        r#"{"rotation_due":{"rotated_at":"2026-01-01T00:00:00Z","rotate_after":"24h"}}"#;
 
     fn state(version: Option<i64>, rotate_after: Option<&str>) -> Model {
         Model {
@@ -646,7 +649,7 @@ mod tests {
 
     #[test]
     fn only_a_new_version_a_due_schedule_or_a_missing_current_secret_rotates() {
-        let now = at("2026-01-02T00:00:00Z");
+        let now = &PrivateState::from_bytes(DUE_24H.as_bytes());
         let prior = state(Some(1), None);
         assert_eq!(rotation_due(&prior, &state(Some(1), None), now), None);
         assert_eq!(
@@ -659,13 +662,18 @@ mod tests {
             None
         );
         assert_eq!(rotation_due(&prior, &state(None, None), now), None);
-        // The schedule counts from rotated_at.
+        // By time, as the refresh decided for this rotate_after; a new one waits for a refresh.
         assert_eq!(
             rotation_due(&prior, &state(Some(1), Some("24h")), now),
             Some(Rotation::Schedule)
         );
         assert_eq!(
             rotation_due(&prior, &state(Some(1), Some("25h")), now),
+            None
+        );
+        let unrefreshed = &PrivateState::default();
+        assert_eq!(
+            rotation_due(&prior, &state(Some(1), Some("24h")), unrefreshed),
             None
         );
         let gone = Model {
@@ -746,5 +754,38 @@ mod tests {
         let d = err.iter().next().unwrap();
         assert_eq!(d.path, Some(AttrPath::attr("secret_wo")));
         assert!(d.detail.contains("secret_wo_version"), "{}", d.detail);
+    }
+
+    /// Due for years by the clock: only what the refresh recorded decides.
+    #[tokio::test]
+    async fn a_rotation_by_time_is_planned_from_the_refresh_and_never_from_the_clock() {
+        for (private, rotates) in [("", false), (DUE_24H, true)] {
+            let private = PrivateState::from_bytes(private.as_bytes());
+            let ctx = Ctx {
+                data: None,
+                cancel: Default::default(),
+                private: &private,
+                warnings: &Default::default(),
+            };
+            let (prior, planned) = (state(Some(1), Some("24h")), state(Some(1), Some("24h")));
+            let config = Model {
+                secret_wo: Some("NewSecret123".into()),
+                ..state(Some(1), Some("24h"))
+            };
+            let (config, unknown) = (&config, &|_: &str| false);
+            let req = PlanRequest {
+                prior: Some(&prior),
+                planned,
+                config,
+                unknown,
+            };
+            let Ok(planned) = ApiSecretRotation.modify_plan(&ctx, req).await else {
+                panic!()
+            };
+            assert_eq!(
+                !ApiSecretRotation.known_after_apply(&planned).is_empty(),
+                rotates
+            );
+        }
     }
 }

@@ -177,6 +177,7 @@ pub fn start_provider_in_process<P: tfvonage::framework::provider::Provider>(
         Some(config),
         provider,
         shutdown.clone(),
+        CancellationToken::new(),
     ));
     Running {
         socket: path,
