@@ -19,7 +19,8 @@
 //! answer was lost made, on the next run; [`transfers`] holds the balance and credit moves
 //! that resources, actions and data sources share, and [`money`] the bridge from Terraform's
 //! numbers to the wire's exact `Eur` they are computed with; [`secret_slots`] describes an
-//! account's two secret slots; [`api_key_identity`] is the `{ api_key }` identity of the
+//! account's two secret slots; [`own_credential`] keeps Terraform from revoking the secret the
+//! provider authenticates with; [`api_key_identity`] is the `{ api_key }` identity of the
 //! resources one API key names.
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).
@@ -33,6 +34,7 @@ pub mod ephemeral;
 pub mod list_resources;
 pub mod lost_creates;
 pub mod money;
+pub mod own_credential;
 pub mod provider_data;
 pub mod resources;
 pub mod secret_slots;

@@ -9,6 +9,8 @@
 //! Rules that protect the account:
 //! - create checks for a free slot before its POST (at most two secrets per account);
 //! - delete never revokes the account's last secret, and checks before the DELETE;
+//! - the secret the provider block's `api_secret_id` names is never destroyed or replaced, and
+//!   destroying an imported secret of the provider's own account warns (`own_credential`);
 //! - a revoke is remembered so that a 401 afterwards is explained (the run may have revoked
 //!   the very secret the provider authenticates with).
 //!
@@ -32,6 +34,7 @@ use crate::provider::api_errors::{diagnostic, is_suspension, suspended_read_warn
 use crate::provider::lost_creates::{
     PENDING, PendingCreate, lost_create_diagnostic, outcome_unknown,
 };
+use crate::provider::own_credential::{self, CREATED, IMPORTED, ORIGIN};
 use crate::provider::secret_slots::{self, MAX_SECRETS};
 use crate::provider::secret_strength::{secret_rule, secret_strength, weak_secret_diagnostic};
 
@@ -257,8 +260,9 @@ impl Resource<ProviderData> for ApiSecret {
             // The account is known once the configuration or its default gives it; a value known
             // only at apply is checked by `create` then.
             (None, Some(data)) => {
+                let freed = ctx.private.get::<String>(REPLACES);
+                own_credential::refuse_named(data, freed.as_deref(), "Replacing")?;
                 if let Some(account) = planned.api_key.clone() {
-                    let freed = ctx.private.get::<String>(REPLACES);
                     plan_free_slot(ctx, data, &account, freed.as_deref()).await?;
                 }
             }
@@ -369,6 +373,7 @@ impl Resource<ProviderData> for ApiSecret {
                 .into());
             }
         };
+        ctx.private.set(ORIGIN, &CREATED);
         Ok(Model {
             id: Some(created.id),
             api_key: Some(api_key),
@@ -456,12 +461,33 @@ impl Resource<ProviderData> for ApiSecret {
         }
     }
 
+    async fn plan_destroy(
+        &self,
+        ctx: &Ctx<'_, ProviderData>,
+        prior: &Model,
+    ) -> Result<(), Diagnostics> {
+        let (Some(data), Some(api_key), Some(id)) = (ctx.data, &prior.api_key, &prior.id) else {
+            return Ok(());
+        };
+        own_credential::refuse_named(data, Some(id), "Destroying")?;
+        if own_credential::is_own_account(data, api_key)
+            && ctx.private.get::<String>(ORIGIN).as_deref() != Some(CREATED)
+        {
+            ctx.warnings
+                .warn(own_credential::maybe_own_credential(data, id));
+        }
+        Ok(())
+    }
+
     async fn delete(&self, ctx: &Ctx<'_, ProviderData>, state: Model) -> Result<(), Diagnostics> {
         let data = ctx.configured()?;
         let client = data.client_for(&ctx.cancel);
         let (Some(api_key), Some(id)) = (state.api_key, state.id) else {
             return Ok(());
         };
+        // Refused at plan time; checked again before the DELETE (a tainted secret's
+        // replacement is planned as a plain create, which cannot tell).
+        own_credential::refuse_named(data, Some(&id), "Destroying")?;
         let existing = secret_slots::shared(data, &client, &api_key).await?;
         if !existing.iter().any(|s| s.id == id) {
             return Ok(()); // Already gone.
@@ -501,8 +527,9 @@ impl Resource<ProviderData> for ApiSecret {
         }
     }
 
-    async fn import(&self, _ctx: &Ctx<'_, ProviderData>, id: &str) -> Result<Model, Diagnostics> {
+    async fn import(&self, ctx: &Ctx<'_, ProviderData>, id: &str) -> Result<Model, Diagnostics> {
         let (api_key, secret_id) = parse_import_id(id)?;
+        ctx.private.set(ORIGIN, &IMPORTED);
         Ok(Model {
             id: Some(secret_id),
             api_key: Some(api_key),

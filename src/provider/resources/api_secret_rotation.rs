@@ -18,6 +18,8 @@
 //!   missing "current" plans a rotation.
 //! - Destroy revokes "previous" and leaves "current" (an account keeps at least one secret).
 //! - Import by the account's key adopts the newer secret as "current".
+//! - The provider's own account is refused at create, at import, at every plan and at destroy
+//!   (`own_credential`): the rotation would revoke the provider's credential sooner or later.
 //!
 //! Must not: store or print a secret's value; revoke a secret the plan did not announce.
 
@@ -41,6 +43,7 @@ use crate::vonage::{ApiSecret as RemoteSecret, Error, Secret};
 use crate::provider::ProviderData;
 use crate::provider::api_errors::diagnostic;
 use crate::provider::api_key_identity;
+use crate::provider::own_credential;
 use crate::provider::secret_slots::{self, MAX_SECRETS};
 use crate::provider::secret_strength::{secret_rule, secret_strength, weak_secret_diagnostic};
 
@@ -200,8 +203,8 @@ impl Resource<ProviderData> for ApiSecretRotation {
                         "\
                         The account whose secrets to rotate, such as \
                         `vonage_subaccount.NAME.api_key`. It must not be the provider's own \
-                        `api_key`: that is refused at plan time. Changing it replaces the \
-                        resource.",
+                        `api_key`: that is refused at plan time and at import. Changing it \
+                        replaces the resource.",
                     ),
             )
             .attribute(
@@ -321,9 +324,12 @@ impl Resource<ProviderData> for ApiSecretRotation {
             .clone()
             .filter(|_| !(req.unknown)("api_key"));
         if let (Some(key), Some(data)) = (&api_key, ctx.data)
-            && *key == data.api_key
+            && own_credential::is_own_account(data, key)
         {
-            return Err(own_account_refused(key));
+            return Err(match req.prior {
+                None => own_account_refused(key),
+                Some(_) => own_credential::rotation_in_state_refused(key).into(),
+            });
         }
         // Known at plan time (a new `api_key` replaces the resource), also for state written
         // before the resource had an `id`.
@@ -475,11 +481,21 @@ impl Resource<ProviderData> for ApiSecretRotation {
         rotate(ctx.configured()?, req).await
     }
 
+    async fn plan_destroy(
+        &self,
+        ctx: &Ctx<'_, ProviderData>,
+        prior: &Model,
+    ) -> Result<(), Diagnostics> {
+        own_credential::refuse_own_rotation(ctx.data, prior.api_key.as_deref())
+    }
+
     async fn delete(&self, ctx: &Ctx<'_, ProviderData>, state: Model) -> Result<(), Diagnostics> {
         let data = ctx.configured()?;
         let (Some(api_key), Some(previous)) = (state.api_key, state.previous_id) else {
             return Ok(());
         };
+        // Refused at plan time; checked again before anything is revoked.
+        own_credential::refuse_own_rotation(Some(data), Some(&api_key))?;
         let secrets = match data.client.list_secrets(&api_key).await {
             Ok(s) => s,
             Err(Error::NotFound { .. }) => return Ok(()),
@@ -504,7 +520,12 @@ impl Resource<ProviderData> for ApiSecretRotation {
         }
     }
 
-    async fn import(&self, _ctx: &Ctx<'_, ProviderData>, id: &str) -> Result<Model, Diagnostics> {
+    async fn import(&self, ctx: &Ctx<'_, ProviderData>, id: &str) -> Result<Model, Diagnostics> {
+        if let Some(data) = ctx.data
+            && own_credential::is_own_account(data, id)
+        {
+            return Err(own_credential::rotation_import_refused(id).into());
+        }
         if id.is_empty() || id.contains('/') {
             return Err(Diagnostic::error(
                 "Invalid import ID",
@@ -545,9 +566,7 @@ async fn rotate(
 ) -> Result<Model, ApplyFailure<Model>> {
     let prior = req.prior;
     let api_key = prior.api_key.clone().unwrap_or_default();
-    if api_key == data.api_key {
-        return Err(own_account_refused(&api_key).into());
-    }
+    own_credential::refuse_own_rotation(Some(data), Some(&api_key))?;
     let value = value_from(&req.config)?;
     let secrets = newest_first(secret_slots::list(data, &api_key).await?);
     let keep = prior
