@@ -19,7 +19,8 @@
 //! answer was lost made, on the next run; [`transfers`] holds the balance and credit moves
 //! that resources, actions and data sources share, and [`money`] the bridge from Terraform's
 //! numbers to the wire's exact `Eur` they are computed with; [`secret_slots`] describes an
-//! account's two secret slots; [`own_credential`] keeps Terraform from revoking the secret the
+//! account's two secret slots and [`last_secret`] the one Vonage will not revoke;
+//! [`own_credential`] keeps Terraform from revoking the secret the
 //! provider authenticates with; [`api_key_identity`] is the `{ api_key }` identity of the
 //! resources one API key names.
 //!
@@ -31,6 +32,7 @@ pub mod api_key_identity;
 pub mod config;
 pub mod data_sources;
 pub mod ephemeral;
+pub mod last_secret;
 pub mod list_resources;
 pub mod lost_creates;
 pub mod money;

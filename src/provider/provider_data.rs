@@ -23,6 +23,9 @@ pub struct ProviderData {
     pub api_secret_id: Option<String>,
     /// Secrets this process revoked (`api_key/id`), to explain a 401 that follows.
     pub revoked: Mutex<Vec<String>>,
+    /// Secrets (`api_key/id`) a destroy left in place because Vonage refused to revoke an
+    /// account's last secret, which a later create in the account revokes (`last_secret`).
+    pub kept_last_secrets: Mutex<Vec<String>>,
     /// What this process's refreshes found of creates whose answer was lost.
     pub recovery: RecoveryBook,
     /// This process's read-through snapshots of the subaccount and secret lists.
@@ -44,6 +47,7 @@ impl ProviderData {
             api_key,
             api_secret_id: None,
             revoked: Mutex::new(Vec::new()),
+            kept_last_secrets: Mutex::new(Vec::new()),
             recovery: RecoveryBook::default(),
             snapshots: Snapshots::default(),
             credentials: tokio::sync::OnceCell::new(),

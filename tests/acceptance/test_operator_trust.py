@@ -3,7 +3,6 @@ and the attribute at fault, and the way out of every refusal."""
 
 from __future__ import annotations
 
-import os
 import socket
 
 import tfharness as h
@@ -126,40 +125,6 @@ resource "vonage_account_settings" "this" {{
         assert result.says('mo_callback_url = "http://127.0.0.1'), "the diagnostic points at the line"
     finally:
         box.stop()
-
-
-def test_the_last_secret_refusal_names_the_removed_block(tf, sandbox):
-    tf.env.update(sandbox.provider_env)
-    secrets = sandbox.api("GET", f"/accounts/{sandbox.api_key}/secrets").body["_embedded"]["secrets"]
-    only = secrets[0]["id"]
-    tf.write("main.tf", h.PROVIDER_BLOCK + f"""
-provider "vonage" {{}}
-
-import {{
-  to = vonage_api_secret.own
-  id = "{sandbox.api_key}/{only}"
-}}
-
-resource "vonage_api_secret" "own" {{}}
-""")
-    tf.run("apply", "-auto-approve").ok()
-    refused = tf.run("destroy", "-auto-approve")
-    assert refused.rc == 1 and refused.says("lifecycle { destroy = false }"), refused.explain()
-    # The advice works: a removed block stops managing it without revoking it.
-    tf.write("main.tf", h.PROVIDER_BLOCK + """
-provider "vonage" {}
-
-removed {
-  from = vonage_api_secret.own
-  lifecycle {
-    destroy = false
-  }
-}
-""")
-    tf.run("apply", "-auto-approve").ok()
-    assert [s["id"] for s in sandbox.api("GET", f"/accounts/{sandbox.api_key}/secrets").body["_embedded"]["secrets"]] == [only]
-    assert os.path.exists(tf.workdir / "terraform.tfstate")
-    assert "vonage_api_secret" not in (tf.workdir / "terraform.tfstate").read_text()
 
 
 def secret_config(*names: str, api_key: str = h.SANDBOX_API_KEY) -> str:

@@ -8,7 +8,8 @@
 //!
 //! Rules that protect the account:
 //! - create checks for a free slot before its POST (at most two secrets per account);
-//! - delete never revokes the account's last secret, and checks before the DELETE;
+//! - delete leaves the account's last secret in place with a warning, as Vonage's answer
+//!   decides (`last_secret`); a later create in the account finishes that revoke;
 //! - the secret the provider block's `api_secret_id` names is never destroyed or replaced, and
 //!   destroying an imported secret of the provider's own account warns (`own_credential`);
 //! - a revoke is remembered so that a 401 afterwards is explained (the run may have revoked
@@ -31,6 +32,7 @@ use crate::vonage::{Client, Error, Secret};
 
 use crate::provider::ProviderData;
 use crate::provider::api_errors::{diagnostic, is_suspension, suspended_read_warning};
+use crate::provider::last_secret;
 use crate::provider::lost_creates::{
     PENDING, PendingCreate, lost_create_diagnostic, outcome_unknown,
 };
@@ -374,6 +376,7 @@ impl Resource<ProviderData> for ApiSecret {
             }
         };
         ctx.private.set(ORIGIN, &CREATED);
+        last_secret::finish_after_create(ctx, data, &client, &api_key).await;
         Ok(Model {
             id: Some(created.id),
             api_key: Some(api_key),
@@ -488,43 +491,7 @@ impl Resource<ProviderData> for ApiSecret {
         // Refused at plan time; checked again before the DELETE (a tainted secret's
         // replacement is planned as a plain create, which cannot tell).
         own_credential::refuse_named(data, Some(&id), "Destroying")?;
-        let existing = secret_slots::shared(data, &client, &api_key).await?;
-        if !existing.iter().any(|s| s.id == id) {
-            return Ok(()); // Already gone.
-        }
-        if existing.len() <= 1 {
-            return Err(Diagnostic::error(
-                "Refusing to revoke the account's last API secret",
-                format!(
-                    "\
-                    Secret {id} is the only API secret of account {api_key}. Vonage requires \
-                    every account to keep at least one, and an account without one could not be \
-                    managed at all. Nothing was revoked. Create its replacement first (add the \
-                    new `vonage_api_secret`, apply, then remove this one), or stop managing it \
-                    without revoking it: replace the resource block with `removed {{ from = \
-                    ADDRESS  lifecycle {{ destroy = false }} }}` and apply (or run `terraform \
-                    state rm ADDRESS`). The rest of the destroy is not blocked by this secret once \
-                    it is removed that way."
-                ),
-            )
-            .into());
-        }
-        let revoked = client.revoke_secret(&api_key, &id).await;
-        data.snapshots.secrets_changed(&api_key).await;
-        match revoked {
-            Ok(()) | Err(Error::NotFound { .. }) => {
-                if let Ok(mut r) = data.revoked.lock() {
-                    r.push(format!("{api_key}/{id}"));
-                }
-                Ok(())
-            }
-            Err(e) => Err(diagnostic(
-                data,
-                &format!("destroying vonage_api_secret {id} (revoking it) of account {api_key}"),
-                &e,
-            )
-            .into()),
-        }
+        last_secret::revoke(ctx, data, &client, &api_key, &id).await
     }
 
     async fn import(&self, ctx: &Ctx<'_, ProviderData>, id: &str) -> Result<Model, Diagnostics> {
