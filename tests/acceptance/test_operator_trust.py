@@ -167,6 +167,14 @@ def test_a_secret_that_cannot_fit_is_named_at_plan_and_refused_before_any_create
     apply = tf.run("apply", "-auto-approve", env={"TF_VAR_value": value})
     assert apply.rc == 1 and apply.says("Error: No free API secret slot"), apply.explain()
     assert not [c for c in sandbox.calls() if c["method"] == "POST"], "refused before any create"
+    # The newest secret, made outside this configuration, is named with its creation time as what an interrupted
+    # run may have left, with both ways out.
+    newest = extra.body
+    assert apply.says(f"The newest, `{newest['id']}` (created {newest['created_at']}), may be one an interrupted run"
+                      " left"), apply.explain()
+    assert apply.says("revoke it in the Vonage dashboard"), apply.explain()
+    assert apply.says(f"terraform import ADDRESS {sandbox.api_key}/{newest['id']}"), apply.explain()
+    assert apply.says("bump `secret_wo_version`"), apply.explain()
 
 
 def test_two_new_secrets_for_one_free_slot_are_named_at_plan(tf, sandbox):

@@ -302,26 +302,9 @@ impl Resource<ProviderData> for ApiSecret {
         }
         let existing = secret_slots::shared(data, &client, &api_key).await?;
         if existing.len() >= MAX_SECRETS {
-            let ids: Vec<&str> = existing.iter().map(|s| s.id.as_str()).collect();
-            return Err(Diagnostic::error(
-                "No free API secret slot",
-                format!(
-                    "\
-                    Account {api_key} already has {} API secrets ({}), the most Vonage allows, so \
-                    a new one cannot be created. Nothing was changed. Ways out:\n- If this is a \
-                    rotation with `lifecycle {{ create_before_destroy = true }}`: the new secret \
-                    would overlap the old one, which needs a free slot, and the other slot is \
-                    usually held by the secret the provider authenticates with. Remove \
-                    `create_before_destroy` so Terraform revokes the old secret first and then \
-                    creates the new one; the account keeps its other secret throughout.\n- \
-                    Otherwise revoke a secret the account no longer uses (in the Vonage \
-                    dashboard, or import it into a `vonage_api_secret` and destroy that), then \
-                    apply again.",
-                    existing.len(),
-                    ids.join(", ")
-                ),
-            )
-            .into());
+            let replacing = ctx.private.get::<String>(REPLACES);
+            let held = existing.as_slice();
+            return Err(secret_slots::no_free_slot(&api_key, held, replacing.as_deref()).into());
         }
         let pending = PendingCreate::new(
             &api_key,
@@ -587,10 +570,9 @@ async fn plan_free_slot(
         // an error here would block `terraform taint` and even `terraform destroy` (whose
         // refresh plans the same create). `create` refuses before its POST if no slot is free.
         Err(staying) => {
-            let shown: Vec<String> = existing
-                .iter()
+            let held: Vec<_> = (existing.iter())
                 .filter(|s| staying.contains(&s.id))
-                .map(|s| format!("{} (created {})", s.id, s.created_at))
+                .cloned()
                 .collect();
             ctx.warnings.warn(
                 Diagnostic::warning(
@@ -601,14 +583,12 @@ async fn plan_free_slot(
                         Vonage allows {MAX_SECRETS}, so the new secret will not fit unless one \
                         of them is revoked first (as when this create replaces a tainted \
                         secret). Otherwise the apply stops before creating it, changing nothing. \
-                        Revoke a secret the account no longer uses (in the Vonage dashboard, or \
-                        import it into a `vonage_api_secret` and destroy that), or for a \
-                        rotation use `terraform apply -replace=ADDRESS`, which revokes the old \
-                        secret first. A rotation with `lifecycle {{ create_before_destroy = true \
-                        }}` needs a free slot for the overlap: remove `create_before_destroy` so \
-                        the old secret is revoked first.",
-                        staying.len(),
-                        shown.join(", ")
+                        {} For a rotation, `terraform apply -replace=ADDRESS` revokes the old \
+                        secret first; with `lifecycle {{ create_before_destroy = true }}` it \
+                        needs a free slot for the overlap, so remove `create_before_destroy`.",
+                        held.len(),
+                        secret_slots::describe(&held),
+                        secret_slots::ways_out(account, &held),
                     ),
                 )
                 .at(AttrPath::attr("api_key")),
