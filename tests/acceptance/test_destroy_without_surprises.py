@@ -4,6 +4,8 @@
   not by a count: two parallel destroys of an account's two secrets both count two.
 - A replacement of an account's only secret (a rotation by `secret_wo_version`) still rotates: the destroy half
   leaves the old secret, and the create half revokes it once the new one exists.
+- A plan that suspends a subaccount holding money warns with the amounts, and `return_funds_on_destroy` returns
+  them to the primary first, once, even when Vonage's answer to the transfer is lost.
 """
 
 from __future__ import annotations
@@ -86,3 +88,57 @@ def test_rotating_an_accounts_only_secret_revokes_it_once_the_new_one_exists(tf,
     assert writes == [("DELETE", only, 403), ("POST", "secrets", 201), ("DELETE", only, 204)], writes
     assert authenticates(sandbox, sub, new_value) and not authenticates(sandbox, sub, old_value)
     assert tf.run("plan", "-detailed-exitcode", env={"TF_VAR_value": new_value}).rc == 0
+
+
+def funded(extra: str = "") -> str:
+    return h.PROVIDER_BLOCK + f"""
+provider "vonage" {{}}
+
+resource "vonage_subaccount" "team" {{
+  name                        = "funded"
+  use_primary_account_balance = false
+  credit_limit                = 25
+{extra}}}
+"""
+
+
+@pytest.mark.all_terraform_versions
+def test_destroy_warns_of_the_money_it_leaves_and_returns_it_once_when_asked(tf, credit_sandbox):
+    box = credit_sandbox
+    primary = box.api_key
+    tf.env.update(box.provider_env)
+    tf.write("main.tf", funded())
+    tf.run("apply", "-auto-approve").ok()
+    key = tf.json("show", "-json")["values"]["root_module"]["resources"][0]["values"]["api_key"]
+    funding = box.api("POST", f"/accounts/{primary}/balance-transfers",
+                      json={"from": primary, "to": key, "amount": 4.25})
+    assert funding.status == 200, funding
+
+    plan = tf.run("plan", "-destroy")
+    assert plan.rc == 0, plan.explain()
+    assert plan.says(f"Warning: Subaccount {key} still holds 4.25 EUR of balance and 25 EUR of credit"), plan.explain()
+    assert plan.says("return_funds_on_destroy = true"), plan.explain()
+
+    tf.write("main.tf", funded("  return_funds_on_destroy = true\n"))
+    tf.run("apply", "-auto-approve").ok()
+    # Both answers are lost once, after Vonage made the transfer: each is found by its unique reference.
+    for kind in ("balance", "credit"):
+        resp = box._request("POST", "/_sandbox/faults", {"route": f"POST /accounts/*/{kind}-transfers", "kind": "drop",
+                                                         "after_handler": True, "count": 1})
+        assert resp.status in (200, 201), resp
+    primary_before = next(a for a in box.state()["accounts"] if a["api_key"] == primary)
+    destroy = tf.run("destroy", "-auto-approve")
+    assert destroy.rc == 0, destroy.explain()
+    assert not destroy.says("still holds"), destroy.explain()
+
+    state = box.state()
+    sub = next(s for s in state["subaccounts"] if s["api_key"] == key)
+    assert (sub["suspended"], sub["balance"], sub["credit_limit"]) == (True, 0, 0), sub
+    returned = sorted((t["kind"], t["amount"]) for t in state["transfers"] if t["from"] == key)
+    assert returned == [("balance", 4.25), ("credit", 25)], "each moved once"
+    assert all(t["reference"].startswith("tf-return-") for t in state["transfers"] if t["from"] == key)
+    primary_after = next(a for a in state["accounts"] if a["api_key"] == primary)
+    assert primary_after["balance"] == primary_before["balance"] + 4.25
+    assert primary_after["credit_limit"] == primary_before["credit_limit"] - 25
+    lost = [c["path"].rsplit("/", 1)[1] for c in box.calls() if c["method"] == "POST" and c.get("fault")]
+    assert sorted(lost) == ["balance-transfers", "credit-transfers"], "both answers were lost"

@@ -28,6 +28,8 @@ pub struct Model {
     /// The credit allocated, zero or positive: the API's `credit_limit` negated.
     pub credit_limit: Option<Number>,
     pub created_at: Option<String>,
+    /// Return the balance and credit to the primary before destroy suspends (`funds`).
+    pub return_funds_on_destroy: Option<bool>,
     pub timeouts: Option<Timeouts>,
 }
 
@@ -44,6 +46,7 @@ impl Model {
             balance: s.balance.as_ref().map(Number::from),
             credit_limit: s.credit_limit.as_ref().map(allocated),
             created_at: Some(s.created_at),
+            return_funds_on_destroy: self.return_funds_on_destroy,
             timeouts: self.timeouts,
         }
     }
