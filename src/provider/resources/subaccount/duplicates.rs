@@ -110,7 +110,10 @@ pub(super) fn duplicate(primary: &str, name: &str, found: &[ApiSubaccount]) -> D
             Account {primary} already has an active subaccount named \"{name}\": {}. Vonage \
             cannot delete a subaccount, so a second one of that name would stay forever; \
             nothing was created. {adopt}\n\nTo create another subaccount of that name on \
-            purpose, set `allow_duplicate_name = true`.",
+            purpose, set `allow_duplicate_name = true`. If this create replaces that very \
+            subaccount: with `create_before_destroy` the new one is made while the old one is \
+            still active, so set `allow_duplicate_name = true` too; a tainted one is recognised \
+            only by the refresh, so plan without `-refresh=false`.",
             listed.join(", ")
         ),
     )

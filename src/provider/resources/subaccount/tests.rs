@@ -315,6 +315,8 @@ fn a_duplicate_name_is_refused_with_the_import_block_that_adopts_it() {
         "  import {\n    to = ADDRESS\n    id = \"aaaa1111\"\n  }",
         "terraform import ADDRESS aaaa1111",
         "allow_duplicate_name = true",
+        "`create_before_destroy`",
+        "`-refresh=false`",
     ] {
         assert!(one.detail.contains(words), "{words}: {}", one.detail);
     }
