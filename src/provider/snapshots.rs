@@ -83,7 +83,9 @@ impl Snapshots {
     ) -> Result<Vec<Subaccount>, Error> {
         self.known_subaccounts(client).await?;
         let written = lock(&self.written);
-        let mut found: Vec<Subaccount> = (lock(&self.seen).values())
+        let seen = lock(&self.seen);
+        let mut found: Vec<Subaccount> = seen
+            .values()
             .filter(|s| s.name == name && !s.suspended && !written.contains(&s.api_key))
             .cloned()
             .collect();

@@ -570,7 +570,8 @@ async fn plan_free_slot(
         // an error here would block `terraform taint` and even `terraform destroy` (whose
         // refresh plans the same create). `create` refuses before its POST if no slot is free.
         Err(staying) => {
-            let held: Vec<_> = (existing.iter())
+            let held: Vec<_> = existing
+                .iter()
                 .filter(|s| staying.contains(&s.id))
                 .cloned()
                 .collect();

@@ -80,7 +80,8 @@ fn import_block(key: &str) -> String {
 
 /// The refusal: `found` (oldest first) are active, named `name`, and not Terraform's.
 pub(super) fn duplicate(primary: &str, name: &str, found: &[ApiSubaccount]) -> Diagnostic {
-    let listed: Vec<String> = (found.iter())
+    let listed: Vec<String> = found
+        .iter()
         .map(|s| format!("{} (created {})", s.api_key, s.created_at))
         .collect();
     let adopt = match found {
@@ -97,7 +98,8 @@ pub(super) fn duplicate(primary: &str, name: &str, found: &[ApiSubaccount]) -> D
             If one of them is the one this resource should manage (a run killed mid-apply can \
             leave one made but not recorded), adopt it with its import block (ADDRESS is this \
             resource's address, shown above) and apply again:\n\n{}",
-            (several.iter())
+            several
+                .iter()
                 .map(|s| import_block(&s.api_key))
                 .collect::<Vec<_>>()
                 .join("\n\n")

@@ -31,7 +31,9 @@ pub(super) enum Suspension {
 
 /// The balance (its positive part) and the credit allocated that `model` holds, as last read.
 fn held(model: &Model) -> (Eur, Eur) {
-    let balance = (model.balance.as_ref())
+    let balance = model
+        .balance
+        .as_ref()
         .and_then(Eur::from_number)
         .filter(|b| b.is_positive())
         .unwrap_or(Eur::ZERO);
@@ -139,10 +141,14 @@ pub(super) async fn return_to_primary(
     if sub.use_primary_account_balance {
         return Ok(());
     }
-    let balance = (sub.balance.as_ref())
+    let balance = sub
+        .balance
+        .as_ref()
         .and_then(Eur::from_json)
         .unwrap_or(Eur::ZERO);
-    let limit = (sub.credit_limit.as_ref())
+    let limit = sub
+        .credit_limit
+        .as_ref()
         .and_then(Eur::from_json)
         .unwrap_or(Eur::ZERO);
     let mut left = balance;
