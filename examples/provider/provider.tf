@@ -25,6 +25,8 @@ provider "vonage" {
   #   api_secret <- VONAGE_API_SECRET
   #   api_url    <- VONAGE_API_URL  (default https://api.nexmo.com)
   #   rest_url   <- VONAGE_REST_URL (default https://rest.nexmo.com)
+  #   api_secret_id <- VONAGE_API_SECRET_ID (optional: the id of the secret above, which
+  #                    Terraform then refuses to destroy or replace)
   # Keep the secret out of .tf files: prefer the environment variable.
   api_key    = var.vonage_api_key
   api_secret = var.vonage_api_secret

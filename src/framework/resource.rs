@@ -161,6 +161,22 @@ pub trait Resource<D: Send + Sync>: Send + Sync + 'static {
     ) -> Result<Self::Model, Diagnostics> {
         Ok(req.planned)
     }
+    /// `PlanResourceChange` for a destroy: the block was removed, `terraform destroy`, a
+    /// `removed` block that destroys, a deposed object. `prior` is the refreshed state (the
+    /// state as stored with `-refresh=false`). Refuse a destroy that must not happen with a
+    /// diagnostic that names the way out, or warn through `ctx.warnings`; the engine plans the
+    /// null state either way. Terraform does not call it for the destroy half of a replacement
+    /// (the create half's `modify_plan` learns what it replaces from the private state the
+    /// update's plan left), nor for a `removed` block with `destroy = false`, which forgets the
+    /// object without asking the provider: that is the way out a refusal names. Must not
+    /// change anything remotely.
+    async fn plan_destroy(
+        &self,
+        _ctx: &Ctx<'_, D>,
+        _prior: &Self::Model,
+    ) -> Result<(), Diagnostics> {
+        Ok(())
+    }
 
     /// `ApplyResourceChange` without prior state: make the object. `req.planned` is what the
     /// plan promised (unknowns read as `None`); `req.config` is the configuration, the only

@@ -110,6 +110,19 @@ pub fn schema() -> Schema {
                 ),
         )
         .attribute(
+            Attribute::string("api_secret_id")
+                .optional()
+                .non_empty()
+                .description(
+                    "\
+                    The id (a UUID) of the API secret the provider authenticates with, as the \
+                    `vonage_api_secrets` data source lists it. Optional: Vonage cannot say which \
+                    secret a caller uses, so naming it lets Terraform refuse at plan time to \
+                    destroy or replace that secret's `vonage_api_secret`, which would lock the \
+                    provider out. Falls back to the `VONAGE_API_SECRET_ID` environment variable.",
+                ),
+        )
+        .attribute(
             Attribute::string("api_url")
                 .optional()
                 .description(&format!(
@@ -177,6 +190,7 @@ pub fn schema() -> Schema {
 struct Config {
     api_key: Option<String>,
     api_secret: Option<String>,
+    api_secret_id: Option<String>,
     api_url: Option<String>,
     rest_url: Option<String>,
     ca_cert_pem: Option<String>,
@@ -337,7 +351,9 @@ pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diag
         ))
     })?;
     log_settings_in_effect(&client);
-    Ok(Some(ProviderData::new(client, api_key)))
+    let mut data = ProviderData::new(client, api_key);
+    data.api_secret_id = setting(c.api_secret_id, "VONAGE_API_SECRET_ID");
+    Ok(Some(data))
 }
 
 /// One debug line with the settings the client runs with, defaults included: what an operator

@@ -18,7 +18,7 @@
 //!
 //! Must not: guess. Every adoption needs exactly one candidate; anything else is a diagnostic.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
@@ -116,6 +116,8 @@ pub struct RecoveryBook {
     claimed_slots: Mutex<HashMap<String, usize>>,
     /// Account → secrets in Terraform's state that this process refreshed.
     refreshed_secrets: Mutex<HashMap<String, Vec<String>>>,
+    /// Subaccounts in Terraform's state that this process refreshed.
+    refreshed_subaccounts: Mutex<HashSet<String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -162,6 +164,16 @@ impl RecoveryBook {
         if !ids.iter().any(|i| i == id) {
             ids.push(id.to_owned());
         }
+    }
+
+    /// A refresh found subaccount `key`, an object in Terraform's state.
+    pub fn note_refreshed_subaccount(&self, key: &str) {
+        lock(&self.refreshed_subaccounts).insert(key.to_owned());
+    }
+
+    /// Whether a refresh in this process found subaccount `key` in Terraform's state.
+    pub fn was_refreshed_subaccount(&self, key: &str) -> bool {
+        lock(&self.refreshed_subaccounts).contains(key)
     }
 
     /// Whether a refresh in this process found secret `id` of `account` in Terraform's state.

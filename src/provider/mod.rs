@@ -19,10 +19,12 @@
 //! answer was lost made, on the next run; [`transfers`] holds the balance and credit moves
 //! that resources, actions and data sources share, and [`money`] the bridge from Terraform's
 //! numbers to the wire's exact `Eur` they are computed with; [`secret_slots`] describes an
-//! account's two secret slots; [`api_key_identity`] is the `{ api_key }` identity of the
-//! resources one API key names; [`rotation_schedule`] decides, at refresh, when `rotate_after`
-//! makes a rotation due, from [`clock`] (the one reading of the time of day, with a test hook);
-//! [`run_secrets`] is this machine's journal of the ephemeral secrets its processes opened.
+//! account's two secret slots and [`last_secret`] the one Vonage will not revoke;
+//! [`own_credential`] keeps Terraform from revoking the secret the provider authenticates with;
+//! [`api_key_identity`] is the `{ api_key }` identity of the resources one API key names;
+//! [`rotation_schedule`] decides, at refresh, when `rotate_after` makes a rotation due, from
+//! [`clock`] (the one reading of the time of day, with a test hook); [`run_secrets`] is this
+//! machine's journal of the ephemeral secrets its processes opened.
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).
 
@@ -33,9 +35,11 @@ pub mod clock;
 pub mod config;
 pub mod data_sources;
 pub mod ephemeral;
+pub mod last_secret;
 pub mod list_resources;
 pub mod lost_creates;
 pub mod money;
+pub mod own_credential;
 pub mod provider_data;
 pub mod resources;
 pub mod rotation_schedule;

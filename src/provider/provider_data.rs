@@ -18,8 +18,14 @@ pub struct ProviderData {
     pub client: Client,
     /// The key the provider authenticates with: the default `api_key` of resources.
     pub api_key: String,
+    /// The id of the secret the provider authenticates with, when the provider block names it
+    /// (`api_secret_id`): Terraform refuses to destroy or replace it (see `own_credential`).
+    pub api_secret_id: Option<String>,
     /// Secrets this process revoked (`api_key/id`), to explain a 401 that follows.
     pub revoked: Mutex<Vec<String>>,
+    /// Secrets (`api_key/id`) a destroy left in place because Vonage refused to revoke an
+    /// account's last secret, which a later create in the account revokes (`last_secret`).
+    pub kept_last_secrets: Mutex<Vec<String>>,
     /// What this process's refreshes found of creates whose answer was lost.
     pub recovery: RecoveryBook,
     /// This process's read-through snapshots of the subaccount and secret lists.
@@ -39,7 +45,9 @@ impl ProviderData {
         ProviderData {
             client,
             api_key,
+            api_secret_id: None,
             revoked: Mutex::new(Vec::new()),
+            kept_last_secrets: Mutex::new(Vec::new()),
             recovery: RecoveryBook::default(),
             snapshots: Snapshots::default(),
             credentials: tokio::sync::OnceCell::new(),

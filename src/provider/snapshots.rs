@@ -16,6 +16,10 @@
 //! A subaccount missing from the snapshot is fetched by key before it is called gone, so an
 //! object made in this process after the snapshot is never lost.
 //!
+//! Every subaccount a list showed is also kept by key, with the ones this process made or
+//! changed set apart: the check that a create makes no duplicate name
+//! ([`Snapshots::same_name_active`]) reads that, so the creates of one apply cost no list each.
+//!
 //! Must not: serve a write's "before" view from anything but what this process saw (the
 //! reconciliation of a lost create depends on it), or cache failures.
 
@@ -35,6 +39,10 @@ pub struct Snapshots {
     /// Every subaccount key this process has seen or made: what a create's reconciliation may
     /// never take for the subaccount it made. `None` until a first list.
     known_subaccounts: Mutex<Option<HashSet<String>>>,
+    /// Every subaccount a list of this process showed, by key, as last listed.
+    seen: Mutex<HashMap<String, Subaccount>>,
+    /// Subaccounts this process made or changed since they were listed.
+    written: Mutex<HashSet<String>>,
     secrets: Mutex<HashMap<String, Slot<Vec<ApiSecret>>>>,
 }
 
@@ -59,6 +67,35 @@ impl Snapshots {
         lock(&self.known_subaccounts)
             .get_or_insert_default()
             .extend(list.subaccounts.iter().map(|s| s.api_key.clone()));
+        let mut seen = lock(&self.seen);
+        for s in &list.subaccounts {
+            seen.insert(s.api_key.clone(), s.clone());
+        }
+    }
+
+    /// The active subaccounts named `name` that this process neither made nor changed, as the
+    /// process's first list showed them: what a create of that name would duplicate. Lists
+    /// the subaccounts only when this process never has.
+    pub async fn same_name_active(
+        &self,
+        client: &Client,
+        name: &str,
+    ) -> Result<Vec<Subaccount>, Error> {
+        self.known_subaccounts(client).await?;
+        let written = lock(&self.written);
+        let seen = lock(&self.seen);
+        let mut found: Vec<Subaccount> = seen
+            .values()
+            .filter(|s| s.name == name && !s.suspended && !written.contains(&s.api_key))
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+        Ok(found)
+    }
+
+    /// Subaccount `key` was changed (suspended, renamed) by this process.
+    pub fn note_written(&self, key: &str) {
+        lock(&self.written).insert(key.to_owned());
     }
 
     /// One subaccount: from the snapshot, or by key when the snapshot does not have it (made
@@ -84,10 +121,11 @@ impl Snapshots {
 
     /// A subaccount changed or appeared (`made` names a new one): later reads fetch again.
     pub async fn subaccounts_changed(&self, made: Option<&str>) {
-        if let Some(key) = made
-            && let Some(known) = lock(&self.known_subaccounts).as_mut()
-        {
-            known.insert(key.to_owned());
+        if let Some(key) = made {
+            self.note_written(key);
+            if let Some(known) = lock(&self.known_subaccounts).as_mut() {
+                known.insert(key.to_owned());
+            }
         }
         *self.subaccounts.lock().await = None;
     }

@@ -2,8 +2,10 @@
 //! `run_time_defaults`, `modify_plan` and `known_after_apply`, in that order, with the
 //! configuration checked again now that more of it is known.
 //!
-//! Must not: plan a destroy through the resource (a null proposal is planned as null), or
-//! change anything remotely.
+//! A destroy (a null proposal) is planned as null; the resource's `plan_destroy` only refuses
+//! it or warns.
+//!
+//! Must not: change anything remotely.
 
 use crate::framework::cty::{self, Value};
 use crate::framework::diagnostics::{AttrPath, Diagnostics};
@@ -32,10 +34,21 @@ pub(super) async fn plan<D: Send + Sync, R: Resource<D>>(
     let tn = Resource::type_name(resource);
     let schema = Resource::schema(resource);
     if proposed.is_null() {
+        let diags = if prior.is_null() {
+            Diagnostics::new()
+        } else {
+            match cty::serde::from_value::<R::Model>(prior) {
+                Ok(m) => match Resource::plan_destroy(resource, ctx, &m).await {
+                    Ok(()) => Diagnostics::new(),
+                    Err(d) => d,
+                },
+                Err(e) => model_error(tn, e),
+            }
+        };
         return Planned {
             planned: Value::Null,
             requires_replace: Vec::new(),
-            diags: Diagnostics::new(),
+            diags,
         };
     }
     let defaults = Resource::run_time_defaults(resource, ctx);

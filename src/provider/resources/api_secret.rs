@@ -8,7 +8,10 @@
 //!
 //! Rules that protect the account:
 //! - create checks for a free slot before its POST (at most two secrets per account);
-//! - delete never revokes the account's last secret, and checks before the DELETE;
+//! - delete leaves the account's last secret in place with a warning, as Vonage's answer
+//!   decides (`last_secret`); a later create in the account finishes that revoke;
+//! - the secret the provider block's `api_secret_id` names is never destroyed or replaced, and
+//!   destroying an imported secret of the provider's own account warns (`own_credential`);
 //! - a revoke is remembered so that a 401 afterwards is explained (the run may have revoked
 //!   the very secret the provider authenticates with).
 //!
@@ -29,9 +32,11 @@ use crate::vonage::{Client, Error, Secret};
 
 use crate::provider::ProviderData;
 use crate::provider::api_errors::{diagnostic, is_suspension, suspended_read_warning};
+use crate::provider::last_secret;
 use crate::provider::lost_creates::{
     PENDING, PendingCreate, lost_create_diagnostic, outcome_unknown,
 };
+use crate::provider::own_credential::{self, CREATED, IMPORTED, ORIGIN};
 use crate::provider::secret_slots::{self, MAX_SECRETS};
 use crate::provider::secret_strength::{secret_rule, secret_strength, weak_secret_diagnostic};
 
@@ -257,8 +262,9 @@ impl Resource<ProviderData> for ApiSecret {
             // The account is known once the configuration or its default gives it; a value known
             // only at apply is checked by `create` then.
             (None, Some(data)) => {
+                let freed = ctx.private.get::<String>(REPLACES);
+                own_credential::refuse_named(data, freed.as_deref(), "Replacing")?;
                 if let Some(account) = planned.api_key.clone() {
-                    let freed = ctx.private.get::<String>(REPLACES);
                     plan_free_slot(ctx, data, &account, freed.as_deref()).await?;
                 }
             }
@@ -296,26 +302,9 @@ impl Resource<ProviderData> for ApiSecret {
         }
         let existing = secret_slots::shared(data, &client, &api_key).await?;
         if existing.len() >= MAX_SECRETS {
-            let ids: Vec<&str> = existing.iter().map(|s| s.id.as_str()).collect();
-            return Err(Diagnostic::error(
-                "No free API secret slot",
-                format!(
-                    "\
-                    Account {api_key} already has {} API secrets ({}), the most Vonage allows, so \
-                    a new one cannot be created. Nothing was changed. Ways out:\n- If this is a \
-                    rotation with `lifecycle {{ create_before_destroy = true }}`: the new secret \
-                    would overlap the old one, which needs a free slot, and the other slot is \
-                    usually held by the secret the provider authenticates with. Remove \
-                    `create_before_destroy` so Terraform revokes the old secret first and then \
-                    creates the new one; the account keeps its other secret throughout.\n- \
-                    Otherwise revoke a secret the account no longer uses (in the Vonage \
-                    dashboard, or import it into a `vonage_api_secret` and destroy that), then \
-                    apply again.",
-                    existing.len(),
-                    ids.join(", ")
-                ),
-            )
-            .into());
+            let replacing = ctx.private.get::<String>(REPLACES);
+            let held = existing.as_slice();
+            return Err(secret_slots::no_free_slot(&api_key, held, replacing.as_deref()).into());
         }
         let pending = PendingCreate::new(
             &api_key,
@@ -369,6 +358,8 @@ impl Resource<ProviderData> for ApiSecret {
                 .into());
             }
         };
+        ctx.private.set(ORIGIN, &CREATED);
+        last_secret::finish_after_create(ctx, data, &client, &api_key).await;
         Ok(Model {
             id: Some(created.id),
             api_key: Some(api_key),
@@ -456,53 +447,39 @@ impl Resource<ProviderData> for ApiSecret {
         }
     }
 
+    async fn plan_destroy(
+        &self,
+        ctx: &Ctx<'_, ProviderData>,
+        prior: &Model,
+    ) -> Result<(), Diagnostics> {
+        let (Some(data), Some(api_key), Some(id)) = (ctx.data, &prior.api_key, &prior.id) else {
+            return Ok(());
+        };
+        own_credential::refuse_named(data, Some(id), "Destroying")?;
+        if own_credential::is_own_account(data, api_key)
+            && ctx.private.get::<String>(ORIGIN).as_deref() != Some(CREATED)
+        {
+            ctx.warnings
+                .warn(own_credential::maybe_own_credential(data, id));
+        }
+        Ok(())
+    }
+
     async fn delete(&self, ctx: &Ctx<'_, ProviderData>, state: Model) -> Result<(), Diagnostics> {
         let data = ctx.configured()?;
         let client = data.client_for(&ctx.cancel);
         let (Some(api_key), Some(id)) = (state.api_key, state.id) else {
             return Ok(());
         };
-        let existing = secret_slots::shared(data, &client, &api_key).await?;
-        if !existing.iter().any(|s| s.id == id) {
-            return Ok(()); // Already gone.
-        }
-        if existing.len() <= 1 {
-            return Err(Diagnostic::error(
-                "Refusing to revoke the account's last API secret",
-                format!(
-                    "\
-                    Secret {id} is the only API secret of account {api_key}. Vonage requires \
-                    every account to keep at least one, and an account without one could not be \
-                    managed at all. Nothing was revoked. Create its replacement first (add the \
-                    new `vonage_api_secret`, apply, then remove this one), or stop managing it \
-                    without revoking it: replace the resource block with `removed {{ from = \
-                    ADDRESS  lifecycle {{ destroy = false }} }}` and apply (or run `terraform \
-                    state rm ADDRESS`). The rest of the destroy is not blocked by this secret once \
-                    it is removed that way."
-                ),
-            )
-            .into());
-        }
-        let revoked = client.revoke_secret(&api_key, &id).await;
-        data.snapshots.secrets_changed(&api_key).await;
-        match revoked {
-            Ok(()) | Err(Error::NotFound { .. }) => {
-                if let Ok(mut r) = data.revoked.lock() {
-                    r.push(format!("{api_key}/{id}"));
-                }
-                Ok(())
-            }
-            Err(e) => Err(diagnostic(
-                data,
-                &format!("destroying vonage_api_secret {id} (revoking it) of account {api_key}"),
-                &e,
-            )
-            .into()),
-        }
+        // Refused at plan time; checked again before the DELETE (a tainted secret's
+        // replacement is planned as a plain create, which cannot tell).
+        own_credential::refuse_named(data, Some(&id), "Destroying")?;
+        last_secret::revoke(ctx, data, &client, &api_key, &id).await
     }
 
-    async fn import(&self, _ctx: &Ctx<'_, ProviderData>, id: &str) -> Result<Model, Diagnostics> {
+    async fn import(&self, ctx: &Ctx<'_, ProviderData>, id: &str) -> Result<Model, Diagnostics> {
         let (api_key, secret_id) = parse_import_id(id)?;
+        ctx.private.set(ORIGIN, &IMPORTED);
         Ok(Model {
             id: Some(secret_id),
             api_key: Some(api_key),
@@ -593,10 +570,10 @@ async fn plan_free_slot(
         // an error here would block `terraform taint` and even `terraform destroy` (whose
         // refresh plans the same create). `create` refuses before its POST if no slot is free.
         Err(staying) => {
-            let shown: Vec<String> = existing
+            let held: Vec<_> = existing
                 .iter()
                 .filter(|s| staying.contains(&s.id))
-                .map(|s| format!("{} (created {})", s.id, s.created_at))
+                .cloned()
                 .collect();
             ctx.warnings.warn(
                 Diagnostic::warning(
@@ -607,14 +584,12 @@ async fn plan_free_slot(
                         Vonage allows {MAX_SECRETS}, so the new secret will not fit unless one \
                         of them is revoked first (as when this create replaces a tainted \
                         secret). Otherwise the apply stops before creating it, changing nothing. \
-                        Revoke a secret the account no longer uses (in the Vonage dashboard, or \
-                        import it into a `vonage_api_secret` and destroy that), or for a \
-                        rotation use `terraform apply -replace=ADDRESS`, which revokes the old \
-                        secret first. A rotation with `lifecycle {{ create_before_destroy = true \
-                        }}` needs a free slot for the overlap: remove `create_before_destroy` so \
-                        the old secret is revoked first.",
-                        staying.len(),
-                        shown.join(", ")
+                        {} For a rotation, `terraform apply -replace=ADDRESS` revokes the old \
+                        secret first; with `lifecycle {{ create_before_destroy = true }}` it \
+                        needs a free slot for the overlap, so remove `create_before_destroy`.",
+                        held.len(),
+                        secret_slots::describe(&held),
+                        secret_slots::ways_out(account, &held),
                     ),
                 )
                 .at(AttrPath::attr("api_key")),

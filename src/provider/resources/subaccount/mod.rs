@@ -17,12 +17,19 @@
 //! returning credit the subaccount has spent. Schema version 1 flipped `credit_limit`'s sign and
 //! added `id`; the upgrader turns version-0 state into that.
 //!
+//! A create never makes a silent duplicate: the plan fails when an active subaccount of the
+//! same name exists, naming the `import` block that adopts it, unless `allow_duplicate_name`
+//! (see `duplicates`). A plan that suspends a subaccount holding money warns with the amounts,
+//! and `return_funds_on_destroy` returns them to the primary before destroy suspends it (see
+//! `funds`).
+//!
 //! Owns: the schema, validation, plan checks, CRUD, import and identity. Beside it, `model`
 //! holds the model and its mapping to and from the API (below every other file here),
-//! `credit` the credit line, `recovery` the lost-create recovery, `v0` the version-0 schema and
-//! its upgrade, and `tests` the unit tests.
+//! `credit` the credit line, `recovery` the lost-create recovery, `duplicates` the duplicate
+//! name check, `funds` the money at suspension, `v0` the version-0 schema and its upgrade, and
+//! `tests` the unit tests.
 //! Must not: keep or print the secret Vonage generates; destroy must never do more than suspend
-//! (it leaves allocated credit where it is).
+//! (and, when opted in, return the subaccount's money first).
 
 use std::collections::BTreeMap;
 
@@ -47,6 +54,8 @@ use crate::provider::money::Eur;
 use crate::provider::secret_strength::{secret_strength, weak_secret_diagnostic};
 
 mod credit;
+mod duplicates;
+mod funds;
 mod model;
 mod recovery;
 #[cfg(test)]
@@ -54,6 +63,8 @@ mod tests;
 mod v0;
 
 use credit::{check_credit_move, validate_credit, with_credit};
+use duplicates::REPLACES;
+use funds::Suspension;
 pub use model::Model;
 use model::{SUBACCOUNT_FIELDS, patch_for};
 use recovery::{adopt, find_lost_create};
@@ -77,10 +88,13 @@ impl Resource<ProviderData> for Subaccount {
             Block::new(
                 "\
                 A subaccount of the provider's account (the primary). Vonage allows one level of \
-                subaccounts and **cannot delete them: destroy suspends the subaccount** (and \
-                leaves any credit allocated to it where it is). Its API secrets can be managed \
+                subaccounts and **cannot delete them: destroy suspends the subaccount**, which \
+                keeps its balance and the credit allocated to it unless \
+                `return_funds_on_destroy` returns them first. Its API secrets can be managed \
                 with `vonage_api_secret` and `api_key = vonage_subaccount.NAME.api_key`. Its \
-                credit line is declared with `credit_limit`.",
+                credit line is declared with `credit_limit`. A create fails at plan time when \
+                an active subaccount of the same name exists (unless `allow_duplicate_name`), \
+                naming the `import` block that adopts it.",
             )
             .attribute(
                 Attribute::string("id")
@@ -167,8 +181,9 @@ impl Resource<ProviderData> for Subaccount {
                         the primary's unspent credit cannot cover an increase or the subaccount \
                         has spent credit a decrease would return. Left out, it shows the current \
                         allocation and is not managed; null while the subaccount uses the \
-                        primary's balance. Destroy leaves the credit allocated: set it to `0` and \
-                        apply first to return it.",
+                        primary's balance. Destroy leaves the credit allocated unless \
+                        `return_funds_on_destroy` is set; or set `credit_limit` to `0` and apply \
+                        first to return it.",
                     ),
             )
             .attribute(
@@ -176,6 +191,34 @@ impl Resource<ProviderData> for Subaccount {
                     .computed()
                     .stable()
                     .description("When the subaccount was created (RFC 3339, UTC)."),
+            )
+            .attribute(
+                Attribute::bool("allow_duplicate_name")
+                    .optional()
+                    .description(
+                        "\
+                        Set to `true` to create this subaccount even when an active subaccount of \
+                        the same name already exists on the account. Unset or `false`, such a \
+                        create fails at plan time (or, for a name known only at apply, just \
+                        before it is made), naming the existing subaccount and the `import` block \
+                        that adopts it: Vonage cannot delete a subaccount, so a duplicate made by \
+                        mistake, typically by running an apply again after one was killed, stays \
+                        forever. Read only when creating.",
+                    ),
+            )
+            .attribute(
+                Attribute::bool("return_funds_on_destroy")
+                    .optional()
+                    .description(
+                        "\
+                        Set to `true` to have destroy return the subaccount's own balance and its \
+                        unspent credit to the primary account (a balance transfer, then a credit \
+                        transfer, each with a unique reference so that a lost answer never moves \
+                        the money twice) before it suspends the subaccount. Unset or `false`, \
+                        destroy leaves them with the suspended subaccount, and the plan warns \
+                        with the amounts. Destroy reads it from the state: set it and apply \
+                        before destroying.",
+                    ),
             )
             .block(timeouts_block()),
         )
@@ -238,6 +281,16 @@ impl Resource<ProviderData> for Subaccount {
                 .known_subaccounts(&data.client)
                 .await
                 .map_err(|e| listing_failed(data, &e))?;
+            duplicates::check(ctx, data, &req).await?;
+        }
+        if let Some(prior) = req.prior {
+            // What a `-replace` replaces: its create half plans with this private state.
+            if let Some(key) = &prior.api_key {
+                ctx.private.set(REPLACES, key);
+            }
+            if prior.suspended == Some(false) && req.planned.suspended == Some(true) {
+                funds::warn(ctx, prior, Suspension::Update);
+            }
         }
         if let Some(prior) = req.prior
             && prior.use_primary_account_balance == Some(false)
@@ -365,6 +418,7 @@ impl Resource<ProviderData> for Subaccount {
                 None => Ok(None),
             };
         };
+        data.recovery.note_refreshed_subaccount(&key);
         if ctx.private.get::<String>(ADOPT).as_deref() == Some(key.as_str())
             && let Some(name) = &state.name
         {
@@ -388,6 +442,7 @@ impl Resource<ProviderData> for Subaccount {
         let key = req.prior.api_key.clone().unwrap_or_default();
         let patch = patch_for(&req.planned);
         let result = client.modify_subaccount(&key, &patch).await;
+        data.snapshots.note_written(&key);
         data.snapshots.subaccounts_changed(None).await;
         let model = match result {
             Ok(s) => req.planned.clone().with_remote(s),
@@ -409,6 +464,15 @@ impl Resource<ProviderData> for Subaccount {
         with_credit(data, &client, model, req.config.credit_limit).await
     }
 
+    async fn plan_destroy(
+        &self,
+        ctx: &Ctx<'_, ProviderData>,
+        prior: &Model,
+    ) -> Result<(), Diagnostics> {
+        funds::warn(ctx, prior, Suspension::Destroy);
+        Ok(())
+    }
+
     async fn delete(&self, ctx: &Ctx<'_, ProviderData>, state: Model) -> Result<(), Diagnostics> {
         let data = ctx.configured()?;
         let client = data.client_for(&ctx.cancel);
@@ -423,11 +487,15 @@ impl Resource<ProviderData> for Subaccount {
             }
             return Ok(());
         }
+        if state.return_funds_on_destroy == Some(true) {
+            funds::return_to_primary(ctx, data, &client, &key).await?;
+        }
         let patch = ModifySubaccount {
             suspended: Some(true),
             ..ModifySubaccount::default()
         };
         let result = client.modify_subaccount(&key, &patch).await;
+        data.snapshots.note_written(&key);
         data.snapshots.subaccounts_changed(None).await;
         match result {
             Ok(_) | Err(Error::NotFound { .. }) => Ok(()),

@@ -28,6 +28,10 @@ pub struct Model {
     /// The credit allocated, zero or positive: the API's `credit_limit` negated.
     pub credit_limit: Option<Number>,
     pub created_at: Option<String>,
+    /// Create even when an active subaccount has the same name (`duplicates`).
+    pub allow_duplicate_name: Option<bool>,
+    /// Return the balance and credit to the primary before destroy suspends (`funds`).
+    pub return_funds_on_destroy: Option<bool>,
     pub timeouts: Option<Timeouts>,
 }
 
@@ -44,6 +48,8 @@ impl Model {
             balance: s.balance.as_ref().map(Number::from),
             credit_limit: s.credit_limit.as_ref().map(allocated),
             created_at: Some(s.created_at),
+            allow_duplicate_name: self.allow_duplicate_name,
+            return_funds_on_destroy: self.return_funds_on_destroy,
             timeouts: self.timeouts,
         }
     }

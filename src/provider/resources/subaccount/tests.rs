@@ -287,3 +287,46 @@ async fn returning_credit_the_subaccount_has_spent_is_refused_at_plan_time() {
         "A credit line needs an own balance"
     );
 }
+
+#[test]
+fn a_duplicate_name_is_refused_with_the_import_block_that_adopts_it() {
+    let found = |key: &str, at: &str| crate::vonage::Subaccount {
+        api_key: key.into(),
+        primary_account_api_key: "abcd1234".into(),
+        name: "team".into(),
+        use_primary_account_balance: true,
+        balance: None,
+        credit_limit: None,
+        suspended: false,
+        created_at: at.into(),
+    };
+    let one = duplicates::duplicate(
+        "abcd1234",
+        "team",
+        &[found("aaaa1111", "2026-12-01T10:00:00Z")],
+    );
+    assert_eq!(
+        one.summary,
+        "An active subaccount named \"team\" already exists"
+    );
+    assert_eq!(one.path, Some(AttrPath::attr("name")));
+    for words in [
+        "aaaa1111 (created 2026-12-01T10:00:00Z)",
+        "  import {\n    to = ADDRESS\n    id = \"aaaa1111\"\n  }",
+        "terraform import ADDRESS aaaa1111",
+        "allow_duplicate_name = true",
+        "`create_before_destroy`",
+        "`-refresh=false`",
+    ] {
+        assert!(one.detail.contains(words), "{words}: {}", one.detail);
+    }
+    let two = duplicates::duplicate(
+        "abcd1234",
+        "team",
+        &[
+            found("aaaa1111", "2026-12-01T10:00:00Z"),
+            found("bbbb2222", "2026-12-02T10:00:00Z"),
+        ],
+    );
+    assert!(two.detail.contains("id = \"aaaa1111\"") && two.detail.contains("id = \"bbbb2222\""));
+}

@@ -70,6 +70,8 @@ impl ModelV0 {
             balance: self.balance,
             credit_limit,
             created_at: self.created_at,
+            allow_duplicate_name: None,
+            return_funds_on_destroy: None,
             timeouts: self.timeouts,
         }
     }

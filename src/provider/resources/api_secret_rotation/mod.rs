@@ -18,6 +18,8 @@
 //!   missing "current" plans a rotation.
 //! - Destroy revokes "previous" and leaves "current" (an account keeps at least one secret).
 //! - Import by the account's key adopts the newer secret as "current".
+//! - The provider's own account is refused at create, at import, at every plan and at destroy
+//!   (`own_credential`): the rotation would revoke the provider's credential sooner or later.
 //!
 //! Must not: store or print a secret's value; revoke a secret the plan did not announce.
 
@@ -40,6 +42,7 @@ use crate::vonage::{ApiSecret as RemoteSecret, Error, Secret};
 use crate::provider::ProviderData;
 use crate::provider::api_errors::diagnostic;
 use crate::provider::api_key_identity;
+use crate::provider::own_credential;
 use crate::provider::rotation_schedule;
 use crate::provider::secret_slots::{self, MAX_SECRETS};
 use crate::provider::secret_strength::{secret_rule, secret_strength, weak_secret_diagnostic};
@@ -195,8 +198,8 @@ impl Resource<ProviderData> for ApiSecretRotation {
                         "\
                         The account whose secrets to rotate, such as \
                         `vonage_subaccount.NAME.api_key`. It must not be the provider's own \
-                        `api_key`: that is refused at plan time. Changing it replaces the \
-                        resource.",
+                        `api_key`: that is refused at plan time and at import. Changing it \
+                        replaces the resource.",
                     ),
             )
             .attribute(
@@ -319,9 +322,12 @@ impl Resource<ProviderData> for ApiSecretRotation {
             .clone()
             .filter(|_| !(req.unknown)("api_key"));
         if let (Some(key), Some(data)) = (&api_key, ctx.data)
-            && *key == data.api_key
+            && own_credential::is_own_account(data, key)
         {
-            return Err(own_account_refused(key));
+            return Err(match req.prior {
+                None => own_account_refused(key),
+                Some(_) => own_credential::rotation_in_state_refused(key).into(),
+            });
         }
         // Known at plan time (a new `api_key` replaces the resource), also for state written
         // before the resource had an `id`.
@@ -478,11 +484,21 @@ impl Resource<ProviderData> for ApiSecretRotation {
         rotate(ctx.configured()?, req).await
     }
 
+    async fn plan_destroy(
+        &self,
+        ctx: &Ctx<'_, ProviderData>,
+        prior: &Model,
+    ) -> Result<(), Diagnostics> {
+        own_credential::refuse_own_rotation(ctx.data, prior.api_key.as_deref())
+    }
+
     async fn delete(&self, ctx: &Ctx<'_, ProviderData>, state: Model) -> Result<(), Diagnostics> {
         let data = ctx.configured()?;
         let (Some(api_key), Some(previous)) = (state.api_key, state.previous_id) else {
             return Ok(());
         };
+        // Refused at plan time; checked again before anything is revoked.
+        own_credential::refuse_own_rotation(Some(data), Some(&api_key))?;
         let secrets = match data.client.list_secrets(&api_key).await {
             Ok(s) => s,
             Err(Error::NotFound { .. }) => return Ok(()),
@@ -507,7 +523,12 @@ impl Resource<ProviderData> for ApiSecretRotation {
         }
     }
 
-    async fn import(&self, _ctx: &Ctx<'_, ProviderData>, id: &str) -> Result<Model, Diagnostics> {
+    async fn import(&self, ctx: &Ctx<'_, ProviderData>, id: &str) -> Result<Model, Diagnostics> {
+        if let Some(data) = ctx.data
+            && own_credential::is_own_account(data, id)
+        {
+            return Err(own_credential::rotation_import_refused(id).into());
+        }
         if id.is_empty() || id.contains('/') {
             return Err(Diagnostic::error(
                 "Invalid import ID",
@@ -548,9 +569,7 @@ async fn rotate(
 ) -> Result<Model, ApplyFailure<Model>> {
     let prior = req.prior;
     let api_key = prior.api_key.clone().unwrap_or_default();
-    if api_key == data.api_key {
-        return Err(own_account_refused(&api_key).into());
-    }
+    own_credential::refuse_own_rotation(Some(data), Some(&api_key))?;
     let value = value_from(&req.config)?;
     let secrets = newest_first(secret_slots::list(data, &api_key).await?);
     let keep = prior
@@ -628,164 +647,4 @@ async fn rotate(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// What a refresh that found a rotation due for `state(_, Some("24h"))` keeps.
-    const DUE_24H: &str =
-        r#"{"rotation_due":{"rotated_at":"2026-01-01T00:00:00Z","rotate_after":"24h"}}"#;
-
-    fn state(version: Option<i64>, rotate_after: Option<&str>) -> Model {
-        Model {
-            api_key: Some("bbe6222f".into()),
-            secret_wo_version: version.map(Number::from),
-            rotate_after: rotate_after.map(str::to_owned),
-            current_id: Some("cur".into()),
-            previous_id: Some("prev".into()),
-            rotated_at: Some("2026-01-01T00:00:00Z".into()),
-            ..Model::default()
-        }
-    }
-
-    #[test]
-    fn only_a_new_version_a_due_schedule_or_a_missing_current_secret_rotates() {
-        let now = &PrivateState::from_bytes(DUE_24H.as_bytes());
-        let prior = state(Some(1), None);
-        assert_eq!(rotation_due(&prior, &state(Some(1), None), now), None);
-        assert_eq!(
-            rotation_due(&prior, &state(Some(2), None), now),
-            Some(Rotation::Version)
-        );
-        // Recording a version after an import, or removing it, does not rotate.
-        assert_eq!(
-            rotation_due(&state(None, None), &state(Some(1), None), now),
-            None
-        );
-        assert_eq!(rotation_due(&prior, &state(None, None), now), None);
-        // By time, as the refresh decided for this rotate_after; a new one waits for a refresh.
-        assert_eq!(
-            rotation_due(&prior, &state(Some(1), Some("24h")), now),
-            Some(Rotation::Schedule)
-        );
-        assert_eq!(
-            rotation_due(&prior, &state(Some(1), Some("25h")), now),
-            None
-        );
-        let unrefreshed = &PrivateState::default();
-        assert_eq!(
-            rotation_due(&prior, &state(Some(1), Some("24h")), unrefreshed),
-            None
-        );
-        let gone = Model {
-            current_id: None,
-            ..prior.clone()
-        };
-        assert_eq!(
-            rotation_due(&gone, &state(Some(1), None), now),
-            Some(Rotation::CurrentMissing)
-        );
-    }
-
-    #[test]
-    fn rotate_after_must_be_a_positive_duration() {
-        let unknown = |_: &str| false;
-        for (value, ok) in [
-            ("720h", true),
-            ("1h30m", true),
-            ("0s", false),
-            ("30 days", false),
-        ] {
-            let config = state(Some(1), Some(value));
-            let diags = ApiSecretRotation.validate(ValidateRequest {
-                config: &config,
-                unknown: &unknown,
-            });
-            assert_eq!(diags.is_empty(), ok, "{value}: {diags}");
-        }
-    }
-
-    #[tokio::test]
-    async fn a_rotation_plans_the_current_secret_as_previous_and_the_rest_after_apply() {
-        use tokio_util::sync::CancellationToken;
-        let private = crate::framework::private::PrivateState::default();
-        let ctx = Ctx {
-            data: None,
-            cancel: CancellationToken::new(),
-            private: &private,
-            warnings: &Default::default(),
-        };
-        let unknown = |_: &str| false;
-        let prior = state(Some(1), None);
-        let config = Model {
-            secret_wo: Some("NewSecret123".into()),
-            ..state(Some(2), None)
-        };
-        let planned = ApiSecretRotation
-            .modify_plan(
-                &ctx,
-                PlanRequest {
-                    prior: Some(&prior),
-                    planned: state(Some(2), None),
-                    config: &config,
-                    unknown: &unknown,
-                },
-            )
-            .await
-            .unwrap_or_else(|d| panic!("not planned: {d}"));
-        assert_eq!(planned.previous_id.as_deref(), Some("cur"));
-        assert_eq!(
-            ApiSecretRotation.known_after_apply(&planned),
-            ["current_id", "rotated_at"]
-        );
-        // Without a value to create the new secret from, the plan says what to set.
-        let err = ApiSecretRotation
-            .modify_plan(
-                &ctx,
-                PlanRequest {
-                    prior: Some(&prior),
-                    planned: state(Some(2), None),
-                    config: &state(Some(2), None),
-                    unknown: &unknown,
-                },
-            )
-            .await
-            .err()
-            .expect("refused");
-        let d = err.iter().next().unwrap();
-        assert_eq!(d.path, Some(AttrPath::attr("secret_wo")));
-        assert!(d.detail.contains("secret_wo_version"), "{}", d.detail);
-    }
-
-    /// Due for years by the clock: only what the refresh recorded decides.
-    #[tokio::test]
-    async fn a_rotation_by_time_is_planned_from_the_refresh_and_never_from_the_clock() {
-        for (private, rotates) in [("", false), (DUE_24H, true)] {
-            let private = PrivateState::from_bytes(private.as_bytes());
-            let ctx = Ctx {
-                data: None,
-                cancel: Default::default(),
-                private: &private,
-                warnings: &Default::default(),
-            };
-            let (prior, planned) = (state(Some(1), Some("24h")), state(Some(1), Some("24h")));
-            let config = Model {
-                secret_wo: Some("NewSecret123".into()),
-                ..state(Some(1), Some("24h"))
-            };
-            let (config, unknown) = (&config, &|_: &str| false);
-            let req = PlanRequest {
-                prior: Some(&prior),
-                planned,
-                config,
-                unknown,
-            };
-            let Ok(planned) = ApiSecretRotation.modify_plan(&ctx, req).await else {
-                panic!()
-            };
-            assert_eq!(
-                !ApiSecretRotation.known_after_apply(&planned).is_empty(),
-                rotates
-            );
-        }
-    }
-}
+mod tests;
