@@ -5,13 +5,14 @@
 //! its schema (with the descriptions the docs are generated from), its model, and its mapping
 //! onto the client's calls:
 //! - [`resources`] — `vonage_account_settings`, `vonage_api_secret`,
-//!   `vonage_api_secret_rotation`, `vonage_subaccount`;
+//!   `vonage_api_secret_rotation`, `vonage_subaccount`, `vonage_subaccount_number`;
 //! - [`data_sources`] — `vonage_balance`, `vonage_api_secrets`, `vonage_subaccount`,
-//!   `vonage_subaccounts`, `vonage_balance_transfers`, `vonage_credit_transfers`;
+//!   `vonage_subaccounts`, `vonage_balance_transfers`, `vonage_credit_transfers`, `vonage_numbers`;
 //! - [`ephemeral`] — `vonage_generated_secret` (strong values for `secret_wo`) and
 //!   `vonage_api_secret` (a secret that lives for one run);
-//! - [`actions`] — `vonage_balance_transfer`, `vonage_credit_transfer`;
-//! - [`list_resources`] — `terraform query` for `vonage_api_secret` and `vonage_subaccount`.
+//! - [`actions`] — `vonage_balance_transfer`, `vonage_credit_transfer`, `vonage_number_transfer`;
+//! - [`list_resources`] — `terraform query` for `vonage_api_secret`, `vonage_subaccount` and
+//!   `vonage_subaccount_number`.
 //!
 //! [`config`] reads the provider block and builds the client (the [`ProviderData`] of
 //! [`provider_data`] every operation receives); [`api_errors`] turns client
@@ -20,7 +21,8 @@
 //! that resources, actions and data sources share, and [`money`] the bridge from Terraform's
 //! numbers to the wire's exact `Eur` they are computed with; [`secret_slots`] describes an
 //! account's two secret slots; [`api_key_identity`] is the `{ api_key }` identity of the
-//! resources one API key names.
+//! resources one API key names; [`numbers`] holds what the number resources share (forms, the
+//! process's lists of each account's numbers, where a number is).
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).
 
@@ -33,6 +35,7 @@ pub mod ephemeral;
 pub mod list_resources;
 pub mod lost_creates;
 pub mod money;
+pub mod numbers;
 pub mod provider_data;
 pub mod resources;
 pub mod secret_slots;
@@ -89,6 +92,7 @@ impl Provider for VonageProvider {
             Arc::new(api_secret::ApiSecret),
             Arc::new(api_secret_rotation::ApiSecretRotation),
             Arc::new(subaccount::Subaccount),
+            Arc::new(resources::subaccount_number::SubaccountNumber),
         ]
     }
     fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<ProviderData>>> {
@@ -99,6 +103,7 @@ impl Provider for VonageProvider {
             Arc::new(subaccounts::Subaccounts),
             Arc::new(transfer_history::Transfers::balance()),
             Arc::new(transfer_history::Transfers::credit()),
+            Arc::new(data_sources::numbers::Numbers),
         ]
     }
     fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<ProviderData>>> {
@@ -111,12 +116,14 @@ impl Provider for VonageProvider {
         vec![
             Arc::new(actions::transfer::Transfer::balance()),
             Arc::new(actions::transfer::Transfer::credit()),
+            Arc::new(actions::number_transfer::NumberTransfer),
         ]
     }
     fn list_resources(&self) -> Vec<Arc<dyn DynListResource<ProviderData>>> {
         vec![
             Arc::new(list_resources::api_secret::ApiSecretList),
             Arc::new(list_resources::subaccount::SubaccountList),
+            Arc::new(list_resources::subaccount_number::SubaccountNumberList),
         ]
     }
 }
