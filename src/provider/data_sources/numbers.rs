@@ -93,11 +93,12 @@ impl DataSource<ProviderData> for Numbers {
             .attribute(
                 Attribute::string("api_key")
                     .optional()
+                    .computed()
                     .non_empty()
                     .description(
                         "\
-                        The account whose numbers to list: the provider's `api_key` (the \
-                        default) or one of its subaccounts' keys.",
+                        The account whose numbers to list: the provider's account or one of its \
+                        subaccounts. Defaults to the provider's `api_key`.",
                     ),
             )
             .attribute(
@@ -170,6 +171,7 @@ impl DataSource<ProviderData> for Numbers {
             )
         })?;
         Ok(Model {
+            api_key: Some(holder),
             numbers: Some(listed.iter().map(Entry::from).collect()),
             ..config
         })
