@@ -35,6 +35,7 @@ pub mod ephemeral;
 pub mod list_resources;
 pub mod lost_creates;
 pub mod money;
+pub mod number_snapshots;
 pub mod numbers;
 pub mod provider_data;
 pub mod resources;

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use crate::framework::diagnostics::Diagnostics;
 use crate::provider::lost_creates::RecoveryBook;
-use crate::provider::numbers::NumberSnapshots;
+use crate::provider::number_snapshots::NumberSnapshots;
 use crate::provider::snapshots::Snapshots;
 use crate::vonage::{self, Client};
 

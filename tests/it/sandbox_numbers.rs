@@ -109,6 +109,8 @@ async fn number_transfer() {
     assert_eq!(state.body["numbers"][0]["owner"], b.as_str());
 }
 
+const APP: &str = "aaaaaaaa-bbbb-cccc-dddd-0123456789ab";
+
 /// `GET /account/numbers` with Basic credentials, or none.
 async fn owned(sb: &Sandbox, query: &str, creds: Option<(&str, &str)>) -> sandbox_harness::Reply {
     sb.call(
@@ -157,9 +159,9 @@ async fn owned_numbers_are_listed_as_the_numbers_api_shows_them() {
         KEY,
         json!({
             "number": "447700900002", "country": "GB", "type": "landline", "features": ["VOICE"],
-            "app_id": "aaaaaaaa-bbbb-cccc-dddd-0123456789ab", "mo_http_url": "https://example.com/mo",
-            "voice_callback_type": "app", "voice_callback_value": "aaaaaaaa-bbbb-cccc-dddd-0123456789ab",
-            "messages_callback_value": "aaaaaaaa-bbbb-cccc-dddd-0123456789ab",
+            "app_id": APP, "mo_http_url": "https://example.com/mo",
+            "voice_callback_type": "app", "voice_callback_value": APP,
+            "messages_callback_value": APP,
         }),
     )
     .await;
@@ -174,10 +176,9 @@ async fn owned_numbers_are_listed_as_the_numbers_api_shows_them() {
     assert_eq!(
         reply.body["numbers"][1],
         json!({"country": "GB", "msisdn": "447700900002", "type": "landline", "features": ["VOICE"],
-               "app_id": "aaaaaaaa-bbbb-cccc-dddd-0123456789ab", "moHttpUrl": "https://example.com/mo",
-               "voiceCallbackType": "app", "voiceCallbackValue": "aaaaaaaa-bbbb-cccc-dddd-0123456789ab",
-               "messagesCallbackType": "app",
-               "messagesCallbackValue": "aaaaaaaa-bbbb-cccc-dddd-0123456789ab"})
+               "app_id": APP, "moHttpUrl": "https://example.com/mo",
+               "voiceCallbackType": "app", "voiceCallbackValue": APP,
+               "messagesCallbackType": "app", "messagesCallbackValue": APP})
     );
     // Pages: `index` from 1, `size` up to 100; the count is every match's.
     let page = owned(&sb, "?size=2&index=2", Some((KEY, SECRET))).await;

@@ -56,17 +56,23 @@ impl Action<ProviderData> for NumberTransfer {
                 `vonage_subaccount_number` instead.",
             )
             .attribute(Attribute::string("from").required().description(
-                "The API key of the account that holds the number: the primary's or a subaccount's.",
+                "\
+                The API key of the account that holds the number: the primary's or a \
+                subaccount's.",
             ))
             .attribute(Attribute::string("to").required().description(
                 "The API key of the account the number goes to: the primary's or a subaccount's.",
             ))
             .attribute(Attribute::string("number").required().description(
-                "The phone number in E.164 form, such as `447700900123` (a leading `+` is allowed).",
+                "\
+                The phone number in E.164 form, such as `447700900123` (a leading `+` is \
+                allowed).",
             ))
-            .attribute(Attribute::string("country").required().description(
-                "The number's two-letter country code in upper case, such as `GB`.",
-            )),
+            .attribute(
+                Attribute::string("country").required().description(
+                    "The number's two-letter country code in upper case, such as `GB`.",
+                ),
+            ),
         )
     }
 

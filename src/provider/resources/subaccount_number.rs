@@ -398,7 +398,10 @@ impl Resource<ProviderData> for SubaccountNumber {
             }
             Err(e) => Err(diagnostic(
                 data,
-                &format!("destroying vonage_subaccount_number (moving {number} from {from} back to {primary})"),
+                &format!(
+                    "destroying vonage_subaccount_number (moving {number} from {from} back to \
+                    {primary})"
+                ),
                 &e,
             )
             .into()),
