@@ -23,9 +23,9 @@ UNKNOWN = object()
 # fuzz_support::catalogue(), in order: VonageProvider's schema, resources(), data_sources(),
 # ephemeral_resources(), then the rule types.
 SCHEMAS = ["provider", "vonage_account_settings", "vonage_api_secret", "vonage_api_secret_rotation",
-           "vonage_subaccount", "vonage_balance", "vonage_api_secrets", "data.vonage_subaccount",
-           "vonage_subaccounts", "vonage_balance_transfers", "vonage_credit_transfers",
-           "vonage_generated_secret", "ephemeral.vonage_api_secret"]
+           "vonage_subaccount", "vonage_subaccount_number", "vonage_balance", "vonage_api_secrets",
+           "data.vonage_subaccount", "vonage_subaccounts", "vonage_balance_transfers", "vonage_credit_transfers",
+           "vonage_numbers", "vonage_generated_secret", "ephemeral.vonage_api_secret"]
 CATALOGUE = SCHEMAS + ["dynamic", "number", "string", "list(dynamic)", "map(number)", "set(object)", "tuple",
                        "object(d, m)"]
 

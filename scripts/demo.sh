@@ -8,7 +8,7 @@ set -euo pipefail
 EXAMPLE="${1:-quickstart}"
 case "$EXAMPLE" in
   quickstart) SANDBOX_ARGS=() ;;
-  subaccounts) SANDBOX_ARGS=(--credit-limit 100) ;;
+  subaccounts) SANDBOX_ARGS=(--credit-limit 100 --number 447700900123:GB --number 447700900456:GB) ;;
   *) echo "demo: unknown example '$EXAMPLE' (quickstart or subaccounts)" >&2; exit 2 ;;
 esac
 

@@ -1,6 +1,6 @@
-# A subaccount estate: one primary account, a family of subaccounts (one per team), and one
-# subaccount, payments, with its own balance, a declared credit line, its own callbacks and an
-# opening float transferred when it is created.
+# A subaccount estate: one primary account, a family of subaccounts (one per team), the phone
+# numbers the teams answer on, and one subaccount, payments, with its own balance, a declared
+# credit line, its own callbacks and an opening float transferred when it is created.
 #
 # The primary's credentials come from the environment: VONAGE_API_KEY, VONAGE_API_SECRET (and
 # VONAGE_API_URL / VONAGE_REST_URL to aim at another endpoint, such as the vonage-sandbox
@@ -28,6 +28,22 @@ provider "vonage" {}
 resource "vonage_subaccount" "team" {
   for_each = var.teams
   name     = "acme-${each.key}"
+}
+
+variable "team_numbers" {
+  type        = map(string)
+  description = "The phone number (E.164, GB) each team answers on, held by the primary until apply moves it to the team's subaccount. Destroy moves it back."
+  default = {
+    support = "447700900123"
+    search  = "447700900456"
+  }
+}
+
+resource "vonage_subaccount_number" "team" {
+  for_each = var.team_numbers
+  api_key  = vonage_subaccount.team[each.key].api_key
+  number   = each.value
+  country  = "GB"
 }
 
 # payments has its own balance (irreversible on Vonage's side) and 25 EUR of the primary's
@@ -95,6 +111,10 @@ resource "vonage_account_settings" "payments" {
 
 output "team_api_keys" {
   value = { for team, sub in vonage_subaccount.team : team => sub.api_key }
+}
+
+output "team_numbers" {
+  value = { for team, n in vonage_subaccount_number.team : team => "+${n.number} held by ${n.held_by}" }
 }
 
 output "payments" {

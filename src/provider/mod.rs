@@ -5,13 +5,14 @@
 //! its schema (with the descriptions the docs are generated from), its model, and its mapping
 //! onto the client's calls:
 //! - [`resources`] — `vonage_account_settings`, `vonage_api_secret`,
-//!   `vonage_api_secret_rotation`, `vonage_subaccount`;
+//!   `vonage_api_secret_rotation`, `vonage_subaccount`, `vonage_subaccount_number`;
 //! - [`data_sources`] — `vonage_balance`, `vonage_api_secrets`, `vonage_subaccount`,
-//!   `vonage_subaccounts`, `vonage_balance_transfers`, `vonage_credit_transfers`;
+//!   `vonage_subaccounts`, `vonage_balance_transfers`, `vonage_credit_transfers`, `vonage_numbers`;
 //! - [`ephemeral`] — `vonage_generated_secret` (strong values for `secret_wo`) and
 //!   `vonage_api_secret` (a secret that lives for one run);
-//! - [`actions`] — `vonage_balance_transfer`, `vonage_credit_transfer`;
-//! - [`list_resources`] — `terraform query` for `vonage_api_secret` and `vonage_subaccount`.
+//! - [`actions`] — `vonage_balance_transfer`, `vonage_credit_transfer`, `vonage_number_transfer`;
+//! - [`list_resources`] — `terraform query` for `vonage_api_secret`, `vonage_subaccount` and
+//!   `vonage_subaccount_number`.
 //!
 //! [`config`] reads the provider block and builds the client (the [`ProviderData`] of
 //! [`provider_data`] every operation receives); [`api_errors`] turns client
@@ -24,7 +25,9 @@
 //! [`api_key_identity`] is the `{ api_key }` identity of the resources one API key names;
 //! [`rotation_schedule`] decides, at refresh, when `rotate_after` makes a rotation due, from
 //! [`clock`] (the one reading of the time of day, with a test hook); [`run_secrets`] is this
-//! machine's journal of the ephemeral secrets its processes opened.
+//! machine's journal of the ephemeral secrets its processes opened; [`numbers`] holds what
+//! the number resources share (forms, the process's lists of each account's numbers, where a
+//! number is).
 //!
 //! Must not: speak HTTP (that is `vonage`) or apply plan rules (that is `framework::plan`).
 
@@ -39,6 +42,8 @@ pub mod last_secret;
 pub mod list_resources;
 pub mod lost_creates;
 pub mod money;
+pub mod number_snapshots;
+pub mod numbers;
 pub mod own_credential;
 pub mod provider_data;
 pub mod resources;
@@ -98,6 +103,7 @@ impl Provider for VonageProvider {
             Arc::new(api_secret::ApiSecret),
             Arc::new(api_secret_rotation::ApiSecretRotation),
             Arc::new(subaccount::Subaccount),
+            Arc::new(resources::subaccount_number::SubaccountNumber),
         ]
     }
     fn data_sources(&self) -> Vec<Arc<dyn DynDataSource<ProviderData>>> {
@@ -108,6 +114,7 @@ impl Provider for VonageProvider {
             Arc::new(subaccounts::Subaccounts),
             Arc::new(transfer_history::Transfers::balance()),
             Arc::new(transfer_history::Transfers::credit()),
+            Arc::new(data_sources::numbers::Numbers),
         ]
     }
     fn ephemeral_resources(&self) -> Vec<Arc<dyn DynEphemeralResource<ProviderData>>> {
@@ -120,12 +127,14 @@ impl Provider for VonageProvider {
         vec![
             Arc::new(actions::transfer::Transfer::balance()),
             Arc::new(actions::transfer::Transfer::credit()),
+            Arc::new(actions::number_transfer::NumberTransfer),
         ]
     }
     fn list_resources(&self) -> Vec<Arc<dyn DynListResource<ProviderData>>> {
         vec![
             Arc::new(list_resources::api_secret::ApiSecretList),
             Arc::new(list_resources::subaccount::SubaccountList),
+            Arc::new(list_resources::subaccount_number::SubaccountNumberList),
         ]
     }
 }

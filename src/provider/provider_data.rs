@@ -10,6 +10,7 @@ use std::sync::Mutex;
 
 use crate::framework::diagnostics::Diagnostics;
 use crate::provider::lost_creates::RecoveryBook;
+use crate::provider::number_snapshots::NumberSnapshots;
 use crate::provider::snapshots::Snapshots;
 use crate::vonage::{self, Client};
 
@@ -30,6 +31,8 @@ pub struct ProviderData {
     pub recovery: RecoveryBook,
     /// This process's read-through snapshots of the subaccount and secret lists.
     pub snapshots: Snapshots,
+    /// This process's read-through lists of each account's numbers.
+    pub numbers: NumberSnapshots,
     /// The outcome of this process's credential check, made once (see `credentials_checked`, in
     /// `config`).
     pub(super) credentials: tokio::sync::OnceCell<Result<(), Diagnostics>>,
@@ -50,6 +53,7 @@ impl ProviderData {
             kept_last_secrets: Mutex::new(Vec::new()),
             recovery: RecoveryBook::default(),
             snapshots: Snapshots::default(),
+            numbers: NumberSnapshots::default(),
             credentials: tokio::sync::OnceCell::new(),
         }
     }

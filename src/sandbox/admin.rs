@@ -11,7 +11,7 @@
 //! | `GET /_sandbox/faults` / `POST` / `DELETE` | list (with the `--fault-seed`, or `null`) / add one (see `faults` for the JSON) / clear all |
 //! | `PATCH /_sandbox/accounts/{key}` | set any of `balance`, `credit_limit` (≤ 0, as the API shows it), `auto_reload`, `top_up_amount`, `suspended`, `subaccounts_provisioned` (primaries) |
 //! | `POST /_sandbox/accounts/{key}/auto-reload-charges` | `{"amount": 25}`: the payment that switches auto-reload on: credits the balance, sets `top_up_amount`, answers its `trx` for `POST /account/top-up` |
-//! | `POST /_sandbox/accounts/{key}/numbers` | `{"number":"447700900000","country":"GB"}`: the account now owns that number |
+//! | `POST /_sandbox/accounts/{key}/numbers` | `{"number":"447700900000","country":"GB"}`, optionally `type`, `features`, `app_id`, `mo_http_url`, `voice_callback_type` with `voice_callback_value`, `voice_status_callback`, `messages_callback_value` (see `number_seed`): the account now holds that number |
 //! | `POST /_sandbox/primary-accounts` | `{"api_key","api_secret","name","balance","credit_limit","subaccounts_provisioned"}`: another primary (for cross-account tests; provisioned unless `--strict`; `"name": null` makes one without a name) |
 //! | `ANY /_sandbox/webhooks/{path}` | a webhook receiver: answers 200 and records the delivery (point callback URLs here) |
 //! | `GET /_sandbox/webhooks` / `DELETE` | deliveries received, oldest first / clear them |
@@ -33,6 +33,7 @@ use serde_json::{Value, json};
 use super::call_log::sanitize_query;
 use super::faults::{Fault, FaultSpec};
 use super::identifiers::new_payment_reference;
+use super::number_seed::NumberSeed;
 use super::paths::ADMIN_PREFIX;
 use super::problem::ApiError;
 use super::rules;
@@ -304,13 +305,6 @@ async fn adjust_account(
     Ok(Json(view))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NumberSeed {
-    number: Value,
-    country: Value,
-}
-
 async fn add_number(
     State(state): State<SandboxState>,
     Path(api_key): Path<String>,
@@ -318,15 +312,7 @@ async fn add_number(
 ) -> Result<(StatusCode, Json<NumberRecord>), AdminError> {
     let seed: NumberSeed =
         serde_json::from_slice(&body).map_err(|e| bad_request(format!("invalid body: {e}")))?;
-    let number = rules::normalize_number(&seed.number)
-        .ok_or_else(|| bad_request("\"number\" must be digits (E.164)"))?;
-    let country = rules::country_code(&seed.country)
-        .ok_or_else(|| bad_request("\"country\" must be a two-letter code"))?;
-    let record = NumberRecord {
-        number,
-        country,
-        owner: api_key,
-    };
+    let record = seed.record(&api_key).map_err(bad_request)?;
     let stored = record.clone();
     state
         .change_with(move |world| {

@@ -6,6 +6,8 @@
 //! applying `--rate-limit`, and the access decisions of Vonage's API (see
 //! `docs/vonage-api-notes.md`):
 //! * secrets of account K: the caller is K, or K's primary;
+//! * the Numbers API (`GET /account/numbers`): the credentials' account, or a subaccount named
+//!   by its key with its primary's secret ([`authenticate_holder`]; inferred);
 //! * Subaccounts API under `/accounts/K/…`: the caller is primary K and the
 //!   API is provisioned for K, else 403 unprovisioned (a subaccount using
 //!   its own key gets the same: sandbox choice); any other key is 404
@@ -144,8 +146,14 @@ pub fn authenticate(
             primary: account.primary.clone(),
         })
     })?;
+    throttle(state, &caller.api_key)?;
+    Ok(caller)
+}
+
+/// Applies `--rate-limit` to a request made with `api_key`.
+fn throttle(state: &SandboxState, api_key: &str) -> Result<(), ApiError> {
     if let Some(mut windows) = state.rate_windows()
-        && let Err(throttled) = windows.admit(&caller.api_key, now_ms())
+        && let Err(throttled) = windows.admit(api_key, now_ms())
     {
         let header = |v: String| HeaderValue::from_str(&v).unwrap_or(HeaderValue::from_static("0"));
         return Err(problem::rate_limited()
@@ -166,6 +174,44 @@ pub fn authenticate(
                 header(throttled.reset_ms.to_string()),
             ));
     }
+    Ok(())
+}
+
+/// The Numbers API's caller (rest host): an account with its own credentials, as
+/// [`authenticate`], or a subaccount's key with its primary's secret, which acts for that
+/// subaccount. The second is inferred (docs/sandbox.md, "Numbers"): Vonage documents a primary
+/// acting for its subaccounts with its own secret for secrets, and `GET /account/numbers` has
+/// no parameter that names another account. A suspended subaccount's numbers can be read this
+/// way (its primary still manages it); a suspended primary cannot.
+pub fn authenticate_holder(state: &SandboxState, presented: Presented) -> Result<Caller, ApiError> {
+    let Presented::Given(credentials) = presented else {
+        return Err(problem::legacy_authentication_failed());
+    };
+    let caller = state.read(|world| {
+        let account = world
+            .account(&credentials.api_key)
+            .ok_or_else(problem::legacy_authentication_failed)?;
+        let knows =
+            |a: &super::world::Account| a.secrets.iter().any(|s| s.value == credentials.api_secret);
+        let acting_primary = account
+            .primary
+            .as_deref()
+            .and_then(|p| world.account(p))
+            .filter(|p| knows(p));
+        let suspended = match acting_primary {
+            _ if knows(account) => account.suspended,
+            Some(primary) => primary.suspended,
+            None => return Err(problem::legacy_authentication_failed()),
+        };
+        if suspended {
+            return Err(problem::legacy_account_suspended());
+        }
+        Ok(Caller {
+            api_key: account.api_key.clone(),
+            primary: account.primary.clone(),
+        })
+    })?;
+    throttle(state, &caller.api_key)?;
     Ok(caller)
 }
 

@@ -13,6 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use super::number_seed;
 use super::persistence::StateFile;
 use super::rules;
 use super::state::{
@@ -32,7 +33,8 @@ Seeded primary account (and the state after POST /_sandbox/reset):
   api key abcd1234, secret SandboxSecret1 (override with --api-key/--api-secret),
   balance 100 EUR, prepaid unless --credit-limit is given, provisioned for the
   Subaccounts API unless --strict is given without --provision-subaccounts.
-  With --state, an existing file wins over all of these.
+  It holds the numbers given with --number (none by default; the admin API
+  adds more). With --state, an existing file wins over all of these.
 
 Vonage's rules on in every mode (the flag in brackets relaxes each; the
 dashboard's header says which rules the running sandbox applies, and
@@ -108,7 +110,13 @@ loopback clients only (403 otherwise) unless --admin-from-anywhere:
                                            {\"amount\": 25}: the payment that switches
                                            auto-reload on; credits the balance, answers
                                            its trx
-  POST   /_sandbox/accounts/{key}/numbers  {\"number\":\"447700900000\",\"country\":\"GB\"}
+  POST   /_sandbox/accounts/{key}/numbers  {\"number\":\"447700900000\",\"country\":\"GB\"}, and
+                                           optionally \"type\", \"features\", \"app_id\",
+                                           \"mo_http_url\", \"voice_callback_type\" with
+                                           \"voice_callback_value\",
+                                           \"voice_status_callback\",
+                                           \"messages_callback_value\": the account
+                                           now holds that number
   POST   /_sandbox/primary-accounts        {\"api_key\",\"api_secret\",\"name\",\"balance\",
                                            \"credit_limit\",\"subaccounts_provisioned\"
                                            (default: true unless --strict)};
@@ -131,7 +139,11 @@ wrong Content-Type under --strict is a 415 problem (#unsupported-media-type);
 the rate limit is a token bucket; a weak secret on subaccount create is one
 more 422 .../subaccounts#validation field error; balance and credit transfers
 to and from a suspended subaccount are allowed (number transfers are refused:
-\"banned\", as Vonage documents).";
+\"banned\", as Vonage documents); GET /account/numbers takes a subaccount's key
+with its primary's secret (its numbers, also while suspended), lists numbers
+in the order the account came to hold them, answers a page past the last with
+its count and no numbers, and refuses a parameter outside the spec's schema
+with a legacy 400.";
 
 /// vonage-sandbox: a local emulator of Vonage's Account and Subaccounts APIs.
 #[derive(Parser, Debug)]
@@ -205,6 +217,14 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub max_subaccounts: Option<usize>,
 
+    /// A number the seeded primary holds (repeatable): NUMBER:COUNTRY, then
+    /// optionally its type (landline, landline-toll-free, mobile-lvn; default
+    /// mobile-lvn) and comma-separated features (SMS, VOICE, MMS; default
+    /// VOICE,SMS), as GET /account/numbers shows them: 447700900123:GB,
+    /// 14155550100:US:landline:VOICE.
+    #[arg(long = "number", value_name = "NUMBER:COUNTRY[:TYPE[:FEATURES]]")]
+    pub numbers: Vec<String>,
+
     /// Seed for faults with a "ratio": the same seed and the same sequence of
     /// requests give the same faults (draws restart when faults are cleared).
     /// Without it the draws are seeded from the OS.
@@ -270,6 +290,13 @@ fn options(args: &Args) -> Result<SandboxOptions, String> {
     options.max_subaccounts = args.max_subaccounts;
     options.fault_seed = args.fault_seed;
     options.admin_from_anywhere = args.admin_from_anywhere;
+    for text in &args.numbers {
+        let record = number_seed::parse_flag(text, &args.api_key)?;
+        options
+            .seed_numbers
+            .retain(|n| (&n.number, &n.country) != (&record.number, &record.country));
+        options.seed_numbers.push(record);
+    }
     Ok(options)
 }
 

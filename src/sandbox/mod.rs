@@ -20,6 +20,7 @@
 //!   `timestamps`, `identifiers`, `persistence` (state file). Amounts are
 //!   `crate::wire::money::Eur`, the type the client reads them with.
 //! * `dashboard` — the page at `/_sandbox/ui`.
+//! * `number_seed` — numbers given by hand (admin API, `--number`).
 //! * `admin`, `middleware`, and the plain data it keeps: `faults` (the fault
 //!   book), `call_log`, `rate_limit` — test tooling.
 //! * `cli`, `server`, `tls` — the binary's startup and sockets.
@@ -36,6 +37,7 @@ pub mod dashboard;
 pub mod faults;
 pub mod identifiers;
 pub mod middleware;
+pub mod number_seed;
 pub mod paths;
 pub mod persistence;
 pub mod problem;

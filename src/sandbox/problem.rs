@@ -133,6 +133,12 @@ pub fn account_suspended(api_key: &str) -> ApiError {
     )
 }
 
+/// rest host (Numbers API): a query parameter outside the spec's schema (sandbox choice: the
+/// spec gives the schema, not the refusal).
+pub fn legacy_bad_parameter(label: &str) -> ApiError {
+    ApiError::legacy(StatusCode::BAD_REQUEST, label)
+}
+
 /// rest host: the caller's own account is suspended (sandbox choice).
 pub fn legacy_account_suspended() -> ApiError {
     ApiError::legacy(StatusCode::FORBIDDEN, "account suspended")

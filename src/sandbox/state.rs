@@ -36,7 +36,7 @@ use super::problem::{ApiError, internal_error};
 use super::rate_limit::RateWindows;
 use super::timestamps::now_ms;
 use super::webhooks::WebhookLog;
-use super::world::{SeedAccount, World};
+use super::world::{NumberRecord, SeedAccount, World};
 use crate::wire::money::Eur;
 
 /// Documented defaults (also shown by `vonage-sandbox --help`).
@@ -73,6 +73,8 @@ pub struct SandboxOptions {
     pub fault_seed: Option<u64>,
     /// Answer the admin API (`/_sandbox/…`) to clients beyond loopback.
     pub admin_from_anywhere: bool,
+    /// Numbers the seeded primary holds from the start (`--number`), and again after a reset.
+    pub seed_numbers: Vec<NumberRecord>,
     /// The certificate the sandbox serves with `--tls` (PEM; never the key):
     /// the callback check trusts it, so that a callback pointed at the
     /// sandbox's own webhook receiver passes over https.
@@ -99,6 +101,7 @@ impl Default for SandboxOptions {
             max_subaccounts: None,
             fault_seed: None,
             admin_from_anywhere: false,
+            seed_numbers: Vec::new(),
             own_certificate_pem: None,
         }
     }
@@ -120,6 +123,14 @@ impl SandboxOptions {
             ..defaults
         }
     }
+}
+
+/// The world a sandbox starts from (and returns to on reset): the seeded primary, holding the
+/// `--number` numbers.
+fn seed_world(options: &SandboxOptions) -> World {
+    let mut world = World::seeded(&options.seed, now_ms());
+    world.numbers = options.seed_numbers.clone();
+    world
 }
 
 /// Cheap to clone; all clones share one sandbox.
@@ -163,7 +174,7 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl SandboxState {
     /// An in-memory sandbox holding the seeded world.
     pub fn new(options: SandboxOptions) -> SandboxState {
-        let seed_world = World::seeded(&options.seed, now_ms());
+        let seed_world = seed_world(&options);
         SandboxState::build(options, seed_world.clone(), seed_world, None)
     }
 
@@ -173,7 +184,7 @@ impl SandboxState {
         options: SandboxOptions,
         file: StateFile,
     ) -> Result<SandboxState, PersistError> {
-        let seed_world = World::seeded(&options.seed, now_ms());
+        let seed_world = seed_world(&options);
         let world = match file.load()? {
             Some(world) => world,
             None => {

@@ -138,6 +138,9 @@ pub struct TransferRecord {
     pub created_at_ms: i64,
 }
 
+/// A phone number, who holds it, and what the Numbers API shows of it (`GET /account/numbers`).
+/// The fields after `owner` are absent in older state files, which held numbers as `mobile-lvn`
+/// with SMS and voice and nothing linked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NumberRecord {
     /// Digits only (E.164 without `+`).
@@ -145,6 +148,60 @@ pub struct NumberRecord {
     /// ISO 3166-1 alpha-2, upper case.
     pub country: String,
     pub owner: String,
+    /// `landline`, `landline-toll-free` or `mobile-lvn`.
+    #[serde(rename = "type", default = "default_number_type")]
+    pub number_type: String,
+    /// `SMS`, `VOICE`, `MMS`, in the order they were given.
+    #[serde(default = "default_features")]
+    pub features: Vec<String>,
+    /// The Vonage application the number is linked to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// The number's inbound-SMS webhook (`moHttpUrl`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mo_http_url: Option<String>,
+    /// `sip`, `tel` or `app`, with `voice_callback_value`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_callback_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_callback_value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_status_callback: Option<String>,
+    /// Always `app`, with `messages_callback_value` (deprecated by Vonage for `app_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages_callback_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages_callback_value: Option<String>,
+}
+
+/// The type a number has when none is given: Vonage's example (`mobile-lvn`).
+pub fn default_number_type() -> String {
+    "mobile-lvn".to_string()
+}
+
+/// The features a number has when none are given: Vonage's example (`VOICE`, `SMS`).
+pub fn default_features() -> Vec<String> {
+    vec!["VOICE".to_string(), "SMS".to_string()]
+}
+
+impl NumberRecord {
+    /// A number held by `owner`, with the default type and features and nothing linked.
+    pub fn new(number: &str, country: &str, owner: &str) -> NumberRecord {
+        NumberRecord {
+            number: number.to_string(),
+            country: country.to_string(),
+            owner: owner.to_string(),
+            number_type: default_number_type(),
+            features: default_features(),
+            app_id: None,
+            mo_http_url: None,
+            voice_callback_type: None,
+            voice_callback_value: None,
+            voice_status_callback: None,
+            messages_callback_type: None,
+            messages_callback_value: None,
+        }
+    }
 }
 
 /// The primary account a sandbox starts with (and returns to on reset).

@@ -58,7 +58,10 @@ impl Client {
             .shared
             .http
             .request(call.method.clone(), url)
-            .header(AUTHORIZATION, self.shared.authorization.clone())
+            .header(
+                AUTHORIZATION,
+                (call.authorization.clone()).unwrap_or_else(|| self.shared.authorization.clone()),
+            )
             .header(ACCEPT, "application/json");
         request = match &call.payload {
             Payload::Empty => request,

@@ -6,7 +6,7 @@
 //! bodies (the operation modules build the calls).
 
 use reqwest::Method;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -64,6 +64,9 @@ pub(crate) struct Call {
     pub payload: Payload,
     /// Human description for errors, e.g. "create API secret for account 'k'".
     pub operation: String,
+    /// Basic credentials other than the client's own, for this call alone (a subaccount's key
+    /// with the client's secret, for the Numbers API: `numbers.rs`); sensitive.
+    pub authorization: Option<HeaderValue>,
 }
 
 impl Call {
@@ -75,7 +78,13 @@ impl Call {
             query: Vec::new(),
             payload: Payload::Empty,
             operation,
+            authorization: None,
         }
+    }
+
+    pub fn with_authorization(mut self, authorization: HeaderValue) -> Call {
+        self.authorization = Some(authorization);
+        self
     }
 
     pub fn with_payload(mut self, payload: Payload) -> Call {

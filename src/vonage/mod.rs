@@ -13,6 +13,7 @@
 //! | `secrets.rs` | API secrets (+ create reconciliation) |
 //! | `subaccounts.rs` | subaccounts (+ create reconciliation) |
 //! | `transfers.rs` | credit, balance and number transfers (+ reconciliation by reference) |
+//! | `numbers.rs` | the Numbers API's list of an account's numbers, for the primary or a subaccount |
 //! | `errors.rs` | `Error`, and parsing Vonage error bodies into it |
 //! | `retry.rs` | backoff with full jitter, `Retry-After`, what a call may spend on retries |
 //! | `rate_limit.rs` | client-side pacing (30/s per key by default) |
@@ -31,6 +32,7 @@ mod call;
 mod client;
 mod config;
 mod errors;
+mod numbers;
 mod rate_limit;
 mod reconcile;
 mod request_log;
@@ -50,6 +52,7 @@ pub use config::{
     MAX_RETRY_AFTER_SECONDS, user_agent,
 };
 pub use errors::{Error, FieldError, TransportClass};
+pub use numbers::{NUMBERS_PAGE_SIZE, NumberFilter, OwnedNumber, SearchPattern};
 pub use secret::Secret;
 pub use secrets::ApiSecret;
 pub use subaccounts::{
@@ -107,6 +110,8 @@ mod tests {
         assert_send(client.list_balance_transfers(&query));
         assert_send(client.transfer_balance(&transfer));
         assert_send(client.transfer_number(&number));
+        assert_send(client.list_numbers("", &NumberFilter::default()));
+        assert_send(client.find_number("", "", ""));
     }
 
     #[test]

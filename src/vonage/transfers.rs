@@ -12,8 +12,9 @@
 //! so an earlier transfer with the same details is never taken for this one. One candidate is
 //! adopted; none means provably not done (sent again, within the retry budget); several are
 //! reported as `UnknownOutcome` naming them.
-//! Number transfer is retried like an idempotent call: a 409 "already owned
-//! by the requesting account" after an ambiguous attempt means it happened.
+//! A number transfer whose answer is lost is reconciled the same way, by reading before sending
+//! again: the Numbers API's list of `to` (then `from`) says whether the number moved
+//! (`numbers.rs`). It is sent again only while `from` provably still holds it.
 //!
 //! Must not: repeat a transfer whose outcome is unknown unless the transfer list proves it absent.
 
@@ -26,9 +27,8 @@ use time::macros::format_description;
 
 use super::call::{Call, Host, Payload, decode};
 use super::client::Client;
-use super::errors::{ApiFailure, Error};
+use super::errors::Error;
 use super::reconcile::{Probe, ProbeFuture};
-use super::retry_loop::Settled;
 use crate::wire::money::Eur;
 use crate::wire::numbers::{NumberTransferBody, NumberTransferRequest};
 use crate::wire::transfers::{
@@ -172,10 +172,6 @@ fn same_amount(a: &serde_json::Number, b: &serde_json::Number) -> bool {
         (Some(x), Some(y)) => x == y,
         _ => a.to_string() == b.to_string(),
     }
-}
-
-fn already_owned(failure: &ApiFailure) -> bool {
-    failure.status == 409
 }
 
 impl Client {
@@ -350,26 +346,46 @@ impl Client {
             country: request.country.clone(),
         }));
         let ctx = self.context(primary, format!("number {}", request.number), &[]);
-        match self
-            .idempotent_settled_by(&call, &ctx, already_owned)
-            .await?
-        {
-            Settled::Response(raw) => {
-                let body: NumberTransferBody = decode(&raw, &call.operation)?;
-                Ok(NumberTransferResult {
-                    number: body.number,
-                    country: body.country,
-                    from: body.from,
-                    to: body.to,
-                })
-            }
-            Settled::AlreadyDone => Ok(NumberTransferResult {
-                number: request.number.clone(),
-                country: request.country.clone(),
-                from: request.from.clone(),
-                to: request.to.clone(),
-            }),
-        }
+        let parse = |raw| {
+            let body: NumberTransferBody = decode(&raw, &call.operation)?;
+            Ok(NumberTransferResult {
+                number: body.number,
+                country: body.country,
+                from: body.from,
+                to: body.to,
+            })
+        };
+        // After a lost answer, where the number is now says what happened: at `to`, it moved;
+        // still at `from`, it did not (send it again); anywhere else, nobody can tell.
+        let probe = || -> ProbeFuture<'_, NumberTransferResult> {
+            Box::pin(async move {
+                let (number, country) = (&request.number, &request.country);
+                if self
+                    .find_number(&request.to, number, country)
+                    .await?
+                    .is_some()
+                {
+                    return Ok(Probe::Found(NumberTransferResult {
+                        number: number.clone(),
+                        country: country.clone(),
+                        from: request.from.clone(),
+                        to: request.to.clone(),
+                    }));
+                }
+                if self
+                    .find_number(&request.from, number, country)
+                    .await?
+                    .is_some()
+                {
+                    return Ok(Probe::Absent);
+                }
+                Ok(Probe::Unclear(format!(
+                    "number {number} ({country}) is held by neither '{}' nor '{}'",
+                    request.from, request.to
+                )))
+            })
+        };
+        self.create_reconciled(&call, &ctx, parse, probe).await
     }
 }
 

@@ -4,7 +4,9 @@ Vonage allows about 30 requests per second per key, so on a real estate the call
 - creating N subaccounts costs at most N + 2 calls per `terraform apply` (the plan's credential check, which is the
   primary's subaccount list, the apply's "before" list, then one POST per subaccount);
 - refreshing N subaccounts costs at most 2 calls per `terraform plan` (one shared list);
-- secrets are read with one list per account, not one GET per secret.
+- secrets are read with one list per account, not one GET per secret;
+- a plan of N number assignments (`vonage_subaccount_number`) makes at most one call per 100 numbers of each account
+  that holds one of them, plus one.
 And the freshness that goes with it: a read never returns data older than the command, and drift made between two
 commands is always seen.
 """
@@ -138,3 +140,44 @@ resource "vonage_account_settings" "this" {
     sandbox.clear_calls()
     tf.run("destroy", "-auto-approve").ok()
     assert [c["path"] for c in api_calls(sandbox)] == ["/account/settings"] * 2, "a read, then the unset"
+
+
+def numbers_budget(holders: dict[str, int]) -> int:
+    """One call per 100 numbers (a started page) of each holding account, plus one."""
+    return sum(-(-held // 100) for held in holders.values()) + 1
+
+
+def test_a_plan_of_n_number_assignments_reads_each_holders_numbers_once_per_100(pinned_tf, tmp_path):
+    binary = h.sandbox_bin()
+    h.require(binary.is_file(), f"{binary} not built: run `cargo build --bins`")
+    held = [f"4477009{i:05}" for i in range(150)]
+    flags = [arg for n in held for arg in ("--number", f"{n}:GB")]
+    box = h.Sandbox(binary, tmp_path / "sandbox", extra_args=[*h.sandbox_mode_args(), *flags])
+    try:
+        tf = pinned_tf
+        tf.env.update(box.provider_env)
+        keys = [box.api("POST", f"/accounts/{box.api_key}/subaccounts", json={"name": f"team-{i}"}).body["api_key"]
+                for i in range(2)]
+        assigned = {n: keys[i % 2] for i, n in enumerate(held[:5])}
+        tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {}\n' + "".join(f"""
+resource "vonage_subaccount_number" "n{n}" {{
+  api_key = "{key}"
+  number  = "{n}"
+  country = "GB"
+}}
+""" for n, key in assigned.items()))
+        # Planning N creates reads the primary's 150 numbers (two pages) and the subaccount list.
+        box.clear_calls()
+        tf.run("plan").ok()
+        calls = api_calls(box)
+        assert len(calls) <= numbers_budget({box.api_key: 150}), [f"{c['method']} {c['path']}" for c in calls]
+        tf.run("apply", "-auto-approve").ok()
+        # Refreshing N assignments reads each holding subaccount's numbers once.
+        box.clear_calls()
+        tf.run("plan", "-detailed-exitcode").ok()
+        calls = api_calls(box)
+        budget = numbers_budget({keys[0]: 3, keys[1]: 2})
+        assert len(calls) <= budget, [f"{c['method']} {c['path']} {c.get('query')}" for c in calls]
+        assert {c["path"] for c in calls} == {"/account/numbers"}, calls
+    finally:
+        box.stop()

@@ -224,6 +224,7 @@ DEFAULTS = {
     ("data", "vonage_balance", "api_key"): data_api_key("vonage_balance", "data.vonage_balance.d.value"),
     ("data", "vonage_api_secrets", "api_key"): data_api_key("vonage_api_secrets",
                                                             "data.vonage_api_secrets.d.secrets"),
+    ("data", "vonage_numbers", "api_key"): data_api_key("vonage_numbers", "data.vonage_numbers.d.numbers"),
     ("ephemeral", "vonage_generated_secret", "length"): generated_secret_length,
     ("ephemeral", "vonage_api_secret", "api_key"): ephemeral_api_secret_api_key,
     ("list", "vonage_api_secret", "api_key"): list_api_secret_api_key,

@@ -158,6 +158,10 @@ def test_the_subaccounts_estate_applies_and_a_second_plan_is_empty(tf, credit_sa
     tf.copy_config(EXAMPLES / "subaccounts", callbacks_at=box)
     payments_secret = h.strong_secret()
     tf.env.update(box.provider_env, TF_VAR_payments_secret=payments_secret)
+    team_numbers = {"support": "447700900123", "search": "447700900456"}  # the example's default
+    for number in team_numbers.values():
+        seeded = box._request("POST", f"/_sandbox/accounts/{box.api_key}/numbers", {"number": number, "country": "GB"})
+        assert seeded.status == 201, seeded
     tf.run("apply", "-auto-approve").ok()
     assert tf.run("plan", "-detailed-exitcode").rc == 0, "a second plan is empty"
 
@@ -166,6 +170,10 @@ def test_the_subaccounts_estate_applies_and_a_second_plan_is_empty(tf, credit_sa
     assert sorted(subs) == ["acme-marketing", "acme-payments", "acme-search", "acme-support"]
     assert {f"acme-{team}": key for team, key in out["team_api_keys"].items()} == {
         name: s["api_key"] for name, s in subs.items() if name != "acme-payments"}
+    # Each team's number moved from the primary to the team's subaccount.
+    owners = {n["number"]: n["owner"] for n in box.state()["numbers"]}
+    assert {team: owners[number] for team, number in team_numbers.items()} == {
+        team: out["team_api_keys"][team] for team in team_numbers}
     payments = subs["acme-payments"]
     assert payments["use_primary_account_balance"] is False
     assert payments["credit_limit"] == -25 and out["payments"]["credit_limit"] == 25

@@ -151,6 +151,31 @@ def a_subaccount(sandbox: h.Sandbox) -> dict[str, str]:
     return {"subaccount_api_key": resp.body["api_key"]}
 
 
+NUMBER = "447700900123"
+
+
+def a_subaccount_and_a_number(sandbox: h.Sandbox) -> dict[str, str]:
+    """A subaccount of the provider's account, and a number the primary holds: `var.subaccount_api_key`,
+    `var.number`."""
+    resp = sandbox.api("POST", f"/accounts/{sandbox.api_key}/subaccounts", json={"name": "conformance-numbers"})
+    assert resp.status == 200, resp
+    seeded = sandbox._request("POST", f"/_sandbox/accounts/{sandbox.api_key}/numbers",
+                              {"number": NUMBER, "country": "GB"})
+    assert seeded.status == 201, seeded
+    return {"subaccount_api_key": resp.body["api_key"], "number": NUMBER}
+
+
+def move_number(sandbox: h.Sandbox, state: dict, to: str) -> None:
+    """Moves the case's number from where the state says to `to`, outside Terraform."""
+    resp = sandbox.api("POST", f"/accounts/{sandbox.api_key}/transfer-number",
+                       json={"from": state["held_by"], "to": to, "number": NUMBER, "country": "GB"})
+    assert resp.status == 200, resp
+
+
+def number_holder(sandbox: h.Sandbox) -> str:
+    return next(n["owner"] for n in sandbox.state()["numbers"] if n["number"] == NUMBER)
+
+
 CASES = [
     Case(
         type="vonage_account_settings",
@@ -214,6 +239,20 @@ CASES = [
         # Adopting both secrets as they are: no value, no version.
         import_args={"api_key": "var.subaccount_api_key"},
         setup=a_subaccount,
+    ),
+    Case(
+        type="vonage_subaccount_number",
+        base={"api_key": "var.subaccount_api_key", "number": "var.number", "country": '"GB"'},
+        update={},  # only the timeouts block updates in place: every argument replaces
+        import_id=lambda sandbox, state: f"{state['api_key']}/{NUMBER}",
+        identity=lambda sandbox, state: {"api_key": state["api_key"], "number": NUMBER},
+        # Moved back to the primary outside Terraform: the saved plan's apply moves it to the subaccount again.
+        drift=lambda sandbox, state: move_number(sandbox, state, sandbox.api_key),
+        drift_error=None,
+        known_after_apply={"api_key": "var.subaccount_api_key", "number": f'"+{NUMBER}"', "country": '"GB"',
+                           "timeouts": '"5m"'},
+        destroyed=lambda sandbox, state: number_holder(sandbox) == sandbox.api_key,
+        setup=a_subaccount_and_a_number,
     ),
 ]
 

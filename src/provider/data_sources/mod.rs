@@ -4,6 +4,7 @@
 //! - [`api_secrets`] — `vonage_api_secrets` (ids and creation times, never values);
 //! - [`subaccount`] — `vonage_subaccount` (one, by api key);
 //! - [`subaccounts`] — `vonage_subaccounts`;
+//! - [`numbers`] — `vonage_numbers` (the numbers one account holds);
 //! - [`transfer_history`] — `vonage_balance_transfers` and `vonage_credit_transfers` (one file: the
 //!   same history of two kinds of transfer).
 //!
@@ -11,6 +12,7 @@
 
 pub mod api_secrets;
 pub mod balance;
+pub mod numbers;
 pub mod subaccount;
 pub mod subaccounts;
 pub mod transfer_history;

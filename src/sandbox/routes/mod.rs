@@ -7,6 +7,7 @@
 //! | `/accounts/{k}/subaccounts[/{sub}]` | `subaccounts.rs` |
 //! | `/accounts/{k}/credit-transfers`, `/accounts/{k}/balance-transfers` | `transfers.rs` |
 //! | `/accounts/{k}/transfer-number` | `numbers.rs` |
+//! | `GET /account/numbers` (Numbers API) | `account_numbers.rs` |
 //!
 //! Each handler authenticates (`auth`), checks access, validates input
 //! (`rules`), reads or changes the world through `SandboxState`, and renders
@@ -14,6 +15,7 @@
 //! Must not: hold state of its own.
 
 mod account;
+mod account_numbers;
 mod numbers;
 mod secrets;
 mod subaccounts;
@@ -31,6 +33,7 @@ pub fn router() -> Router<SandboxState> {
         .route("/account/get-balance", get(account::get_balance))
         .route("/account/top-up", post(account::top_up))
         .route("/account/settings", post(account::settings))
+        .route("/account/numbers", get(account_numbers::list))
         .route(
             "/accounts/{api_key}/secrets",
             get(secrets::list).post(secrets::create),

@@ -1,6 +1,6 @@
 // The official Vonage Node SDK packages (@vonage/accounts 1.20.0,
-// @vonage/subaccounts 1.12.1, @vonage/auth 1.15.0 — the versions that resolve
-// on Node 20) against vonage-sandbox over plain HTTP, with the sandbox's
+// @vonage/subaccounts 1.12.1, @vonage/numbers 1.22.0, @vonage/auth 1.15.0 —
+// the versions that resolve on Node 20) against vonage-sandbox over plain HTTP, with the sandbox's
 // defaults, which are Vonage's rules (30 requests per second per key,
 // transfers newest first, top-up only with a real payment's trx); one test
 // starts a second sandbox with --strict. Each test starts from the seeded
@@ -39,6 +39,7 @@ try {
     Accounts: require('@vonage/accounts').Accounts,
     Secrets: require('@vonage/accounts').Secrets,
     SubAccounts: require('@vonage/subaccounts').SubAccounts,
+    Numbers: require('@vonage/numbers').Numbers,
   };
 } catch (error) {
   missing = `the official SDK packages are not installed (${error.message}); run npm ci in ${__dirname}`;
@@ -277,7 +278,41 @@ describe('official Vonage Node SDK against vonage-sandbox', { skip: missing || f
       409,
     );
     const state = await admin('GET', '/_sandbox/state');
-    assert.deepEqual(state.numbers, [{ number: '447700900000', country: 'GB', owner: sub.apiKey }]);
+    assert.deepEqual(
+      state.numbers.map((n) => [n.number, n.country, n.owner]),
+      [['447700900000', 'GB', sub.apiKey]],
+    );
+    // The subaccount's numbers, read with its key and the primary's secret (docs/sandbox.md, "Numbers").
+    const held = await new sdk.Numbers(as(sub.apiKey, SECRET), opts).getOwnedNumbers();
+    assert.deepEqual([held.count, held.numbers.map((n) => n.msisdn)], [1, ['447700900000']]);
+    assert.deepEqual(await new sdk.Numbers(as(KEY, SECRET), opts).getOwnedNumbers(), {});
+  });
+  it('lists owned numbers with query credentials, pages and filters', async () => {
+    const numbers = new sdk.Numbers(as(KEY, SECRET), opts);
+    for (const n of ['447700900000', '447700900001', '447700900002']) {
+      await admin('POST', `/_sandbox/accounts/${KEY}/numbers`, { number: n, country: 'GB' });
+    }
+    await admin('POST', `/_sandbox/accounts/${KEY}/numbers`, {
+      number: '14155550100', country: 'US', type: 'landline', features: ['VOICE'],
+      app_id: 'aaaaaaaa-bbbb-cccc-dddd-0123456789ab', voice_callback_type: 'app',
+      voice_callback_value: 'aaaaaaaa-bbbb-cccc-dddd-0123456789ab',
+    });
+    const all = await numbers.getOwnedNumbers();
+    assert.equal(all.count, 4);
+    assert.deepEqual(all.numbers[0], { country: 'GB', msisdn: '447700900000', type: 'mobile-lvn', features: ['VOICE', 'SMS'] });
+    const second = await numbers.getOwnedNumbers({ size: 3, index: 2 });
+    assert.deepEqual([second.count, second.numbers.map((n) => n.msisdn)], [4, ['14155550100']]);
+    const linked = await numbers.getOwnedNumbers({ hasApplication: true });
+    assert.deepEqual(linked.numbers.map((n) => [n.msisdn, n.app_id, n.voiceCallbackType]), [
+      ['14155550100', 'aaaaaaaa-bbbb-cccc-dddd-0123456789ab', 'app'],
+    ]);
+    const ending = await numbers.getOwnedNumbers({ pattern: '0002', searchPattern: 2, country: 'GB' });
+    assert.deepEqual(ending.numbers.map((n) => n.msisdn), ['447700900002']);
+    assert.deepEqual(await numbers.getOwnedNumbers({ country: 'FR' }), {});
+    assert.equal(await statusOf(new sdk.Numbers(as(KEY, 'WrongSecret1'), opts).getOwnedNumbers()), 401);
+    const calls = (await admin('GET', '/_sandbox/calls')).calls.filter((c) => c.path === '/account/numbers');
+    assert.ok(calls.length >= 6 && calls.every((c) => !String(c.query).includes('api_secret')),
+      'the call log never shows the secret the SDK sends in the query');
   });
   it('is throttled at 30 requests a second and retries after Retry-After', async () => {
     let admitted = 0;

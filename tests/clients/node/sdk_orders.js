@@ -74,6 +74,7 @@ class Order {
     this.accounts = new sdk.Accounts(auth, this.opts);
     this.secrets = new sdk.Secrets(auth, this.opts);
     this.subaccounts = new sdk.SubAccounts(auth, this.opts);
+    this.numbers = new sdk.Numbers(auth, this.opts);
     // The model: what the primary and its two subaccounts hold.
     this.balance = 100;
     this.creditLimit = -100;
@@ -457,6 +458,24 @@ const STEPS = [
     ready: (o) => o.own !== null && o.numberOwner !== null,
     async run() {
       await this.moveNumber(this.own.key);
+    },
+  },
+  {
+    name: 'getOwnedNumbers (the primary)',
+    ready: always,
+    async run() {
+      const listed = await this.numbers.getOwnedNumbers({ pattern: NUMBER, searchPattern: 0 });
+      assert.deepEqual((listed.numbers || []).map((n) => n.msisdn), this.numberOwner === KEY ? [NUMBER] : []);
+    },
+  },
+  {
+    name: "getOwnedNumbers (the subaccount, with the primary's secret)",
+    ready: ownReady,
+    async run() {
+      const numbers = new this.sdk.Numbers(this.auth(this.own.key, SECRET), this.opts);
+      const listed = await numbers.getOwnedNumbers();
+      const want = this.numberOwner === this.own.key ? [NUMBER] : [];
+      assert.deepEqual([listed.count || 0, (listed.numbers || []).map((n) => n.msisdn)], [want.length, want]);
     },
   },
   {

@@ -10,7 +10,9 @@ The orders to run come from the environment, so that `make test` and the longer 
 SDK_ORDERS (how many, default 3) and SDK_ORDER_SEED (the first seed, default 1; the others follow it).
 A failing order names its seed, its mode and the calls it made, and how to run it alone.
 
-The surface is every method of `vonage.Vonage().account` and `.subaccounts` except the three pricing calls
+The surface is every method of `vonage.Vonage().account` and `.subaccounts`, and the Numbers API's
+`numbers.list_owned_numbers` (for the primary, and for a subaccount with the primary's secret), except the three
+pricing calls
 (`get_country_pricing`, `get_all_countries_pricing`, `get_prefix_pricing`): the sandbox emulates the
 Account and Subaccounts APIs, not the Pricing API.
 """
@@ -26,6 +28,7 @@ from decimal import Decimal
 
 from vonage import Auth, HttpClientOptions, Vonage
 from vonage_http_client.errors import HttpRequestError
+from vonage_numbers import ListOwnedNumbersFilter
 from vonage_subaccounts import (
     ListTransfersFilter,
     ModifySubaccountOptions,
@@ -365,3 +368,17 @@ class Order:
     @step(ready=lambda o: o.own is not None and o.number_owner is not None)
     def transfer_number_to_its_owner(self):
         self.move_number(self.number_owner)
+
+    def listed(self, key: str) -> list[str]:
+        numbers, count, next_page = self.client_as(key, SECRET).numbers.list_owned_numbers(
+            ListOwnedNumbersFilter(pattern=NUMBER, search_pattern=0))
+        assert (count, next_page) == (len(numbers), None), (count, next_page, numbers)
+        return [n.msisdn for n in numbers]
+
+    @step()
+    def list_the_primarys_numbers(self):
+        assert self.listed(KEY) == ([NUMBER] if self.number_owner == KEY else [])
+
+    @step(ready=own_ready)
+    def list_the_subaccounts_numbers_with_the_primarys_secret(self):
+        assert self.listed(self.own["key"]) == ([NUMBER] if self.number_owner == self.own["key"] else [])

@@ -43,6 +43,7 @@ try:
         NotFoundError,
         RateLimitedError,
     )
+    from vonage_numbers import ListOwnedNumbersFilter
     from vonage_subaccounts import (
         ListTransfersFilter,
         ModifySubaccountOptions,
@@ -268,7 +269,36 @@ def test_number_transfer(vonage, sandbox):
         )
     assert conflict.value.response.status_code == 409
     state = sandbox.admin("GET", "/_sandbox/state")
-    assert state["numbers"] == [{"number": "447700900000", "country": "GB", "owner": sub.api_key}]
+    assert [(n["number"], n["country"], n["owner"]) for n in state["numbers"]] == [("447700900000", "GB", sub.api_key)]
+    # The subaccount's numbers, read with its key and the primary's secret (docs/sandbox.md, "Numbers").
+    numbers, count, next_page = client_as(sandbox, sub.api_key, SECRET).numbers.list_owned_numbers()
+    assert ([n.msisdn for n in numbers], count, next_page) == (["447700900000"], 1, None)
+    assert vonage.numbers.list_owned_numbers() == ([], 0, None), "the primary holds none now"
+
+
+def test_owned_numbers_pages_and_filters(vonage, sandbox):
+    """The Numbers API's list as the SDK calls it (Basic auth, size 100 unless asked): pages, filters, details."""
+    for i in range(3):
+        sandbox.admin("POST", f"/_sandbox/accounts/{KEY}/numbers", {"number": f"44770090000{i}", "country": "GB"})
+    sandbox.admin("POST", f"/_sandbox/accounts/{KEY}/numbers", {
+        "number": "14155550100", "country": "US", "type": "landline", "features": ["VOICE"],
+        "app_id": "29f769u7-7ce1-46c9-ade3-f2dedee4fr4t", "voice_callback_type": "app",
+        "voice_callback_value": "29f769u7-7ce1-46c9-ade3-f2dedee4fr4t"})
+    numbers, count, next_page = vonage.numbers.list_owned_numbers()
+    assert (len(numbers), count, next_page) == (4, 4, None)
+    page, count, next_page = vonage.numbers.list_owned_numbers(ListOwnedNumbersFilter(size=3))
+    assert ([n.msisdn for n in page], count, next_page) == (["447700900000", "447700900001", "447700900002"], 4, 2)
+    last, _, next_page = vonage.numbers.list_owned_numbers(ListOwnedNumbersFilter(size=3, index=2))
+    assert ([n.msisdn for n in last], next_page) == (["14155550100"], None)
+    [linked], count, _ = vonage.numbers.list_owned_numbers(ListOwnedNumbersFilter(has_application=True))
+    assert (linked.msisdn, linked.country, linked.type, linked.features, count) == \
+        ("14155550100", "US", "landline", ["VOICE"], 1)
+    assert (linked.app_id, linked.voice_callback_type) == ("29f769u7-7ce1-46c9-ade3-f2dedee4fr4t", "app")
+    ends, _, _ = vonage.numbers.list_owned_numbers(ListOwnedNumbersFilter(pattern="0001", search_pattern=2))
+    assert [n.msisdn for n in ends] == ["447700900001"]
+    assert vonage.numbers.list_owned_numbers(ListOwnedNumbersFilter(country="FR")) == ([], 0, None)
+    with pytest.raises(AuthenticationError):
+        client_as(sandbox, KEY, "WrongSecret1").numbers.list_owned_numbers()
 
 
 def test_throttling_at_30_a_second_then_a_retry_after_retry_after(vonage):

@@ -1,0 +1,7 @@
+terraform {
+  required_providers {
+    vonage = {
+      source = "vonage/vonage"
+    }
+  }
+}
