@@ -37,7 +37,7 @@ use super::paths::ADMIN_PREFIX;
 use super::problem::ApiError;
 use super::rules;
 use super::state::{DEFAULT_PRIMARY_NAME, SandboxState};
-use super::timestamps::{millis_z, now_ms, seconds_z};
+use super::timestamps::{millis_z, seconds_z, wall_clock_ms};
 use super::webhooks::{WebhookRecord, body_text};
 use super::world::{Account, AutoReloadCharge, NumberRecord, StoredSettings, World};
 use crate::wire::money::Eur;
@@ -399,7 +399,7 @@ async fn add_primary(
         DEFAULT_PRIMARY_NAME,
         balance.unwrap_or(Eur::ZERO),
         credit.unwrap_or(Eur::ZERO),
-        now_ms(),
+        state.now_ms(),
     );
     if let Some(name) = seed.name {
         account.name = name;
@@ -445,7 +445,7 @@ async fn add_auto_reload_charge(
     let charge = AutoReloadCharge {
         trx: new_payment_reference(),
         amount,
-        created_at_ms: now_ms(),
+        created_at_ms: state.now_ms(),
     };
     let answer = json!({
         "api_key": api_key,
@@ -509,7 +509,7 @@ async fn receive_webhook(
             .map(str::to_string),
         body: text,
         body_truncated: truncated,
-        time: millis_z(now_ms()),
+        time: millis_z(wall_clock_ms()),
         internal: state.is_internal(&headers),
     });
     Json(json!({ "status": "received" }))

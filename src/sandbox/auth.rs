@@ -18,7 +18,6 @@ use base64::Engine;
 
 use super::problem::{self, ApiError};
 use super::state::SandboxState;
-use super::timestamps::now_ms;
 use super::world::World;
 
 /// Which of Vonage's two hosts a path belongs to (one port serves both).
@@ -145,7 +144,7 @@ pub fn authenticate(
         })
     })?;
     if let Some(mut windows) = state.rate_windows()
-        && let Err(throttled) = windows.admit(&caller.api_key, now_ms())
+        && let Err(throttled) = windows.admit(&caller.api_key, state.now_ms())
     {
         let header = |v: String| HeaderValue::from_str(&v).unwrap_or(HeaderValue::from_static("0"));
         return Err(problem::rate_limited()

@@ -1,9 +1,15 @@
 //! `SandboxState`: the one shared handle every route receives.
 //!
 //! Owns: the live `World` and its write discipline, plus the runtime-only
-//! books (faults, call log, received webhooks, rate windows), the startup
-//! options, and the callback checks' HTTP client with the token that marks
-//! the sandbox's own requests.
+//! books (faults, call log, received webhooks, rate windows), the sandbox's
+//! clock (`clock`: every "now" the world and the rate windows see comes from
+//! [`SandboxState::now_ms`]), the startup options, and the callback checks'
+//! HTTP client with the token that marks the sandbox's own requests.
+//!
+//! The clock is runtime-only, like the faults: a state file keeps the times
+//! it stamped, not its offset. So that a restart on a file never stamps a
+//! time earlier than one already in it, the clock then starts as far ahead
+//! of the machine's as the newest time in the file is (if it is ahead).
 //!
 //! Locking, and why:
 //! * The world sits behind a `std::sync::Mutex`. Every critical section is a
@@ -30,11 +36,12 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::call_log::{CallLog, INTERNAL_HEADER};
 use super::callback_check;
+use super::clock::SandboxClock;
 use super::faults::FaultBook;
 use super::persistence::{PersistError, StateFile};
 use super::problem::{ApiError, internal_error};
 use super::rate_limit::RateWindows;
-use super::timestamps::now_ms;
+use super::timestamps::wall_clock_ms;
 use super::webhooks::WebhookLog;
 use super::world::{SeedAccount, World};
 use crate::wire::money::Eur;
@@ -137,6 +144,7 @@ struct Shared {
     calls: Mutex<CallLog>,
     webhooks: Mutex<WebhookLog>,
     rate_windows: Option<Mutex<RateWindows>>,
+    clock: SandboxClock,
     callback_client: OnceLock<Option<reqwest::Client>>,
     /// Marks the sandbox's own requests (see `call_log::INTERNAL_HEADER`).
     internal_token: String,
@@ -163,7 +171,7 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl SandboxState {
     /// An in-memory sandbox holding the seeded world.
     pub fn new(options: SandboxOptions) -> SandboxState {
-        let seed_world = World::seeded(&options.seed, now_ms());
+        let seed_world = World::seeded(&options.seed, wall_clock_ms());
         SandboxState::build(options, seed_world.clone(), seed_world, None)
     }
 
@@ -173,7 +181,7 @@ impl SandboxState {
         options: SandboxOptions,
         file: StateFile,
     ) -> Result<SandboxState, PersistError> {
-        let seed_world = World::seeded(&options.seed, now_ms());
+        let seed_world = World::seeded(&options.seed, wall_clock_ms());
         let world = match file.load()? {
             Some(world) => world,
             None => {
@@ -192,6 +200,8 @@ impl SandboxState {
     ) -> SandboxState {
         let rate_windows = options.rate_limit.map(|l| Mutex::new(RateWindows::new(l)));
         let faults = FaultBook::new(options.fault_seed);
+        let ahead = newest_time_ms(&world).saturating_sub(wall_clock_ms());
+        let clock = SandboxClock::starting_ahead(ahead);
         SandboxState {
             shared: Arc::new(Shared {
                 options,
@@ -205,6 +215,7 @@ impl SandboxState {
                 calls: Mutex::new(CallLog::default()),
                 webhooks: Mutex::new(WebhookLog::default()),
                 rate_windows,
+                clock,
                 callback_client: OnceLock::new(),
                 internal_token: uuid::Uuid::new_v4().simple().to_string(),
             }),
@@ -225,6 +236,17 @@ impl SandboxState {
 
     pub fn webhooks(&self) -> MutexGuard<'_, WebhookLog> {
         lock(&self.shared.webhooks)
+    }
+
+    /// The sandbox's now (Unix ms): what creation times are stamped with and
+    /// the rate windows run by. The machine's clock plus the offset a test
+    /// advanced it by (`POST /_sandbox/clock`).
+    pub fn now_ms(&self) -> i64 {
+        self.shared.clock.now_ms()
+    }
+
+    pub fn clock(&self) -> &SandboxClock {
+        &self.shared.clock
     }
 
     /// The per-key rate windows, when `--rate-limit` is on.
@@ -321,7 +343,8 @@ impl SandboxState {
     }
 
     /// Back to the seeded world; also clears faults, the call log, received
-    /// webhooks and the rate windows.
+    /// webhooks and the rate windows, and sets the clock back to the
+    /// machine's (no offset, not frozen).
     pub async fn reset(&self) -> Result<(), ApiError> {
         let seed = self.shared.seed_world.clone();
         self.change(move |world| {
@@ -335,6 +358,18 @@ impl SandboxState {
         if let Some(mut windows) = self.rate_windows() {
             windows.clear();
         }
+        self.clock().reset();
         Ok(())
     }
+}
+
+/// The latest time stamped anywhere in `world` (Unix ms).
+fn newest_time_ms(world: &World) -> i64 {
+    let accounts = world.accounts.values().flat_map(|a| {
+        std::iter::once(a.created_at_ms)
+            .chain(a.secrets.iter().map(|s| s.created_at_ms))
+            .chain(a.auto_reload_charges.iter().map(|c| c.created_at_ms))
+    });
+    let transfers = world.transfers.iter().map(|t| t.created_at_ms);
+    accounts.chain(transfers).max().unwrap_or(0)
 }
