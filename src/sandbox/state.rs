@@ -8,8 +8,9 @@
 //!
 //! The clock is runtime-only, like the faults: a state file keeps the times
 //! it stamped, not its offset. So that a restart on a file never stamps a
-//! time earlier than one already in it, the clock then starts as far ahead
-//! of the machine's as the newest time in the file is (if it is ahead).
+//! time as early as one already in it, a sandbox that loads a file starts
+//! its clock just past the newest time in it, when that is ahead of the
+//! machine's clock.
 //!
 //! Locking, and why:
 //! * The world sits behind a `std::sync::Mutex`. Every critical section is a
@@ -172,7 +173,8 @@ impl SandboxState {
     /// An in-memory sandbox holding the seeded world.
     pub fn new(options: SandboxOptions) -> SandboxState {
         let seed_world = World::seeded(&options.seed, wall_clock_ms());
-        SandboxState::build(options, seed_world.clone(), seed_world, None)
+        let clock = SandboxClock::default();
+        SandboxState::build(options, seed_world.clone(), seed_world, None, clock)
     }
 
     /// A sandbox backed by `file`: loads it when it exists (a corrupt file is
@@ -182,14 +184,25 @@ impl SandboxState {
         file: StateFile,
     ) -> Result<SandboxState, PersistError> {
         let seed_world = World::seeded(&options.seed, wall_clock_ms());
-        let world = match file.load()? {
-            Some(world) => world,
+        let (world, clock) = match file.load()? {
+            Some(world) => {
+                let ahead = newest_time_ms(&world)
+                    .saturating_add(1)
+                    .saturating_sub(wall_clock_ms());
+                (world, SandboxClock::starting_ahead(ahead))
+            }
             None => {
                 file.write(&StateFile::encode(&seed_world))?;
-                seed_world.clone()
+                (seed_world.clone(), SandboxClock::default())
             }
         };
-        Ok(SandboxState::build(options, seed_world, world, Some(file)))
+        Ok(SandboxState::build(
+            options,
+            seed_world,
+            world,
+            Some(file),
+            clock,
+        ))
     }
 
     fn build(
@@ -197,11 +210,10 @@ impl SandboxState {
         seed_world: World,
         world: World,
         file: Option<StateFile>,
+        clock: SandboxClock,
     ) -> SandboxState {
         let rate_windows = options.rate_limit.map(|l| Mutex::new(RateWindows::new(l)));
         let faults = FaultBook::new(options.fault_seed);
-        let ahead = newest_time_ms(&world).saturating_sub(wall_clock_ms());
-        let clock = SandboxClock::starting_ahead(ahead);
         SandboxState {
             shared: Arc::new(Shared {
                 options,
