@@ -84,6 +84,9 @@ fn help_documents_defaults_and_admin_api() {
         "/_sandbox/calls",
         "/_sandbox/faults",
         "after_handler",
+        "/_sandbox/clock",
+        "advance_ms",
+        "frozen",
     ] {
         assert!(help.contains(needle), "--help lacks {needle}");
     }
