@@ -489,10 +489,17 @@ mod tests {
         }
         drop(rx);
         // Five results fit the channel; the sixth fetch hangs. The task notices the closed
-        // stream, drops the hanging call and ends.
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        // stream, drops the hanging call and ends, dropping its handle on the lister: wait for
+        // that (the deadline only turns a listing that never ends into a failure).
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while Arc::strong_count(&lister) > 1 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the listing task is still running"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
         assert_eq!(lister.fetched.load(Ordering::SeqCst), 6);
-        assert_eq!(Arc::strong_count(&lister), 1, "the listing task is gone");
     }
 
     #[tokio::test]

@@ -5,10 +5,11 @@
 //! | Method and path | Does |
 //! | --- | --- |
 //! | `GET /_sandbox/health` | `{"status":"ok"}` |
-//! | `POST /_sandbox/reset` | back to the seeded world; clears faults, call log, rate windows |
+//! | `POST /_sandbox/reset` | back to the seeded world; clears faults, call log, webhooks, rate windows; the clock back to the machine's |
 //! | `GET /_sandbox/state` | dump of accounts, subaccounts, secrets (ids and `created_at`; values redacted), settings, balances, transfers, numbers |
 //! | `GET /_sandbox/calls` / `DELETE` | the call log (method, path, query without credentials, status, fault, time, duration in ms and µs) / clear it |
 //! | `GET /_sandbox/faults` / `POST` / `DELETE` | list (with the `--fault-seed`, or `null`) / add one (see `faults` for the JSON) / clear all |
+//! | `GET /_sandbox/clock` / `POST` | the sandbox's time (`now` as the API writes times, `now_ms`, `offset_ms`, `frozen`), which stamps what the API creates and runs the rate windows / `{"advance_ms": N}` (N ≥ 0) moves it forward, `{"frozen": true\|false}` stops or restarts it; answers the new reading (see `clock`) |
 //! | `PATCH /_sandbox/accounts/{key}` | set any of `balance`, `credit_limit` (≤ 0, as the API shows it), `auto_reload`, `top_up_amount`, `suspended`, `subaccounts_provisioned` (primaries) |
 //! | `POST /_sandbox/accounts/{key}/auto-reload-charges` | `{"amount": 25}`: the payment that switches auto-reload on: credits the balance, sets `top_up_amount`, answers its `trx` for `POST /account/top-up` |
 //! | `POST /_sandbox/accounts/{key}/numbers` | `{"number":"447700900000","country":"GB"}`, optionally `type`, `features`, `app_id`, `mo_http_url`, `voice_callback_type` with `voice_callback_value`, `voice_status_callback`, `messages_callback_value` (see `number_seed`): the account now holds that number |
@@ -17,7 +18,10 @@
 //! | `GET /_sandbox/webhooks` / `DELETE` | deliveries received, oldest first / clear them |
 //!
 //! Admin errors are `{"error": "…"}` with 400, 404 or 409. Changes made here are
-//! persisted like API changes.
+//! persisted like API changes (the clock is not: see `state`).
+//! Times in the call log and in webhook deliveries are the machine's clock's
+//! (when a request reached this machine); every `created_at` is the sandbox
+//! clock's.
 //! Must not: be reachable through the fault or call-log machinery (see
 //! `middleware`), or show a secret value.
 
@@ -38,7 +42,7 @@ use super::paths::ADMIN_PREFIX;
 use super::problem::ApiError;
 use super::rules;
 use super::state::{DEFAULT_PRIMARY_NAME, SandboxState};
-use super::timestamps::{millis_z, now_ms, seconds_z};
+use super::timestamps::{millis_z, seconds_z, wall_clock_ms};
 use super::webhooks::{WebhookRecord, body_text};
 use super::world::{Account, AutoReloadCharge, NumberRecord, StoredSettings, World};
 use crate::wire::money::Eur;
@@ -53,6 +57,7 @@ pub fn router() -> Router<SandboxState> {
             "/_sandbox/faults",
             get(list_faults).post(add_fault).delete(clear_faults),
         )
+        .route("/_sandbox/clock", get(read_clock).post(change_clock))
         .route("/_sandbox/accounts/{api_key}", patch(adjust_account))
         .route(
             "/_sandbox/accounts/{api_key}/auto-reload-charges",
@@ -227,6 +232,47 @@ async fn clear_faults(State(state): State<SandboxState>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
+fn clock_view(state: &SandboxState) -> Value {
+    let reading = state.clock().reading();
+    json!({
+        "now": millis_z(reading.now_ms),
+        "now_ms": reading.now_ms,
+        "offset_ms": reading.offset_ms,
+        "frozen": reading.frozen,
+    })
+}
+
+async fn read_clock(State(state): State<SandboxState>) -> Json<Value> {
+    Json(clock_view(&state))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClockChange {
+    advance_ms: Option<i64>,
+    frozen: Option<bool>,
+}
+
+async fn change_clock(
+    State(state): State<SandboxState>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, AdminError> {
+    let change: ClockChange =
+        serde_json::from_slice(&body).map_err(|e| bad_request(format!("invalid body: {e}")))?;
+    if change.advance_ms.is_none() && change.frozen.is_none() {
+        return Err(bad_request(
+            "give \"advance_ms\" (milliseconds, zero or more) or \"frozen\" (true or false)",
+        ));
+    }
+    if let Some(by) = change.advance_ms {
+        state.clock().advance(by).map_err(|r| bad_request(r.0))?;
+    }
+    if let Some(frozen) = change.frozen {
+        state.clock().set_frozen(frozen);
+    }
+    Ok(Json(clock_view(&state)))
+}
+
 /// A JSON number field as money.
 fn money(value: &Value, field: &str) -> Result<Eur, AdminError> {
     value
@@ -385,7 +431,7 @@ async fn add_primary(
         DEFAULT_PRIMARY_NAME,
         balance.unwrap_or(Eur::ZERO),
         credit.unwrap_or(Eur::ZERO),
-        now_ms(),
+        state.now_ms(),
     );
     if let Some(name) = seed.name {
         account.name = name;
@@ -431,7 +477,7 @@ async fn add_auto_reload_charge(
     let charge = AutoReloadCharge {
         trx: new_payment_reference(),
         amount,
-        created_at_ms: now_ms(),
+        created_at_ms: state.now_ms(),
     };
     let answer = json!({
         "api_key": api_key,
@@ -495,7 +541,7 @@ async fn receive_webhook(
             .map(str::to_string),
         body: text,
         body_truncated: truncated,
-        time: millis_z(now_ms()),
+        time: millis_z(wall_clock_ms()),
         internal: state.is_internal(&headers),
     });
     Json(json!({ "status": "received" }))

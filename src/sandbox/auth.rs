@@ -20,7 +20,6 @@ use base64::Engine;
 
 use super::problem::{self, ApiError};
 use super::state::SandboxState;
-use super::timestamps::now_ms;
 use super::world::World;
 
 /// Which of Vonage's two hosts a path belongs to (one port serves both).
@@ -153,7 +152,7 @@ pub fn authenticate(
 /// Applies `--rate-limit` to a request made with `api_key`.
 fn throttle(state: &SandboxState, api_key: &str) -> Result<(), ApiError> {
     if let Some(mut windows) = state.rate_windows()
-        && let Err(throttled) = windows.admit(api_key, now_ms())
+        && let Err(throttled) = windows.admit(api_key, state.now_ms())
     {
         let header = |v: String| HeaderValue::from_str(&v).unwrap_or(HeaderValue::from_static("0"));
         return Err(problem::rate_limited()

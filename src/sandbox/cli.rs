@@ -71,7 +71,8 @@ loopback clients only (403 otherwise) unless --admin-from-anywhere:
                                            faults, webhooks; live, works without JS
   GET    /_sandbox/health                  {\"status\":\"ok\"}
   POST   /_sandbox/reset                   back to the seeded state; clears faults,
-                                           calls, webhooks, rate windows
+                                           calls, webhooks, rate windows; the clock
+                                           back to the machine's
   GET    /_sandbox/state                   accounts, subaccounts, secrets (values
                                            redacted), settings, balances, transfers,
                                            numbers, auto-reload charges
@@ -103,6 +104,19 @@ loopback clients only (403 otherwise) unless --admin-from-anywhere:
          same sequence of requests give the same faults; clearing the faults
          (DELETE, reset) restarts the draws from the seed.
   DELETE /_sandbox/faults                  clear all faults
+  GET    /_sandbox/clock                   the sandbox's time: {\"now\" (as the API writes
+                                           times), \"now_ms\", \"offset_ms\", \"frozen\"}. It
+                                           stamps every created_at (subaccounts, secrets,
+                                           transfers, admin-made accounts and payments)
+                                           and runs the rate windows; the call log and
+                                           webhook deliveries keep the machine's clock
+  POST   /_sandbox/clock                   {\"advance_ms\": N}: move it N ms forward (N >= 0:
+                                           it never moves back, so what was made stays in
+                                           order; a 429's Retry-After * 1000 refills the
+                                           bucket); {\"frozen\": true|false}: stop it (only
+                                           advances move it) or let it run again. Answers
+                                           the new reading. Not kept in the state file: a
+                                           restart starts no earlier than its newest time
   PATCH  /_sandbox/accounts/{key}          {\"balance\", \"credit_limit\" (<= 0), \"auto_reload\",
                                            \"top_up_amount\", \"suspended\",
                                            \"subaccounts_provisioned\" (primaries)}

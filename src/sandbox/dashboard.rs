@@ -32,7 +32,7 @@ use axum::routing::get;
 use super::call_log::CallRecord;
 use super::faults::Fault;
 use super::state::{SandboxOptions, SandboxState};
-use super::timestamps::{millis_z, now_ms, seconds_z};
+use super::timestamps::{millis_z, seconds_z, wall_clock_ms};
 use super::webhooks::WebhookRecord;
 use super::world::{Account, TransferKind, World};
 use crate::wire::money::Eur;
@@ -171,7 +171,7 @@ pub fn render_page(snapshot: &Snapshot) -> String {
          <span id=\"updated\">rendered {time}</span></header>\n\
          <main id=\"live\">\n{live}</main>\n</body>\n</html>\n",
         mode = snapshot.mode,
-        time = esc(&millis_z(now_ms())),
+        time = esc(&millis_z(wall_clock_ms())),
         live = render_live(snapshot),
     )
 }

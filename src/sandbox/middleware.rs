@@ -35,7 +35,7 @@ use super::faults::{Fault, FaultKind};
 use super::paths::is_admin;
 use super::problem::{self, ApiError};
 use super::state::{SandboxState, lock};
-use super::timestamps::{millis_z, now_ms};
+use super::timestamps::{millis_z, wall_clock_ms};
 
 /// Response extension: the server must close the connection instead of
 /// sending this response.
@@ -202,7 +202,7 @@ pub async fn record_calls(
             fault: None,
             request_id,
             internal,
-            time: millis_z(now_ms()),
+            time: millis_z(wall_clock_ms()),
             duration_ms: 0,
             duration_us: 0,
         }),

@@ -17,7 +17,8 @@
 //!   `rules` (business rules), `render` (records → wire bodies), `problem`
 //!   (every error body), `body` (request decoding), `callback_check`.
 //! * `state` (the shared handle and its locking), `world` (the data model),
-//!   `timestamps`, `identifiers`, `persistence` (state file). Amounts are
+//!   `clock` (the sandbox's now, which tests can move forward), `timestamps`,
+//!   `identifiers`, `persistence` (state file). Amounts are
 //!   `crate::wire::money::Eur`, the type the client reads them with.
 //! * `dashboard` — the page at `/_sandbox/ui`.
 //! * `number_seed` — numbers given by hand (admin API, `--number`).
@@ -33,6 +34,7 @@ pub mod body;
 pub mod call_log;
 pub mod callback_check;
 pub mod cli;
+pub mod clock;
 pub mod dashboard;
 pub mod faults;
 pub mod identifiers;

@@ -1,9 +1,16 @@
 //! `SandboxState`: the one shared handle every route receives.
 //!
 //! Owns: the live `World` and its write discipline, plus the runtime-only
-//! books (faults, call log, received webhooks, rate windows), the startup
-//! options, and the callback checks' HTTP client with the token that marks
-//! the sandbox's own requests.
+//! books (faults, call log, received webhooks, rate windows), the sandbox's
+//! clock (`clock`: every "now" the world and the rate windows see comes from
+//! [`SandboxState::now_ms`]), the startup options, and the callback checks'
+//! HTTP client with the token that marks the sandbox's own requests.
+//!
+//! The clock is runtime-only, like the faults: a state file keeps the times
+//! it stamped, not its offset. So that a restart on a file never stamps a
+//! time as early as one already in it, a sandbox that loads a file starts
+//! its clock just past the newest time in it, when that is ahead of the
+//! machine's clock.
 //!
 //! Locking, and why:
 //! * The world sits behind a `std::sync::Mutex`. Every critical section is a
@@ -30,11 +37,12 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use super::call_log::{CallLog, INTERNAL_HEADER};
 use super::callback_check;
+use super::clock::SandboxClock;
 use super::faults::FaultBook;
 use super::persistence::{PersistError, StateFile};
 use super::problem::{ApiError, internal_error};
 use super::rate_limit::RateWindows;
-use super::timestamps::now_ms;
+use super::timestamps::wall_clock_ms;
 use super::webhooks::WebhookLog;
 use super::world::{NumberRecord, SeedAccount, World};
 use crate::wire::money::Eur;
@@ -128,7 +136,7 @@ impl SandboxOptions {
 /// The world a sandbox starts from (and returns to on reset): the seeded primary, holding the
 /// `--number` numbers.
 fn seed_world(options: &SandboxOptions) -> World {
-    let mut world = World::seeded(&options.seed, now_ms());
+    let mut world = World::seeded(&options.seed, wall_clock_ms());
     world.numbers = options.seed_numbers.clone();
     world
 }
@@ -148,6 +156,7 @@ struct Shared {
     calls: Mutex<CallLog>,
     webhooks: Mutex<WebhookLog>,
     rate_windows: Option<Mutex<RateWindows>>,
+    clock: SandboxClock,
     callback_client: OnceLock<Option<reqwest::Client>>,
     /// Marks the sandbox's own requests (see `call_log::INTERNAL_HEADER`).
     internal_token: String,
@@ -175,7 +184,8 @@ impl SandboxState {
     /// An in-memory sandbox holding the seeded world.
     pub fn new(options: SandboxOptions) -> SandboxState {
         let seed_world = seed_world(&options);
-        SandboxState::build(options, seed_world.clone(), seed_world, None)
+        let clock = SandboxClock::default();
+        SandboxState::build(options, seed_world.clone(), seed_world, None, clock)
     }
 
     /// A sandbox backed by `file`: loads it when it exists (a corrupt file is
@@ -185,14 +195,25 @@ impl SandboxState {
         file: StateFile,
     ) -> Result<SandboxState, PersistError> {
         let seed_world = seed_world(&options);
-        let world = match file.load()? {
-            Some(world) => world,
+        let (world, clock) = match file.load()? {
+            Some(world) => {
+                let ahead = newest_time_ms(&world)
+                    .saturating_add(1)
+                    .saturating_sub(wall_clock_ms());
+                (world, SandboxClock::starting_ahead(ahead))
+            }
             None => {
                 file.write(&StateFile::encode(&seed_world))?;
-                seed_world.clone()
+                (seed_world.clone(), SandboxClock::default())
             }
         };
-        Ok(SandboxState::build(options, seed_world, world, Some(file)))
+        Ok(SandboxState::build(
+            options,
+            seed_world,
+            world,
+            Some(file),
+            clock,
+        ))
     }
 
     fn build(
@@ -200,6 +221,7 @@ impl SandboxState {
         seed_world: World,
         world: World,
         file: Option<StateFile>,
+        clock: SandboxClock,
     ) -> SandboxState {
         let rate_windows = options.rate_limit.map(|l| Mutex::new(RateWindows::new(l)));
         let faults = FaultBook::new(options.fault_seed);
@@ -216,6 +238,7 @@ impl SandboxState {
                 calls: Mutex::new(CallLog::default()),
                 webhooks: Mutex::new(WebhookLog::default()),
                 rate_windows,
+                clock,
                 callback_client: OnceLock::new(),
                 internal_token: uuid::Uuid::new_v4().simple().to_string(),
             }),
@@ -236,6 +259,17 @@ impl SandboxState {
 
     pub fn webhooks(&self) -> MutexGuard<'_, WebhookLog> {
         lock(&self.shared.webhooks)
+    }
+
+    /// The sandbox's now (Unix ms): what creation times are stamped with and
+    /// the rate windows run by. The machine's clock plus the offset a test
+    /// advanced it by (`POST /_sandbox/clock`).
+    pub fn now_ms(&self) -> i64 {
+        self.shared.clock.now_ms()
+    }
+
+    pub fn clock(&self) -> &SandboxClock {
+        &self.shared.clock
     }
 
     /// The per-key rate windows, when `--rate-limit` is on.
@@ -332,7 +366,8 @@ impl SandboxState {
     }
 
     /// Back to the seeded world; also clears faults, the call log, received
-    /// webhooks and the rate windows.
+    /// webhooks and the rate windows, and sets the clock back to the
+    /// machine's (no offset, not frozen).
     pub async fn reset(&self) -> Result<(), ApiError> {
         let seed = self.shared.seed_world.clone();
         self.change(move |world| {
@@ -346,6 +381,18 @@ impl SandboxState {
         if let Some(mut windows) = self.rate_windows() {
             windows.clear();
         }
+        self.clock().reset();
         Ok(())
     }
+}
+
+/// The latest time stamped anywhere in `world` (Unix ms).
+fn newest_time_ms(world: &World) -> i64 {
+    let accounts = world.accounts.values().flat_map(|a| {
+        std::iter::once(a.created_at_ms)
+            .chain(a.secrets.iter().map(|s| s.created_at_ms))
+            .chain(a.auto_reload_charges.iter().map(|c| c.created_at_ms))
+    });
+    let transfers = world.transfers.iter().map(|t| t.created_at_ms);
+    accounts.chain(transfers).max().unwrap_or(0)
 }

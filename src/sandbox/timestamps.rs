@@ -1,7 +1,7 @@
 //! Timestamp formats of the APIs.
 //!
-//! Owns: the sandbox's clock reading (Unix milliseconds) and the three text
-//! formats: secrets `YYYY-MM-DDTHH:MM:SSZ`, subaccounts and transfers
+//! Owns: the machine's clock reading (Unix milliseconds; the sandbox's own
+//! "now" is `clock`'s, which starts from it) and the three text formats: secrets `YYYY-MM-DDTHH:MM:SSZ`, subaccounts and transfers
 //! `YYYY-MM-DDTHH:MM:SS.mmmZ`, and the strict `start_date`/`end_date` query
 //! format (`YYYY-MM-DDTHH:MM:SSZ`, no milliseconds).
 //! Must not: decide which format a route uses (routes and `render` do).
@@ -9,8 +9,10 @@
 use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime};
 
-/// Milliseconds since the Unix epoch, now.
-pub fn now_ms() -> i64 {
+/// Milliseconds since the Unix epoch, now, by the machine's clock. What the
+/// API stamps or rates by is `SandboxState::now_ms` instead (the sandbox's
+/// clock, which a test can move); this times requests.
+pub fn wall_clock_ms() -> i64 {
     (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 

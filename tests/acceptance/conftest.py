@@ -15,6 +15,8 @@ Fixtures:
   `sandbox.callback_url(name)` is a callback URL that answers 200 (the sandbox's own webhook receiver), so a test's
   callbacks pass `--strict`'s check offline.
 - `credit_sandbox`: the same, with a primary that has a credit line of `tfharness.CREDIT_LINE` EUR (`--credit-limit`).
+- `unlimited_sandbox`: the same, without Vonage's 30 requests per second (`--rate-limit 0`), for a test that sets up
+  more than that in a burst and is not about the limit.
 
 Both fixtures start the sandbox with the arguments in VONAGE_SANDBOX_ARGS too (shell words, e.g.
 `--strict --provision-subaccounts`): `.ci/run` runs the suite that way, so the provider is rehearsed under Vonage's
@@ -123,6 +125,11 @@ def sandbox(tmp_path):
 @pytest.fixture
 def credit_sandbox(tmp_path):
     yield from _sandbox(tmp_path, "--credit-limit", str(h.CREDIT_LINE))
+
+
+@pytest.fixture
+def unlimited_sandbox(tmp_path):
+    yield from _sandbox(tmp_path, "--rate-limit", "0")
 
 
 def _terraform_litter() -> set[Path]:

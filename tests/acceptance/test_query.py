@@ -8,7 +8,6 @@ state themselves, 1.14+ ask the provider."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -260,11 +259,12 @@ removed {{
 
 
 @pytest.mark.min_terraform("1.14")
-def test_terraform_stops_a_listing_at_its_default_limit_of_100(tf, sandbox):
+def test_terraform_stops_a_listing_at_its_default_limit_of_100(tf, unlimited_sandbox):
+    # 101 creates in a burst, past Vonage's 30 a second: this test is about Terraform's limit, not Vonage's.
+    sandbox = unlimited_sandbox
     tf.env.update(sandbox.provider_env)
     for i in range(101):
         subaccount(sandbox, f"many-{i:03}")
-        time.sleep(0.04)  # under the sandbox's 30 requests per second
     tf.write("main.tf", MAIN)
     tf.write("all.tfquery.hcl", 'list "vonage_subaccount" "all" {\n  provider = vonage\n}\n')
     assert len(query(tf)) == 100

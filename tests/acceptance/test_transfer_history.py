@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import tfharness as h
 from tfharness import CREDIT_LINE
 
@@ -35,8 +33,9 @@ def test_balance_and_credit_history_newest_first_with_date_and_subaccount_filter
     a = own_balance_subaccount(box, "a")
     b = own_balance_subaccount(box, "b")
     first = transfer(box, "balance", primary, a, 10, "first")
-    # Transfers carry whole-second times: let the second one land in a later second.
-    time.sleep(1.1)
+    # Transfers carry whole-second times: the sandbox's clock moves a second on, so the second one lands in a later
+    # second.
+    box.advance_clock(1000)
     second = transfer(box, "balance", primary, b, 2.5)
     third = transfer(box, "balance", b, primary, 1)
     credit = transfer(box, "credit", primary, a, 30, "line")

@@ -9,7 +9,8 @@ What lives here (the fixtures that wire it into pytest are in conftest.py):
   TF_* or VONAGE_* variables, so nothing can reach the real Vonage API or a shared plugin cache), a per-test
   TMPDIR and HOME, stdin at /dev/null (a forgotten -auto-approve fails instead of hanging) and a generated CLI
   config: dev_overrides pointing `registry.terraform.io/vonage/vonage` at the built provider, or /dev/null.
-- `Sandbox`: a running `vonage-sandbox` process with helpers to read its state and call log and to call its API.
+- `Sandbox`: a running `vonage-sandbox` process with helpers to read its state and call log, to call its API and to
+  move its clock forward (`advance_clock`, instead of sleeping).
 - `require()`: skip when something is absent, but fail under CI=true so a missing binary never looks green.
 
 Everything a test writes goes under its tmp_path; nothing (lock files, state, .terraform/) lands in the repo.
@@ -456,6 +457,19 @@ class Sandbox:
 
     def clear_calls(self) -> None:
         assert self._request("DELETE", "/_sandbox/calls").status == 204
+
+    def clock(self) -> dict:
+        """The sandbox's clock (GET /_sandbox/clock): `now`, `now_ms`, `offset_ms`, `frozen`."""
+        resp = self._request("GET", "/_sandbox/clock")
+        assert resp.status == 200, f"GET /_sandbox/clock -> {resp.status}: {resp.body!r}"
+        return resp.body
+
+    def advance_clock(self, ms: int) -> dict:
+        """Move the sandbox's time `ms` forward instead of sleeping: the times it stamps from now on, and its rate
+        windows, are that much later. Answers the new reading."""
+        resp = self._request("POST", "/_sandbox/clock", {"advance_ms": ms})
+        assert resp.status == 200, f"POST /_sandbox/clock -> {resp.status}: {resp.body!r}"
+        return resp.body
 
     def stop(self) -> None:
         if self.proc.poll() is None:

@@ -250,14 +250,14 @@ async fn secret_create_that_did_not_happen_is_sent_again() {
 #[tokio::test]
 async fn timed_out_secret_create_is_adopted() {
     let sandbox = SandboxProcess::spawn(&[]);
-    let mut config = client_config(&sandbox, KEY, SECRET);
-    config.timeout = Duration::from_millis(400);
-    let client = Client::new(config).unwrap();
+    // The client's 2 s timeout must fire after the handler has made the secret (a slow machine
+    // can spend a few hundred ms getting there), and long before the held answer.
+    let client = client(&sandbox);
     fault(
         &sandbox,
         json!({
-            "route": "POST /accounts/*/secrets", "kind": "latency", "latency_ms": 1500, "count": 1,
-            "after_handler": true,
+            "route": "POST /accounts/*/secrets", "kind": "latency", "latency_ms": 60000,
+            "count": 1, "after_handler": true,
         }),
     )
     .await;
@@ -316,12 +316,16 @@ async fn lost_subaccount_create_is_adopted() {
 #[tokio::test]
 async fn subaccount_create_with_two_candidates_is_an_unknown_outcome() {
     let sandbox = SandboxProcess::spawn(&[]);
-    let client = client(&sandbox);
-    // The before-list answers slowly; meanwhile someone else creates "twin".
+    // A timeout well past the held answer below: a timed-out before-list would be read again.
+    let mut config = client_config(&sandbox, KEY, SECRET);
+    config.timeout = Duration::from_secs(30);
+    let client = Client::new(config).unwrap();
+    // The before-list is read at once and answered 3 s later; meanwhile someone else creates
+    // "twin".
     fault(
         &sandbox,
         json!({
-            "route": "GET /accounts/*/subaccounts", "kind": "latency", "latency_ms": 600,
+            "route": "GET /accounts/*/subaccounts", "kind": "latency", "latency_ms": 3000,
             "count": 1, "after_handler": true,
         }),
     )
@@ -334,7 +338,9 @@ async fn subaccount_create_with_two_candidates_is_an_unknown_outcome() {
                 .await
         })
     };
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    // The fault is taken as the before-list arrives, which its handler then reads (the taking
+    // and the reading happen in one step of the request, without a wait between them).
+    common::wait_until_faults_taken(&sandbox).await;
     let other = common::http()
         .post(sandbox.url(&format!("/accounts/{KEY}/subaccounts")))
         .basic_auth(KEY, Some(SECRET))
@@ -675,7 +681,8 @@ async fn a_create_in_flight_is_answered_not_abandoned_when_cancelled() {
     let sandbox = SandboxProcess::spawn(&[]);
     let token = CancellationToken::new();
     let client = client(&sandbox).with_cancel(token.clone());
-    // Vonage makes the secret at once but answers 1.5 s later; the stop comes in between.
+    // Vonage makes the secret at once but answers 1.5 s later; the stop comes in between, once
+    // the sandbox holds the POST.
     fault(
         &sandbox,
         json!({
@@ -684,14 +691,19 @@ async fn a_create_in_flight_is_answered_not_abandoned_when_cancelled() {
         }),
     )
     .await;
-    let cancel = token.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        cancel.cancel();
-    });
-    let made = client
-        .create_secret(KEY, &Secret::from("Finished1Anyway"))
+    let creating = {
+        let client = client.clone();
+        tokio::spawn(async move {
+            client
+                .create_secret(KEY, &Secret::from("Finished1Anyway"))
+                .await
+        })
+    };
+    common::wait_until_faults_taken(&sandbox).await;
+    token.cancel();
+    let made = creating
         .await
+        .unwrap()
         .expect("the answer is awaited, so the caller knows what Vonage made");
     let listed = common::client(&sandbox).list_secrets(KEY).await.unwrap();
     assert!(listed.iter().any(|s| s.id == made.id));
@@ -707,24 +719,31 @@ async fn a_create_in_flight_is_answered_not_abandoned_when_cancelled() {
     assert_eq!(calls(&sandbox, "POST", "/").await.len(), before);
 }
 
+/// Each cancellation comes once the sandbox shows the request held (or answered with a 429), and
+/// what proves it interrupted is what the sandbox saw, not a stopwatch: the held request was
+/// hung up on (it would otherwise be answered after a minute, within the client's timeout),
+/// and the 429 was never retried (the client would retry after 20 s).
 #[tokio::test]
 async fn cancellation_interrupts_requests_and_backoff() {
     let sandbox = SandboxProcess::spawn(&[]);
     let token = CancellationToken::new();
-    let client = client(&sandbox).with_cancel(token.clone());
+    let mut config = client_config(&sandbox, KEY, SECRET);
+    config.timeout = Duration::from_secs(120);
+    let client = Client::new(config).unwrap().with_cancel(token.clone());
     fault(
         &sandbox,
-        json!({"route": "/account", "kind": "latency", "latency_ms": 5000, "count": 1}),
+        json!({"route": "/account", "kind": "latency", "latency_ms": 60000, "count": 1}),
     )
     .await;
-    let cancel = token.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(150)).await;
-        cancel.cancel();
-    });
-    let started = Instant::now();
-    assert_eq!(client.get_balance().await.unwrap_err(), Error::Cancelled);
-    assert!(started.elapsed() < Duration::from_secs(1));
+    let reading = tokio::spawn(async move { client.get_balance().await });
+    common::wait_until_faults_taken(&sandbox).await;
+    token.cancel();
+    assert_eq!(reading.await.unwrap().unwrap_err(), Error::Cancelled);
+    let held = common::wait_for("the held request in the call log", || async {
+        calls(&sandbox, "GET", "/account/get-balance").await.pop()
+    })
+    .await;
+    assert_eq!(held["abandoned"], true, "{held}");
 
     // During a long Retry-After wait.
     let token = CancellationToken::new();
@@ -736,17 +755,25 @@ async fn cancellation_interrupts_requests_and_backoff() {
         }),
     )
     .await;
-    let cancel = token.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        cancel.cancel();
-    });
-    let started = Instant::now();
+    let listing = {
+        let client = client.clone();
+        tokio::spawn(async move { client.list_secrets(KEY).await })
+    };
+    common::wait_for("the 429 to be answered", || async {
+        calls(&sandbox, "GET", "/accounts")
+            .await
+            .iter()
+            .any(|c| c["status"] == 429)
+            .then_some(())
+    })
+    .await;
+    token.cancel();
+    assert_eq!(listing.await.unwrap().unwrap_err(), Error::Cancelled);
     assert_eq!(
-        client.list_secrets(KEY).await.unwrap_err(),
-        Error::Cancelled
+        calls(&sandbox, "GET", "/accounts").await.len(),
+        1,
+        "not retried"
     );
-    assert!(started.elapsed() < Duration::from_secs(2));
     // An already-cancelled client does not send at all.
     let before = calls(&sandbox, "GET", "/").await.len();
     assert_eq!(client.get_balance().await.unwrap_err(), Error::Cancelled);

@@ -26,6 +26,7 @@ mod plugin_transport;
 mod sandbox_account;
 mod sandbox_admin;
 mod sandbox_admin_access;
+mod sandbox_clock;
 mod sandbox_dashboard;
 mod sandbox_faults;
 mod sandbox_http_rules;

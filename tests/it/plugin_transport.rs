@@ -100,13 +100,13 @@ async fn the_pinned_client_gets_the_schema_over_mtls() {
         .expect("server stops after Shutdown")
         .unwrap()
         .unwrap();
-    for _ in 0..50 {
-        if !running.socket.exists() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    assert!(!running.socket.exists(), "socket file removed on exit");
+    // The accept loop, a task of its own, removes it once it sees the shutdown.
+    let socket = running.socket.clone();
+    common::wait_for("the socket file to be removed on exit", || {
+        let gone = !socket.exists();
+        async move { gone.then_some(()) }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -210,7 +210,8 @@ fn the_handshake_line_is_the_only_stdout_and_carries_the_server_cert() {
         .env("PLUGIN_CLIENT_CERT", &client.pem)
         .env("TMPDIR", &tmp)
         .env_remove("TF_LOG")
-        .env_remove("TF_LOG_PROVIDER")
+        // Debug logs say when the provider swallows a SIGINT (stderr only).
+        .env("TF_LOG_PROVIDER", "debug")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -219,6 +220,15 @@ fn the_handshake_line_is_the_only_stdout_and_carries_the_server_cert() {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let (log_tx, log_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for log_line in stderr.lines().map_while(Result::ok) {
+            if log_tx.send(log_line).is_err() {
+                break;
+            }
+        }
+    });
     let parts: Vec<&str> = line.trim_end().split('|').collect();
     assert_eq!(&parts[..3], ["1", "6", "unix"], "{line}");
     assert!(
@@ -235,9 +245,21 @@ fn the_handshake_line_is_the_only_stdout_and_carries_the_server_cert() {
         .decode(parts[5])
         .unwrap();
     assert_eq!(der[0], 0x30, "a DER certificate");
-    // SIGINT is ignored, like go-plugin: the process must survive it.
+    // SIGINT is ignored, like go-plugin: the process must survive it. It logs
+    // the interrupt it swallowed; until then, there is nothing to look at
+    // (no fixed wait: a stderr that ends first means the process died).
     unsafe { libc_kill(child.id() as i32, 2) };
-    std::thread::sleep(Duration::from_millis(200));
+    let swallowed = loop {
+        match log_rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(log_line) if log_line.contains("ignoring SIGINT") => break true,
+            Ok(_) => continue,
+            Err(_) => break false,
+        }
+    };
+    assert!(
+        swallowed,
+        "no \"ignoring SIGINT\" line: SIGINT stopped the provider?"
+    );
     assert!(
         child.try_wait().unwrap().is_none(),
         "SIGINT must not stop the provider"
@@ -395,7 +417,7 @@ async fn stop_provider_cancels_in_flight_work_and_keeps_serving() {
     };
     let mut reader = client.clone();
     let read = tokio::spawn(async move { reader.read_data_source(request).await });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    common::wait_until_faults_taken(&sandbox).await;
     assert!(!read.is_finished(), "the read is held by the sandbox");
 
     client
@@ -468,10 +490,10 @@ async fn shutdown_during_an_rpc_lets_the_rpc_answer_first() {
     use tfvonage::framework::plan::object;
     use tfvonage::tfplugin::proto::{DynamicValue, configure_provider, read_data_source};
 
-    // The sandbox holds the balance request for 1.5 s; Shutdown comes in between.
+    // The sandbox holds the balance request for 3 s; Shutdown comes once it holds it.
     let sandbox = common::SandboxProcess::spawn(&[]);
     let hold = serde_json::json!({
-        "route": "GET /account/get-balance", "kind": "latency", "latency_ms": 1500, "count": 1,
+        "route": "GET /account/get-balance", "kind": "latency", "latency_ms": 3000, "count": 1,
     });
     common::fault(&sandbox, hold).await;
 
@@ -513,7 +535,7 @@ async fn shutdown_during_an_rpc_lets_the_rpc_answer_first() {
         ..Default::default()
     };
     let read = tokio::spawn(async move { client.read_data_source(request).await });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    common::wait_until_faults_taken(&sandbox).await;
     assert!(!read.is_finished(), "the read is held by the sandbox");
 
     let _ = GrpcControllerClient::new(channel)

@@ -18,7 +18,6 @@ use crate::sandbox::problem::{self, ApiError};
 use crate::sandbox::render;
 use crate::sandbox::rules::{self, MAX_SECRETS, WEAK_SECRET};
 use crate::sandbox::state::SandboxState;
-use crate::sandbox::timestamps::now_ms;
 use crate::sandbox::world::StoredSecret;
 use crate::wire::secrets::{SecretList, SecretResource};
 
@@ -83,7 +82,7 @@ pub async fn create(
             let stored = StoredSecret {
                 id: new_secret_id(),
                 value: secret,
-                created_at_ms: now_ms(),
+                created_at_ms: state.now_ms(),
             };
             let rendered = render::secret(&api_key, &stored);
             account.secrets.push(stored);

@@ -20,7 +20,6 @@ use crate::sandbox::problem::{self, ApiError};
 use crate::sandbox::render::{self, Moment};
 use crate::sandbox::rules::{self, WEAK_SECRET};
 use crate::sandbox::state::SandboxState;
-use crate::sandbox::timestamps::now_ms;
 use crate::sandbox::world::{Account, StoredSecret, StoredSettings};
 use crate::wire::money::Eur;
 use crate::wire::problem::InvalidParameter;
@@ -125,7 +124,7 @@ pub async fn create(
             while world.account(&key).is_some() {
                 key = new_api_key();
             }
-            let now = now_ms();
+            let now = state.now_ms();
             let account = Account {
                 api_key: key.clone(),
                 name: Some(name),

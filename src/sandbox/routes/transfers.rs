@@ -22,7 +22,7 @@ use crate::sandbox::problem::{self, ApiError};
 use crate::sandbox::render;
 use crate::sandbox::rules;
 use crate::sandbox::state::SandboxState;
-use crate::sandbox::timestamps::{now_ms, parse_query_date, truncate_to_second};
+use crate::sandbox::timestamps::{parse_query_date, truncate_to_second};
 use crate::sandbox::world::{TransferKind, TransferRecord, World};
 use crate::wire::money::Eur;
 use crate::wire::transfers::{
@@ -231,12 +231,14 @@ fn request(fields: &Map<String, Value>) -> Result<Request, ApiError> {
     }
 }
 
-/// Applies a transfer inside `primary`'s family, or explains why not.
+/// Applies a transfer inside `primary`'s family at `now_ms` (the sandbox's
+/// clock), or explains why not.
 fn apply(
     world: &mut World,
     primary: &str,
     kind: TransferKind,
     req: &Request,
+    now_ms: i64,
 ) -> Result<TransferRecord, ApiError> {
     let sub_key = if req.from == primary {
         &req.to
@@ -291,7 +293,7 @@ fn apply(
         to: req.to.clone(),
         amount: req.amount,
         reference: req.reference.clone(),
-        created_at_ms: truncate_to_second(now_ms()),
+        created_at_ms: truncate_to_second(now_ms),
     };
     world.transfers.push(record.clone());
     Ok(record)
@@ -309,7 +311,7 @@ async fn create(
     let fields = json_body(state.options().require_content_type, &headers, &body)?;
     let req = request(&fields)?;
     let record = state
-        .change(|world| apply(world, &api_key, kind, &req))
+        .change(|world| apply(world, &api_key, kind, &req, state.now_ms()))
         .await?;
     Ok(Json(render::transfer(&record, true)).into_response())
 }

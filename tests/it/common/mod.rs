@@ -205,6 +205,41 @@ pub async fn fault(sandbox: &SandboxProcess, spec: serde_json::Value) {
     admin_post(sandbox, "/_sandbox/faults", spec).await;
 }
 
+/// Polls `check` every 10 ms until it answers `Some`: a wait on a condition, never on time. The
+/// 30 s deadline only turns a hang into a failure naming `what`.
+pub async fn wait_for<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// Waits until the sandbox has taken every fault installed with a `count` (a fault whose count
+/// is spent leaves the list): the requests they match have arrived, and a latency fault is now
+/// holding them.
+pub async fn wait_until_faults_taken(sandbox: &SandboxProcess) {
+    wait_for("the sandbox to take its faults", || async {
+        let faults = admin_get(sandbox, "/_sandbox/faults").await;
+        faults["faults"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+            .then_some(())
+    })
+    .await
+}
+
 /// The call log entries for `method` whose path starts with `prefix`.
 pub async fn calls(sandbox: &SandboxProcess, method: &str, prefix: &str) -> Vec<serde_json::Value> {
     admin_get(sandbox, "/_sandbox/calls").await["calls"]
