@@ -25,7 +25,7 @@ def test_three_rotations_while_an_alias_on_the_current_secret_manages_the_settin
     key = None
     for version in (1, 2, 3, 4):  # the create, then three rotations
         following = h.strong_secret()
-        url = f"https://example.com/team/v{version}"
+        url = sandbox.reachable(f"https://example.com/team/v{version}")  # --strict checks it answers
         args = ["-var", f"secret_version={version}", "-var", f"inbound_sms_url={url}"]
         env = {"TF_VAR_current_secret": current, "TF_VAR_next_secret": following}
         tf.run("apply", "-auto-approve", *args, env=env).ok()
