@@ -11,11 +11,13 @@
 //! `sandbox` (the local emulator behind the `vonage-sandbox` binary) sits beside the chain and
 //! shares only `wire` (the API's request and response bodies) with `vonage`.
 //!
-//! Beside the chain: `logging` (hclog lines on stderr) and `user_state` (the per-user folder in
-//! which the provider's processes on one machine share state).
+//! Beside the chain: `logging` (hclog lines on stderr), `deadline` (the time limit of the
+//! operation a task serves, set by `framework` and read by `vonage`'s retries) and `user_state`
+//! (the per-user folder in which the provider's processes on one machine share state).
 //!
 //! Must not: hold logic; it only names the modules.
 
+pub mod deadline;
 pub mod framework;
 pub mod logging;
 pub mod plugin;

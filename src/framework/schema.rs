@@ -313,9 +313,10 @@ pub fn timeouts_block() -> NestedBlock {
         Nesting::Single,
         Block::new(
             "\
-            Overall time limits for each operation, retries included. Left unset, an operation is \
-            bounded only by the provider's `request_timeout_seconds` per request and its \
-            `max_retries`.",
+            Overall time limits for each operation, retries included: no retry wait that would \
+            end after the limit is started. Left unset, an operation is bounded only by the \
+            provider's `request_timeout_seconds` per request and its `retry_max_seconds` (and \
+            `max_retries`, when set) per request's retries.",
         )
         .attribute(field("create", "a create"))
         .attribute(field("read", "a read"))

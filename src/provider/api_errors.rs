@@ -76,7 +76,7 @@ pub fn diagnostic_for_fields(
                 "\
                 {url} gave no response within {}s, after the provider's retries. Vonage may be \
                 slow or unreachable from here: check its status page, raise \
-                `request_timeout_seconds` or `max_retries` in the provider block, and run \
+                `request_timeout_seconds` or `retry_max_seconds` in the provider block, and run \
                 Terraform again.",
                 after.as_secs_f64()
             ),
@@ -132,8 +132,8 @@ fn transport_advice(url: &str, class: TransportClass, detail: &str) -> String {
         TransportClass::Other => format!(
             "\
             The request to {url} failed: {detail}. Check the network path to Vonage and run \
-            Terraform again; `max_retries` and `request_timeout_seconds` tune how hard the \
-            provider tries."
+            Terraform again; `retry_max_seconds` and `request_timeout_seconds` tune how hard \
+            the provider tries."
         ),
     }
 }
@@ -222,8 +222,8 @@ fn api_advice(data: &ProviderData, err: &Error) -> String {
         Error::RateLimited { retry_after } => format!(
             "\
             Vonage kept answering 429 Too Many Requests after the provider's retries{}. Lower \
-            `rate_limit_per_second` (other tools may share the key), raise `max_retries`, or run \
-            Terraform with a lower -parallelism.",
+            `rate_limit_per_second` (other tools may share the key), or raise \
+            `retry_max_seconds`.",
             retry_after
                 .map(|d| format!(" (it asked to wait {}s)", d.as_secs()))
                 .unwrap_or_default()

@@ -19,9 +19,8 @@ use crate::logging;
 use crate::provider::ProviderData;
 use crate::provider::api_errors::diagnostic;
 use crate::vonage::{
-    self, Client, ClientConfig, DEFAULT_API_URL, DEFAULT_MAX_RETRIES,
-    DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS, Error,
-    MAX_RETRY_AFTER_SECONDS, Secret,
+    self, Client, ClientConfig, DEFAULT_API_URL, DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL,
+    DEFAULT_RETRY_MAX_SECONDS, DEFAULT_TIMEOUT_SECONDS, Error, MAX_RETRY_AFTER_SECONDS, Secret,
 };
 
 /// The accepted range of a number argument, checked at plan time and stated in its docs.
@@ -40,7 +39,12 @@ impl Range {
 const MAX_RETRIES: Range = Range {
     name: "max_retries",
     min: 0.0,
-    max: 10.0,
+    max: 100.0,
+};
+const RETRY_MAX_SECONDS: Range = Range {
+    name: "retry_max_seconds",
+    min: 0.0,
+    max: 3600.0,
 };
 const REQUEST_TIMEOUT_SECONDS: Range = Range {
     name: "request_timeout_seconds",
@@ -136,16 +140,36 @@ pub fn schema() -> Schema {
                     environment variable, pointing at a bundle, works too.",
         ))
         .attribute(
+            Attribute::int64("retry_max_seconds")
+                .optional()
+                .between(RETRY_MAX_SECONDS.min as i64, RETRY_MAX_SECONDS.max as i64)
+                .description(&format!(
+                    "\
+            How long, in seconds, one request is retried after a rate limit (429), a server error \
+            (5xx), a timeout or a lost connection, when retrying is safe: {}. Defaults to \
+            {DEFAULT_RETRY_MAX_SECONDS}, long enough to ride out a minute-long outage; 0 disables \
+            retries. It counts from the request's first attempt, and no wait that would end \
+            later is started. A retry waits an exponential backoff with full jitter (up to 8 s), \
+            or after a 429 the `Retry-After` Vonage asks for (at most {MAX_RETRY_AFTER_SECONDS} \
+            s) when that is longer. A resource's `timeouts` bound it further; data sources, \
+            ephemeral resources, actions, list resources and plan-time checks have no \
+            `timeouts` and use this alone. A refused connection, a host name that does not \
+            resolve and an untrusted certificate are not retried. Creates are never retried \
+            blindly: after an unknown outcome the provider first checks whether the object was \
+            made.",
+                    RETRY_MAX_SECONDS.range_text()
+                )),
+        )
+        .attribute(
             Attribute::int64("max_retries")
                 .optional()
                 .between(MAX_RETRIES.min as i64, MAX_RETRIES.max as i64)
                 .description(&format!(
                     "\
-            How many times a request is retried after a rate limit (429), a server error, a \
-            timeout or a dropped connection, when retrying is safe: {}. Defaults to \
-            {DEFAULT_MAX_RETRIES}; 0 disables retries. A retry waits the `Retry-After` Vonage \
-            asks for (at most {MAX_RETRY_AFTER_SECONDS} s), else an exponential backoff. Creates \
-            are never retried blindly: the provider first checks whether the object was made.",
+            An optional cap on the number of retries of one request, {}: retrying stops at \
+            whichever comes first, `max_retries` retries or `retry_max_seconds`. 0 disables \
+            retries. Unset (the default), the count is not capped and only time bounds \
+            retrying.",
                     MAX_RETRIES.range_text()
                 )),
         )
@@ -180,6 +204,7 @@ struct Config {
     api_url: Option<String>,
     rest_url: Option<String>,
     ca_cert_pem: Option<String>,
+    retry_max_seconds: Option<Number>,
     max_retries: Option<Number>,
     request_timeout_seconds: Option<Number>,
     rate_limit_per_second: Option<Number>,
@@ -225,7 +250,8 @@ pub fn validate(config: &Value) -> Diagnostics {
             .at(AttrPath::attr("ca_cert_pem")),
         );
     }
-    // `max_retries` is an int64 attribute: the framework checks it is whole and in range.
+    // `max_retries` and `retry_max_seconds` are int64 attributes: the framework checks they are
+    // whole and in range.
     let ranges = [
         (&REQUEST_TIMEOUT_SECONDS, &c.request_timeout_seconds),
         (&RATE_LIMIT_PER_SECOND, &c.rate_limit_per_second),
@@ -322,7 +348,10 @@ pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diag
     cfg.extra_root_certificate_pem = c.ca_cert_pem;
     cfg.user_agent = vonage::user_agent(Some(req.terraform_version).filter(|v| !v.is_empty()));
     if let Some(n) = c.max_retries.and_then(|n| n.as_i64()) {
-        cfg.max_retries = n as u32;
+        cfg.max_retries = Some(n as u32);
+    }
+    if let Some(n) = c.retry_max_seconds.and_then(|n| n.as_i64()) {
+        cfg.retry_max_elapsed = Duration::from_secs(n as u64);
     }
     if let Some(n) = c.request_timeout_seconds {
         cfg.timeout = Duration::from_secs_f64(n.as_f64());
@@ -354,7 +383,16 @@ fn log_settings_in_effect(client: &Client) {
                 "request_timeout_seconds",
                 &used.timeout.as_secs_f64().to_string(),
             ),
-            ("max_retries", &used.max_retries.to_string()),
+            (
+                "retry_max_seconds",
+                &used.retry_max_elapsed.as_secs().to_string(),
+            ),
+            (
+                "max_retries",
+                &used
+                    .max_retries
+                    .map_or_else(|| "none".to_owned(), |n| n.to_string()),
+            ),
             (
                 "rate_limit_per_second",
                 &used.rate_limit_per_second.to_string(),
@@ -457,9 +495,19 @@ mod tests {
         .expect("a configuration with credentials configures");
         let used = data.client.settings();
         assert_eq!(
-            documented_default("max_retries"),
-            used.max_retries.to_string()
+            documented_default("retry_max_seconds"),
+            used.retry_max_elapsed.as_secs().to_string()
         );
+        // No default count: only time bounds retrying unless `max_retries` is set.
+        assert_eq!(used.max_retries, None);
+        let schema = schema();
+        let max_retries = &schema
+            .block
+            .attribute_named("max_retries")
+            .unwrap()
+            .description;
+        assert!(!max_retries.contains("Defaults to"), "{max_retries}");
+        assert!(max_retries.contains("Unset (the default"), "{max_retries}");
         assert_eq!(
             documented_default("request_timeout_seconds"),
             used.timeout.as_secs().to_string()
@@ -499,7 +547,7 @@ mod tests {
         }
         assert_eq!(
             seen, 3,
-            "max_retries, request_timeout_seconds, rate_limit_per_second"
+            "retry_max_seconds, request_timeout_seconds, rate_limit_per_second"
         );
     }
 
@@ -507,7 +555,7 @@ mod tests {
     fn validation_points_at_the_offending_attribute() {
         let cfg = object([
             ("api_url", Value::string("nope")),
-            ("max_retries", Value::Number(99.into())),
+            ("max_retries", Value::Number(101.into())),
         ])
         .conform(&schema().value_type())
         .unwrap();

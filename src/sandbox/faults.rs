@@ -208,7 +208,8 @@ impl FaultBook {
     /// [`take`](Self::take) at `now` (Unix milliseconds): faults whose time is up are removed
     /// first.
     pub fn take_at(&mut self, method: &Method, path: &str, now: i64) -> Option<Fault> {
-        self.faults.retain(|f| f.until_ms.is_none_or(|until| now < until));
+        self.faults
+            .retain(|f| f.until_ms.is_none_or(|until| now < until));
         let rng = &mut self.rng;
         let index = self.faults.iter().position(|f| {
             f.remaining != Some(0)

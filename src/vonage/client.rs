@@ -131,6 +131,7 @@ impl Client {
                 rate_limit_per_second: rate,
                 policy: RetryPolicy {
                     max_retries: config.max_retries,
+                    max_elapsed: config.retry_max_elapsed,
                     base_delay: config.retry_base_delay,
                     max_delay: config.retry_max_delay,
                     max_retry_after: config.max_retry_after,
@@ -167,6 +168,7 @@ impl Client {
             api_url: self.shared.api_url.as_str(),
             timeout: self.shared.timeout,
             max_retries: self.shared.policy.max_retries,
+            retry_max_elapsed: self.shared.policy.max_elapsed,
             rate_limit_per_second: self.shared.rate_limit_per_second,
         }
     }

@@ -20,8 +20,9 @@ use super::secret::Secret;
 pub const DEFAULT_REST_URL: &str = "https://rest.nexmo.com";
 /// Vonage's api host (`/accounts/…`).
 pub const DEFAULT_API_URL: &str = "https://api.nexmo.com";
-/// Retries after the first attempt, when retrying is safe.
-pub const DEFAULT_MAX_RETRIES: u32 = 4;
+/// How long a request may go on retrying, from its first attempt, when retrying is safe: long
+/// enough to ride out a minute-long outage.
+pub const DEFAULT_RETRY_MAX_SECONDS: u64 = 90;
 /// How long one attempt may take, reading the body included, in seconds.
 pub const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
 /// The longest `Retry-After` the client waits; a longer one is cut to this.
@@ -40,8 +41,11 @@ pub struct ClientConfig {
     pub api_url: String,
     /// Per attempt, including reading the body.
     pub timeout: Duration,
-    /// Retries after the first attempt.
-    pub max_retries: u32,
+    /// Retries after the first attempt at most; `None` (the default): only time bounds them.
+    pub max_retries: Option<u32>,
+    /// How long one call may go on retrying, from its first attempt (the deadline of the
+    /// operation it serves, `crate::deadline`, may cut it shorter).
+    pub retry_max_elapsed: Duration,
     /// Client-side pacing per API key (Vonage's default limit is 30/s).
     pub rate_limit_per_second: f64,
     pub user_agent: String,
@@ -64,7 +68,8 @@ impl ClientConfig {
             rest_url: DEFAULT_REST_URL.to_string(),
             api_url: DEFAULT_API_URL.to_string(),
             timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECONDS),
-            max_retries: DEFAULT_MAX_RETRIES,
+            max_retries: None,
+            retry_max_elapsed: Duration::from_secs(DEFAULT_RETRY_MAX_SECONDS),
             rate_limit_per_second: DEFAULT_RATE_LIMIT_PER_SECOND,
             user_agent: user_agent(None),
             retry_base_delay: Duration::from_millis(250),
@@ -98,7 +103,8 @@ pub struct ClientSettings<'a> {
     pub rest_url: &'a str,
     pub api_url: &'a str,
     pub timeout: Duration,
-    pub max_retries: u32,
+    pub max_retries: Option<u32>,
+    pub retry_max_elapsed: Duration,
     pub rate_limit_per_second: f64,
 }
 

@@ -45,9 +45,8 @@ mod transfers;
 pub use account::{Balance, Settings, SettingsUpdate};
 pub use client::Client;
 pub use config::{
-    ClientConfig, ClientSettings, DEFAULT_API_URL, DEFAULT_MAX_RETRIES,
-    DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS,
-    MAX_RETRY_AFTER_SECONDS, user_agent,
+    ClientConfig, ClientSettings, DEFAULT_API_URL, DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL,
+    DEFAULT_RETRY_MAX_SECONDS, DEFAULT_TIMEOUT_SECONDS, MAX_RETRY_AFTER_SECONDS, user_agent,
 };
 pub use errors::{Error, FieldError, TransportClass};
 pub use secret::Secret;

@@ -3,14 +3,17 @@
 //! [`Client::run`] makes attempts at a call until one is answered with a 2xx or its
 //! [`Classifier`] stops it. Every attempt takes a rate-limiter slot and is logged (see `call.rs`
 //! and `request_log.rs`); every wait is logged, observes cancellation, and is spent from the
-//! call's [`RetryBudget`](super::retry::RetryBudget) (today a number of retries; a time budget
-//! would be one more input there, not another loop). For each failure the classifier returns a
+//! call's [`RetryBudget`](super::retry::RetryBudget): `retry_max_seconds` from the first
+//! attempt, the deadline of the operation the call serves, and `max_retries` when set. For each failure the classifier returns a
 //! [`Verdict`]: try again after a [`Wait`], stop with this attempt's error, or end the call with
 //! the classifier's own outcome, which only some kinds of call have:
 //!
 //! * [`Repeatable`] ([`Client::idempotent`]) — reads, the settings POST, the subaccount PATCH:
-//!   retried on 429 (after `Retry-After`), 5xx, timeouts and transport errors, with backoff and
-//!   full jitter. It has no outcome of its own, so it returns a 2xx answer or an error.
+//!   retried on 429 (after `Retry-After`), 5xx, timeouts and connections lost or never made,
+//!   with backoff and full jitter, until the call's budget of time runs out. A refused
+//!   connection, a name that does not resolve and an untrusted certificate are not transient:
+//!   they stop at once, naming the URL. It has no outcome of its own, so it returns a 2xx answer
+//!   or an error.
 //! * [`SettledBy`] ([`Client::idempotent_settled_by`]) — DELETE and number transfer: retried
 //!   the same way, and a failure the caller names (404 invalid-id, 409 already owned), seen
 //!   after an ambiguous attempt, ends it as [`AlreadyDone`].
@@ -35,7 +38,7 @@ use std::time::Duration;
 
 use super::call::{AttemptFailure, Call, RawResponse};
 use super::client::Client;
-use super::errors::{ApiFailure, Error, ErrorContext};
+use super::errors::{ApiFailure, Error, ErrorContext, TransportClass};
 use super::request_log::log_retry;
 use super::retry::RetryPolicy;
 
@@ -45,7 +48,7 @@ pub(super) enum Failure<'a> {
     /// An answer outside 2xx.
     Answer(&'a ApiFailure),
     /// Never connected: the request did not reach the server.
-    NotSent,
+    NotSent(TransportClass),
     /// Sent, but no complete answer within the timeout.
     Timeout,
     /// Sent, then the connection failed.
@@ -58,10 +61,20 @@ impl Failure<'_> {
     pub fn is_ambiguous(self) -> bool {
         match self {
             Failure::Answer(f) => f.status >= 500,
-            Failure::NotSent => false,
+            Failure::NotSent(_) => false,
             Failure::Timeout | Failure::Lost => true,
         }
     }
+}
+
+/// Whether a connection that was never made is worth another try: a refused connection (nothing
+/// listens there), a name that does not resolve and an untrusted certificate point at the
+/// configuration, and another attempt would meet the same.
+fn transient(class: TransportClass) -> bool {
+    !matches!(
+        class,
+        TransportClass::Refused | TransportClass::Dns | TransportClass::Tls
+    )
 }
 
 /// Which wait comes before the next attempt; the loop turns it into a duration.
@@ -113,7 +126,7 @@ impl Classifier for Repeatable {
     fn classify(&mut self, failure: Failure<'_>) -> Verdict<Infallible> {
         match failure {
             Failure::Answer(f) if f.status == 429 => Verdict::Retry(Wait::Throttled(f.retry_after)),
-            Failure::NotSent => Verdict::Retry(Wait::Backoff),
+            Failure::NotSent(class) if transient(class) => Verdict::Retry(Wait::Backoff),
             _ if failure.is_ambiguous() => Verdict::Retry(Wait::Backoff),
             _ => Verdict::Stop,
         }
@@ -177,7 +190,7 @@ impl Classifier for Create {
     fn classify(&mut self, failure: Failure<'_>) -> Verdict<Ambiguous> {
         match failure {
             Failure::Answer(f) if f.status == 429 => Verdict::Retry(Wait::Throttled(f.retry_after)),
-            Failure::NotSent => Verdict::Retry(Wait::Backoff),
+            Failure::NotSent(class) if transient(class) => Verdict::Retry(Wait::Backoff),
             _ if failure.is_ambiguous() => Verdict::End(Ambiguous),
             _ => Verdict::Stop,
         }
@@ -215,7 +228,7 @@ impl Client {
                     (verdict, failure.into_error(ctx))
                 }
                 Err(AttemptFailure::NotSent(class, detail)) => (
-                    classifier.classify(Failure::NotSent),
+                    classifier.classify(Failure::NotSent(class)),
                     self.transport_error(call, class, detail),
                 ),
                 Err(AttemptFailure::Timeout) => (
@@ -318,8 +331,18 @@ mod tests {
                 Verdict::Retry(Wait::Backoff)
             );
         }
-        for failure in [Failure::NotSent, Failure::Timeout, Failure::Lost] {
+        let not_sent = Failure::NotSent(TransportClass::Dropped);
+        for failure in [not_sent, Failure::Timeout, Failure::Lost] {
             assert_eq!(c.classify(failure), Verdict::Retry(Wait::Backoff));
+        }
+        // What points at the configuration is not retried: it would fail the same way.
+        for class in [
+            TransportClass::Refused,
+            TransportClass::Dns,
+            TransportClass::Tls,
+        ] {
+            assert_eq!(c.classify(Failure::NotSent(class)), Verdict::Stop);
+            assert_eq!(Create.classify(Failure::NotSent(class)), Verdict::Stop);
         }
         // An unknown id after an ambiguous attempt is a plain refusal for a repeatable call.
         c.classify(Failure::Timeout);
@@ -341,7 +364,7 @@ mod tests {
         let throttled = ApiFailure::parse(429, b"", None);
         let failures = [
             Failure::Answer(&throttled),
-            Failure::NotSent,
+            Failure::NotSent(TransportClass::Other),
             Failure::Timeout,
             Failure::Lost,
             Failure::Answer(&gone),
@@ -361,7 +384,7 @@ mod tests {
         assert_eq!(c.classify(Failure::Answer(&gone)), Verdict::Stop);
         // Neither a connection never made nor a 429 is ambiguous.
         let mut c = SettledBy::new(settled_by);
-        c.classify(Failure::NotSent);
+        c.classify(Failure::NotSent(TransportClass::Other));
         c.classify(Failure::Answer(&throttled));
         assert_eq!(c.classify(Failure::Answer(&gone)), Verdict::Stop);
         let unavailable = answer(503);
@@ -389,7 +412,10 @@ mod tests {
             c.classify(Failure::Answer(&throttled)),
             Verdict::Retry(Wait::Throttled(None))
         );
-        assert_eq!(c.classify(Failure::NotSent), Verdict::Retry(Wait::Backoff));
+        assert_eq!(
+            c.classify(Failure::NotSent(TransportClass::Other)),
+            Verdict::Retry(Wait::Backoff)
+        );
         for failure in [
             Failure::Timeout,
             Failure::Lost,
@@ -404,7 +430,8 @@ mod tests {
     #[test]
     fn waits_follow_the_timing() {
         let timing = RetryPolicy {
-            max_retries: 3,
+            max_retries: Some(3),
+            max_elapsed: Duration::from_secs(90),
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(1),
             max_retry_after: Duration::from_secs(30),

@@ -61,10 +61,12 @@ OUT_OF_RANGE = "Value out of range"
 CASES: dict[str, Case] = {
     # The provider block.
     "provider/max_retries wrong type": Case(SETTINGS_OK, "max_retries", TYPE_ERROR, prov('  max_retries = "three"')),
-    "provider/max_retries out of range": Case(SETTINGS_OK, "max_retries", OUT_OF_RANGE, prov("  max_retries = 11")),
+    "provider/max_retries out of range": Case(SETTINGS_OK, "max_retries", OUT_OF_RANGE, prov("  max_retries = 101")),
     "provider/max_retries negative": Case(SETTINGS_OK, "max_retries", OUT_OF_RANGE, prov("  max_retries = -1")),
     "provider/max_retries fractional": Case(SETTINGS_OK, "max_retries", WHOLE, prov("  max_retries = 2.5")),
     "provider/max_retries infinite": Case(SETTINGS_OK, "max_retries", None, prov("  max_retries = 1/0")),
+    "provider/retry_max_seconds negative": Case(SETTINGS_OK, "retry_max_seconds", OUT_OF_RANGE,
+                                                prov("  retry_max_seconds = -1")),
     "provider/request_timeout_seconds zero": Case(SETTINGS_OK, "request_timeout_seconds", OUT_OF_RANGE,
                                                   prov("  request_timeout_seconds = 0")),
     "provider/request_timeout_seconds huge": Case(SETTINGS_OK, "request_timeout_seconds", OUT_OF_RANGE,
@@ -79,7 +81,7 @@ CASES: dict[str, Case] = {
     "provider/ca_cert_pem not PEM": Case(SETTINGS_OK, "ca_cert_pem", "Not a PEM certificate",
                                          prov('  ca_cert_pem = "hello"')),
     "provider/max_retries unknown then out of range": Case(
-        SETTINGS_OK + LATER % "11", "max_retries", OUT_OF_RANGE,
+        SETTINGS_OK + LATER % "101", "max_retries", OUT_OF_RANGE,
         prov("  max_retries = terraform_data.later.output"), phase="apply"),
     # vonage_account_settings
     "account_settings/mo_callback_url not a URL": Case(

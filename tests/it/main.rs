@@ -16,6 +16,7 @@ mod client_account;
 mod client_reliability;
 mod client_secrets;
 mod client_subaccounts;
+mod client_time_budget;
 mod client_transfers;
 mod client_wire;
 mod fuzz_regressions;
