@@ -2,7 +2,8 @@
 //!
 //! Every argument falls back to an environment variable (`VONAGE_API_KEY`,
 //! `VONAGE_API_SECRET`, `VONAGE_API_URL`, `VONAGE_REST_URL`), so CI can configure the
-//! provider without putting a secret in configuration. Configuration is cheap: nothing here
+//! provider without putting a secret in configuration. The client paces through the per-user
+//! folder of `user_state`, shared by every provider process on the machine that uses the key. Configuration is cheap: nothing here
 //! calls the API, because Terraform starts the provider several times per command.
 //!
 //! Must not: log or echo `api_secret`.
@@ -187,10 +188,15 @@ pub fn schema() -> Schema {
                 .optional()
                 .description(&format!(
                     "\
-                    The most requests per second the provider sends for one API key, spread \
-                    evenly from its first request, with no burst: {}. Defaults to \
-                    {DEFAULT_RATE_LIMIT_PER_SECOND}, Vonage's documented limit per key. Lower it \
-                    when other tools share the key.",
+                    The most requests per second the provider sends for one API key from this \
+                    machine, spread evenly, with no burst: {}. Defaults to \
+                    {DEFAULT_RATE_LIMIT_PER_SECOND}, Vonage's documented limit per key. Every \
+                    provider process on the machine that uses the key (each provider block, and \
+                    runs in other folders) shares one budget, through a file in the provider's \
+                    per-user folder; where they set different rates, the lowest applies. After a \
+                    429 all of them pause for its `Retry-After`, then go slower for a while. \
+                    The guarantee covers one machine: lower the rate when other machines or \
+                    tools share the key.",
                     RATE_LIMIT_PER_SECOND.range_text()
                 )),
         ),
@@ -359,6 +365,7 @@ pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diag
     if let Some(n) = c.rate_limit_per_second {
         cfg.rate_limit_per_second = n.as_f64();
     }
+    cfg.pacing_dir = shared_pacing_dir();
     let client = Client::new(cfg).map_err(|e| {
         Diagnostics::from(Diagnostic::error(
             "Could not set up the Vonage client",
@@ -367,6 +374,19 @@ pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diag
     })?;
     log_settings_in_effect(&client);
     Ok(Some(ProviderData::new(client, api_key)))
+}
+
+/// The per-user folder in which the provider's processes on this machine share one pacing per
+/// API key; `None` (pacing within this process, with a warning in the log) when there is none.
+fn shared_pacing_dir() -> Option<std::path::PathBuf> {
+    crate::user_state::state_dir()
+        .map_err(|e| {
+            logging::warn(
+                "Vonage request pacing is not shared with other processes",
+                &[("error", &e.to_string())],
+            );
+        })
+        .ok()
 }
 
 /// One debug line with the settings the client runs with, defaults included: what an operator
@@ -396,6 +416,14 @@ fn log_settings_in_effect(client: &Client) {
             (
                 "rate_limit_per_second",
                 &used.rate_limit_per_second.to_string(),
+            ),
+            (
+                "rate_budget",
+                if used.pacing_shared {
+                    "machine"
+                } else {
+                    "process"
+                },
             ),
         ],
     );

@@ -9,8 +9,9 @@
 //! * `reconcile.rs`: a create whose outcome is unknown, looked for before it is sent again;
 //! * `request_log.rs`: the debug line of every attempt and the redacted error bodies.
 //!
-//! Every attempt first takes a slot from the rate limiter; every wait and every request
-//! observes the client's cancellation token. Credentials go only into the (sensitive)
+//! Every attempt first takes a slot from the pacer (this process's, or the one every process on
+//! the machine shares for the key, `shared_pacing.rs`); every wait and every request observes the
+//! client's cancellation token. Credentials go only into the (sensitive)
 //! `Authorization` header.
 //!
 //! Must not: know endpoint paths or bodies (the operation modules do), print the secret
@@ -32,6 +33,7 @@ use super::errors::{Error, ErrorContext, TransportClass, describe_transport};
 use super::rate_limit::RateLimiter;
 use super::retry::RetryPolicy;
 use super::secret::Secret;
+use super::shared_pacing::{Pacer, SharedPacer};
 
 /// A Vonage API client. Cheap to clone; clones share connections, the rate
 /// limiter and (unless replaced with [`Client::with_cancel`]) the
@@ -53,7 +55,7 @@ pub(super) struct Shared {
     pub(super) timeout: Duration,
     pub(super) rate_limit_per_second: f64,
     pub(super) policy: RetryPolicy,
-    pub(super) limiter: RateLimiter,
+    pub(super) pacer: Pacer,
 }
 
 impl fmt::Debug for Client {
@@ -113,6 +115,13 @@ impl Client {
             // and Terraform starts several processes per command (local sandbox runs).
             builder = builder.tls_certs_only(std::iter::empty());
         }
+        let pacer = match config.pacing_dir {
+            Some(dir) => {
+                let host = api_url.origin().ascii_serialization();
+                Pacer::Machine(SharedPacer::new(dir, &host, &config.api_key, rate))
+            }
+            None => Pacer::Process(RateLimiter::new(rate)),
+        };
         let http = builder.build().map_err(|e| {
             invalid(format!(
                 "cannot build the HTTP client: {}",
@@ -136,7 +145,7 @@ impl Client {
                     max_delay: config.retry_max_delay,
                     max_retry_after: config.max_retry_after,
                 },
-                limiter: RateLimiter::new(rate),
+                pacer,
             }),
             cancel: CancellationToken::new(),
         })
@@ -170,6 +179,7 @@ impl Client {
             max_retries: self.shared.policy.max_retries,
             retry_max_elapsed: self.shared.policy.max_elapsed,
             rate_limit_per_second: self.shared.rate_limit_per_second,
+            pacing_shared: matches!(self.shared.pacer, Pacer::Machine(_)),
         }
     }
 

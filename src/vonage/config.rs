@@ -48,6 +48,9 @@ pub struct ClientConfig {
     pub retry_max_elapsed: Duration,
     /// Client-side pacing per API key (Vonage's default limit is 30/s).
     pub rate_limit_per_second: f64,
+    /// The folder in which every process on this machine shares the pacing of one API key
+    /// (`crate::user_state::state_dir()`); `None`: this client paces alone.
+    pub pacing_dir: Option<std::path::PathBuf>,
     pub user_agent: String,
     /// Backoff before retry n is uniform in `[0, min(max, base·2^n)]`.
     pub retry_base_delay: Duration,
@@ -71,6 +74,7 @@ impl ClientConfig {
             max_retries: None,
             retry_max_elapsed: Duration::from_secs(DEFAULT_RETRY_MAX_SECONDS),
             rate_limit_per_second: DEFAULT_RATE_LIMIT_PER_SECOND,
+            pacing_dir: None,
             user_agent: user_agent(None),
             retry_base_delay: Duration::from_millis(250),
             retry_max_delay: Duration::from_secs(8),
@@ -106,6 +110,8 @@ pub struct ClientSettings<'a> {
     pub max_retries: Option<u32>,
     pub retry_max_elapsed: Duration,
     pub rate_limit_per_second: f64,
+    /// Whether the pacing is shared with the other processes on this machine that use the key.
+    pub pacing_shared: bool,
 }
 
 pub(super) fn invalid(detail: impl Into<String>) -> Error {

@@ -15,7 +15,8 @@
 //! | `transfers.rs` | credit, balance and number transfers (+ reconciliation by reference) |
 //! | `errors.rs` | `Error`, and parsing Vonage error bodies into it |
 //! | `retry.rs` | backoff with full jitter, `Retry-After`, what a call may spend on retries |
-//! | `rate_limit.rs` | client-side pacing (30/s per key by default) |
+//! | `rate_limit.rs` | client-side pacing (30/s per key by default), slower after a 429 |
+//! | `shared_pacing.rs` | one pacing per API key for every provider process on the machine, through a locked file |
 //! | `auth.rs` | the Basic `Authorization` header (the only place credentials go) |
 //! | `secret.rs` | `Secret`, which never prints |
 //! | `response_parsers.rs` | the parsers above, callable on their own (fuzz targets, regression tests) |
@@ -39,6 +40,7 @@ mod retry;
 mod retry_loop;
 mod secret;
 mod secrets;
+mod shared_pacing;
 mod subaccounts;
 mod transfers;
 

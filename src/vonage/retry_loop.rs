@@ -39,6 +39,7 @@ use std::time::Duration;
 use super::call::{AttemptFailure, Call, RawResponse};
 use super::client::Client;
 use super::errors::{ApiFailure, Error, ErrorContext, TransportClass};
+use super::rate_limit::pause_after_429;
 use super::request_log::log_retry;
 use super::retry::RetryPolicy;
 
@@ -224,6 +225,10 @@ impl Client {
                 }
                 Ok(raw) => {
                     let failure = Self::failure(&raw);
+                    if failure.status == 429 {
+                        let pause = pause_after_429(failure.retry_after, timing.max_retry_after);
+                        self.shared.pacer.throttled(pause);
+                    }
                     let verdict = classifier.classify(Failure::Answer(&failure));
                     (verdict, failure.into_error(ctx))
                 }

@@ -13,6 +13,7 @@ mod common;
 mod sandbox_harness;
 
 mod client_account;
+mod client_pacing;
 mod client_reliability;
 mod client_secrets;
 mod client_subaccounts;
