@@ -6,10 +6,11 @@
 use std::sync::Arc;
 
 use crate::framework::diagnostics::Diagnostic;
-use crate::vonage::{ApiSecret, Client, Error};
+use crate::vonage::{ApiSecret, Client, Error, FirstSecretOnly};
 
 use super::ProviderData;
 use super::api_errors::diagnostic;
+use super::snapshots::KnownSecrets;
 
 /// Vonage's limit of secrets per account: the number of slots.
 pub const MAX_SECRETS: usize = 2;
@@ -33,6 +34,38 @@ pub async fn shared(
         .secrets(client, api_key)
         .await
         .map_err(|e| list_failed(data, api_key, &e))
+}
+
+/// The secrets holding `account`'s slots, for counting and naming them: the snapshot, or for a
+/// subaccount this process made (and wrote no secret in since), the one secret made with it,
+/// unlisted. Its id is not known, so it is named by what it is; the name is never sent.
+pub async fn holders(
+    data: &ProviderData,
+    client: &Client,
+    account: &str,
+) -> Result<Arc<Vec<ApiSecret>>, Error> {
+    Ok(match data.snapshots.known_secrets(client, account).await? {
+        KnownSecrets::Listed(list) => list,
+        KnownSecrets::FirstOnly(_) => Arc::new(vec![ApiSecret {
+            id: "its first secret".into(),
+            created_at: "with the subaccount, in this run".into(),
+        }]),
+    })
+}
+
+/// For a create in `account`: the secrets listed there (none for a subaccount this process
+/// made and wrote no secret in since) and, for such a subaccount, what tells its one secret
+/// apart from a new one (see `vonage::FirstSecretOnly`); or a diagnostic.
+pub async fn for_create(
+    data: &ProviderData,
+    client: &Client,
+    account: &str,
+) -> Result<(Arc<Vec<ApiSecret>>, Option<FirstSecretOnly>), Diagnostic> {
+    match data.snapshots.known_secrets(client, account).await {
+        Ok(KnownSecrets::Listed(list)) => Ok((list, None)),
+        Ok(KnownSecrets::FirstOnly(first)) => Ok((Arc::new(Vec::new()), Some(first))),
+        Err(e) => Err(list_failed(data, account, &e)),
+    }
 }
 
 /// Why the account's secrets could not be listed.

@@ -52,9 +52,9 @@ pub use config::{
 };
 pub use errors::{Error, FieldError, TransportClass};
 pub use secret::Secret;
-pub use secrets::ApiSecret;
+pub use secrets::{ApiSecret, FirstSecretOnly};
 pub use subaccounts::{
-    CreateSubaccount, ModifySubaccount, PrimaryAccount, Subaccount, SubaccountList,
+    CreateSubaccount, ModifySubaccount, NewSubaccount, PrimaryAccount, Subaccount, SubaccountList,
 };
 pub use tokio_util::sync::CancellationToken;
 pub use transfers::{

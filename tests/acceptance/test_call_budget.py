@@ -3,6 +3,8 @@
 Vonage allows about 30 requests per second per key, so on a real estate the calls, not the CPU, set the floor:
 - creating N subaccounts costs at most N + 2 calls per `terraform apply` (the plan's credential check, which is the
   primary's subaccount list, the apply's "before" list, then one POST per subaccount);
+- creating N subaccounts with a `vonage_api_secret` each costs at most 2N + 2: a subaccount the apply has just made
+  holds only the secret made with it, so its new secret needs no list first;
 - refreshing N subaccounts costs at most 2 calls per `terraform plan` (one shared list);
 - secrets are read with one list per account, not one GET per secret.
 And the freshness that goes with it: a read never returns data older than the command, and drift made between two
@@ -64,6 +66,21 @@ def test_creating_n_subaccounts_costs_at_most_n_plus_2_calls(pinned_tf, sandbox)
     posts = [c for c in calls if c["method"] == "POST"]
     assert len(posts) == N
     assert len(calls) <= N + 2, [f"{c['method']} {c['path']}" for c in calls if c["method"] != "POST"]
+
+
+def test_creating_n_subaccounts_with_a_secret_each_costs_at_most_2n_plus_2_calls(pinned_tf, sandbox):
+    tf = pinned_tf
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", estate(N, secrets=True))
+    sandbox.clear_calls()
+    tf.run("apply", "-auto-approve").ok()
+    calls = api_calls(sandbox)
+    posts = [c for c in calls if c["method"] == "POST"]
+    assert len(posts) == 2 * N
+    assert len(calls) <= 2 * N + 2, [f"{c['method']} {c['path']}" for c in calls if c["method"] != "POST"]
+    # Each subaccount holds its first secret and the managed one.
+    subs = [a for a in sandbox.state()["subaccounts"] if a["primary_account_api_key"] == sandbox.api_key]
+    assert len(subs) == N and all(len(s["secrets"]) == 2 for s in subs)
 
 
 def test_refreshing_n_subaccounts_costs_at_most_2_calls(pinned_tf, sandbox):
