@@ -81,6 +81,10 @@ pub fn diagnostic_for_fields(
                 after.as_secs_f64()
             ),
         ),
+        Error::NoSuchPath { url, setting } => (
+            format!("Vonage's API is not at `{setting}`"),
+            no_such_path_advice(url, setting),
+        ),
         Error::Cancelled => (
             format!("Cancelled while {doing}"),
             "\
@@ -98,6 +102,21 @@ pub fn diagnostic_for_fields(
         Some(p) => d.at(p),
         None => d,
     }
+}
+
+/// The advice for an address that is not one of Vonage's API paths (a wrong base URL).
+pub fn no_such_path_advice(url: &str, setting: &str) -> String {
+    let (env, example) = match setting {
+        "rest_url" => ("VONAGE_REST_URL", crate::vonage::DEFAULT_REST_URL),
+        _ => ("VONAGE_API_URL", crate::vonage::DEFAULT_API_URL),
+    };
+    format!(
+        "\
+        {url} answered 404 Not Found without naming a missing account, secret or number, so it \
+        is not one of Vonage's API paths. `{setting}` (or the {env} environment variable) must be \
+        the base URL of the host, such as {example}, without a path of its own such as `/v2`. \
+        Nothing was changed."
+    )
 }
 
 /// The advice for one class of transport failure, naming the URL tried.

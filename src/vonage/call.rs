@@ -19,6 +19,16 @@ pub(crate) enum Host {
     Api,
 }
 
+impl Host {
+    /// The provider argument that sets this host's base URL.
+    pub fn setting(self) -> &'static str {
+        match self {
+            Host::Rest => "rest_url",
+            Host::Api => "api_url",
+        }
+    }
+}
+
 /// A request body.
 #[derive(Clone)]
 pub(crate) enum Payload {

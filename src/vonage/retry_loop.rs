@@ -230,7 +230,15 @@ impl Client {
                         self.shared.pacer.throttled(pause);
                     }
                     let verdict = classifier.classify(Failure::Answer(&failure));
-                    (verdict, failure.into_error(ctx))
+                    let error = if failure.status == 404 && !failure.names_a_missing_object() {
+                        Error::NoSuchPath {
+                            url: self.shown_url(call),
+                            setting: call.host.setting(),
+                        }
+                    } else {
+                        failure.into_error(ctx)
+                    };
+                    (verdict, error)
                 }
                 Err(AttemptFailure::NotSent(class, detail)) => (
                     classifier.classify(Failure::NotSent(class)),

@@ -103,3 +103,14 @@ def test_giving_up_an_own_balance_is_refused_at_plan_time(tf, sandbox):
     tf.write("main.tf", config % "true")
     result = tf.run("plan")
     assert result.rc == 1 and result.says("cannot be given up"), result.explain()
+
+
+def test_a_path_in_api_url_points_at_api_url_not_at_a_missing_account(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    tf.env["VONAGE_API_URL"] = sandbox.url + "/v2"
+    tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {}\ndata "vonage_api_secrets" "s" {}\n')
+    result = tf.run("plan")
+    assert result.rc == 1, result.explain()
+    assert result.says("Vonage's API is not at `api_url`") and result.says("VONAGE_API_URL"), result.explain()
+    assert result.says("without a path of its own such as `/v2`"), result.explain()
+    assert not result.says("removed outside Terraform"), result.explain()
