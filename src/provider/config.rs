@@ -18,7 +18,7 @@ use crate::framework::provider::ConfigureRequest;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::logging;
 use crate::provider::ProviderData;
-use crate::provider::api_errors::diagnostic;
+use crate::provider::api_errors::{credentials_refused, diagnostic};
 use crate::vonage::{
     self, Client, ClientConfig, DEFAULT_API_URL, DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL,
     DEFAULT_RETRY_MAX_SECONDS, DEFAULT_TIMEOUT_SECONDS, Error, MAX_RETRY_AFTER_SECONDS, Secret,
@@ -61,10 +61,12 @@ const RATE_LIMIT_PER_SECOND: Range = Range {
 /// The credential check, here beside [`check_credentials`] (which reports through
 /// `api_errors`, a reader of `ProviderData`).
 impl ProviderData {
-    /// Checks the credentials once per process, for the plans that would otherwise make no API
-    /// call: a create. Every other RPC calls the API and meets a refused credential there, so
-    /// `ConfigureProvider` makes no call of its own, and a process that reads or writes anyway
-    /// sends one request fewer (and waits one pacing interval less).
+    /// Checks the credentials once per provider configuration: [`configure`] asks first, so that
+    /// refused credentials are one error for the provider block rather than one per resource;
+    /// a create's plan asks again, at no cost once answered. Only a definite answer is kept (the
+    /// credentials accepted or refused, or a base URL that is not Vonage's API): a failure that
+    /// may pass (an outage, a lost connection) is returned but not kept, so the next plan that
+    /// needs the check asks again.
     ///
     /// Skipped once this process has revoked a secret: its credentials were accepted then, and
     /// Terraform plans a replacement's create half again after its destroy half ran, when a 401
@@ -73,10 +75,25 @@ impl ProviderData {
         if self.revoked.lock().is_ok_and(|r| !r.is_empty()) {
             return Ok(());
         }
-        self.credentials
-            .get_or_init(|| check_credentials(self))
-            .await
-            .clone()
+        let settled = self
+            .credentials
+            .get_or_try_init(|| async {
+                match check_credentials(self).await {
+                    Checked::Accepted => Ok(Ok(())),
+                    Checked::Refused(d) => Ok(Err(d)),
+                    Checked::Unsure(d) => Err(d),
+                }
+            })
+            .await;
+        match settled {
+            Ok(outcome) => outcome.clone(),
+            Err(unsure) => Err(unsure),
+        }
+    }
+
+    /// Whether the credential check has a definite answer.
+    fn credentials_settled(&self) -> bool {
+        self.credentials.initialized()
     }
 }
 
@@ -289,7 +306,25 @@ fn setting(config: Option<String>, env: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diagnostics> {
+/// `ConfigureProvider`: the client from the provider block ([`configure_client`]), then the one
+/// API call configuration makes, the credential check: refused credentials (or a base URL that
+/// is not Vonage's API) fail the provider block once, here, instead of every resource. The call
+/// is the primary's subaccount list, which becomes the process's first snapshot (see
+/// `snapshots`): a plan of subaccounts reads it anyway, so for them it costs nothing. A check
+/// that fails for a reason that may pass (an outage) does not fail configuration: each
+/// operation then meets it in its own requests.
+pub async fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diagnostics> {
+    let Some(data) = configure_client(req)? else {
+        return Ok(None);
+    };
+    match data.credentials_checked().await {
+        Err(refused) if data.credentials_settled() => Err(refused),
+        _ => Ok(Some(data)),
+    }
+}
+
+/// The provider's data from the provider block, with no API call.
+pub fn configure_client(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diagnostics> {
     // A value that depends on a resource not yet created: wait; operations will say so.
     if !req.config.is_wholly_known() {
         return Ok(None);
@@ -429,38 +464,43 @@ fn log_settings_in_effect(client: &Client) {
     );
 }
 
+/// What the credential check found.
+enum Checked {
+    /// Vonage accepted them.
+    Accepted,
+    /// A definite answer against them (or against the base URL): kept.
+    Refused(Diagnostics),
+    /// No answer either way (an outage, a lost connection): not kept.
+    Unsure(Diagnostics),
+}
+
 /// The one API call configuration makes: the primary's subaccount list, which proves the
 /// credentials before a plan promises anything and becomes the process's first snapshot of the
-/// subaccounts (see `snapshots`), so it is one of the budgeted calls. Only a refusal of the credentials fails: a 403 (a suspended account,
-/// whose plan must go on; an account without the Subaccounts API; a subaccount's own
-/// credentials) proves them accepted.
-async fn check_credentials(data: &ProviderData) -> Result<(), Diagnostics> {
-    // The subaccount list: the snapshot a plan of subaccounts reads anyway, so for them the
-    // check costs no call of its own.
+/// subaccounts (see `snapshots`), so it is one of the budgeted calls. Only a refusal of the
+/// credentials fails: a 403 (a suspended account, whose plan must go on; an account without the
+/// Subaccounts API; a subaccount's own credentials) proves them accepted.
+async fn check_credentials(data: &ProviderData) -> Checked {
     match data.snapshots.subaccounts(&data.client).await {
-        Ok(_) => Ok(()),
-        Err(Error::Forbidden { .. }) => Ok(()),
-        Err(e @ Error::Unauthorized { .. }) => Err(Diagnostic::error(
-            "Vonage refused the provider's credentials",
-            format!(
-                "\
-                Vonage refused the API key {} with the configured secret ({e}). Check `api_key` \
-                and `api_secret` in the provider block, or VONAGE_API_KEY and VONAGE_API_SECRET. \
-                Nothing was planned or changed. If this provider is an alias whose secret this \
-                configuration creates, take its `api_key` from that `vonage_api_secret` \
-                (`api_key = vonage_api_secret.NAME.api_key`): Terraform then configures the alias \
-                only once the secret exists.",
-                data.api_key
-            ),
-        )
-        // Asked from a resource's plan, where the provider block has no path.
-        .into()),
-        Err(e) => Err(diagnostic(
-            data,
-            &format!("checking the credentials of account {}", data.api_key),
-            &e,
-        )
-        .into()),
+        Ok(_) | Err(Error::Forbidden { .. }) => Checked::Accepted,
+        Err(Error::Unauthorized { detail }) => {
+            Checked::Refused(credentials_refused(data, &detail, None).into())
+        }
+        Err(e @ Error::NoSuchPath { .. }) => Checked::Refused(
+            diagnostic(
+                data,
+                &format!("checking the credentials of account {}", data.api_key),
+                &e,
+            )
+            .into(),
+        ),
+        Err(e) => Checked::Unsure(
+            diagnostic(
+                data,
+                &format!("checking the credentials of account {}", data.api_key),
+                &e,
+            )
+            .into(),
+        ),
     }
 }
 
@@ -513,7 +553,7 @@ mod tests {
             // The URLs would come from the environment instead; check the numbers only.
             eprintln!("VONAGE_API_URL or VONAGE_REST_URL is set: URL defaults not checked");
         }
-        let data = configure(ConfigureRequest {
+        let data = configure_client(ConfigureRequest {
             config: &config,
             terraform_version: "1.15.5",
             write_only_allowed: true,

@@ -79,9 +79,9 @@ impl Provider for VonageProvider {
         &self,
         req: ConfigureRequest<'_>,
     ) -> Result<Option<ProviderData>, Diagnostics> {
-        // The credentials are checked by the first plan of a create
-        // (`ProviderData::credentials_checked`); every other RPC meets a refusal in its own calls.
-        config::configure(req)
+        // Checks the credentials with one call (the subaccount list the plan of subaccounts
+        // reads anyway): refused ones are one error for the provider block.
+        config::configure(req).await
     }
     fn resources(&self) -> Vec<Arc<dyn DynResource<ProviderData>>> {
         vec![

@@ -24,8 +24,8 @@ pub struct ProviderData {
     pub recovery: RecoveryBook,
     /// This process's read-through snapshots of the subaccount and secret lists.
     pub snapshots: Snapshots,
-    /// The outcome of this process's credential check, made once (see `credentials_checked`, in
-    /// `config`).
+    /// The outcome of this process's credential check, once definite (see
+    /// `credentials_checked`, in `config`).
     pub(super) credentials: tokio::sync::OnceCell<Result<(), Diagnostics>>,
 }
 

@@ -10,8 +10,9 @@
 //! - concurrent readers share one request (single-flight): the first fetches, the others wait
 //!   for its answer;
 //! - every write in the process invalidates what it changes; the next read fetches again;
-//! - the credential check of a create's plan (`ProviderData::credentials_checked`) reads the
-//!   subaccount snapshot, so it costs nothing more.
+//! - the credential check made when the provider is configured
+//!   (`ProviderData::credentials_checked`) reads the subaccount snapshot, so a plan of
+//!   subaccounts pays nothing more for it.
 //!
 //! A subaccount missing from the snapshot is fetched by key before it is called gone, so an
 //! object made in this process after the snapshot is never lost.

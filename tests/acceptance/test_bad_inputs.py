@@ -78,14 +78,54 @@ def test_missing_credentials_name_the_attribute_and_the_environment_variable(tf,
     assert "panic" not in result.stderr.lower()
 
 
-def test_wrong_credentials_are_explained(tf, sandbox):
+def test_wrong_credentials_are_one_error_for_the_provider_block(tf, sandbox):
+    """Refused credentials are one error, worded once, whatever the configuration holds: they are checked when the
+    provider is configured, not met by every resource in its own way."""
     tf.env.update(sandbox.provider_env)
     tf.env["VONAGE_API_SECRET"] = "Wrong0Secret"
-    tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {}\ndata "vonage_balance" "b" {}\n')
-    result = tf.run("plan")
-    assert result.rc == 1
-    assert result.says("refused the provider's credentials"), result.explain()
+    tf.write("main.tf", h.PROVIDER_BLOCK + """provider "vonage" {}
+data "vonage_balance" "b" {}
+data "vonage_api_secrets" "s" {}
+resource "vonage_subaccount" "team" {
+  count = 2
+  name  = "team-${count.index}"
+}
+resource "vonage_account_settings" "this" {
+  mo_callback_url = "https://example.com/mo"
+}
+""")
+    result = tf.run("plan", "-json")
+    assert result.rc == 1, result.explain()
+    errors = [line["diagnostic"] for line in result.json_lines()
+              if line.get("type") == "diagnostic" and line["diagnostic"]["severity"] == "error"]
+    assert len(errors) == 1, [e["summary"] for e in errors]
+    d = errors[0]
+    assert d["summary"] == "Vonage refused the provider's credentials", d
+    assert ".." not in d["detail"] and d["detail"].count("Check `api_key`") == 1, d["detail"]
+    assert "(You did not provide correct credentials)" in d["detail"], d["detail"]
     assert "Wrong0Secret" not in result.stderr + result.stdout
+
+
+def test_a_transient_failure_of_the_credential_check_is_not_kept(tf, sandbox):
+    """The check at configure meets a 503 (no retries here): configuration goes on, and the plans that need the
+    check ask again instead of failing every create with the kept failure."""
+    tf.env.update(sandbox.provider_env)
+    resp = sandbox._request("POST", "/_sandbox/faults", {"route": "GET /accounts/*/subaccounts", "kind": "status",
+                                                         "status": 503, "count": 1})
+    assert resp.status in (200, 201), resp
+    tf.write("main.tf", h.PROVIDER_BLOCK + """provider "vonage" {
+  retry_max_seconds = 0
+}
+resource "vonage_subaccount" "team" {
+  count = 3
+  name  = "team-${count.index}"
+}
+""")
+    sandbox.clear_calls()
+    plan = tf.run("plan")
+    assert plan.rc == 0 and plan.says("3 to add"), plan.explain()
+    statuses = [c["status"] for c in sandbox.calls() if c["path"].endswith("/subaccounts")]
+    assert statuses[:2] == [503, 200], statuses
 
 
 def test_a_new_secret_needs_a_value(tf, sandbox):

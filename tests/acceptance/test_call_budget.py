@@ -124,11 +124,13 @@ def test_drift_between_two_commands_is_always_seen(pinned_tf, sandbox):
     assert tf.run("plan", "-detailed-exitcode").rc == 0
 
 
-def test_configuring_the_provider_makes_no_call_of_its_own(pinned_tf, sandbox):
-    """The credential check runs only in a plan that creates (which would otherwise call nothing): a refresh, an
-    update and a destroy meet a refused credential in their own requests, and pay no extra call or pacing wait."""
+def test_configuring_the_provider_makes_one_call_the_plan_of_subaccounts_makes_anyway(pinned_tf, sandbox):
+    """Configuring the provider checks the credentials with one call, the primary's subaccount list, so that refused
+    credentials are one error for the provider block. The list is the process's snapshot: a plan of subaccounts
+    reads it anyway (the budgets above hold), and a plan of other resources pays that one call."""
     tf = pinned_tf
     tf.env.update(sandbox.provider_env)
+    subaccounts = f"/accounts/{sandbox.api_key}/subaccounts"
     settings = h.PROVIDER_BLOCK + """
 provider "vonage" {}
 
@@ -139,19 +141,15 @@ resource "vonage_account_settings" "this" {
     tf.write("main.tf", settings % "mo")
     sandbox.clear_calls()
     tf.run("apply", "-auto-approve").ok()
-    # The credential check (the subaccount list) in the plan, and again where the apply plans the create once more,
-    # then the settings write.
+    # The check when the plan's provider is configured, and again in the apply's, then the settings write.
     assert [c["method"] for c in api_calls(sandbox)] == ["GET", "GET", "POST"], api_calls(sandbox)
 
     sandbox.clear_calls()
     tf.run("plan", "-detailed-exitcode").ok()
-    assert [c["path"] for c in api_calls(sandbox)] == ["/account/settings"], "one read, no check"
+    assert [c["path"] for c in api_calls(sandbox)] == [subaccounts, "/account/settings"], "the check, then one read"
 
     tf.write("main.tf", settings % "mo2")
     sandbox.clear_calls()
     tf.run("apply", "-auto-approve").ok()
-    assert [c["path"] for c in api_calls(sandbox)] == ["/account/settings"] * 2, "a read, then the update"
-
-    sandbox.clear_calls()
-    tf.run("destroy", "-auto-approve").ok()
-    assert [c["path"] for c in api_calls(sandbox)] == ["/account/settings"] * 2, "a read, then the unset"
+    assert [c["path"] for c in api_calls(sandbox)] == [subaccounts, "/account/settings"] * 2, \
+        "the check and a read, then the check and the update"
