@@ -64,6 +64,14 @@ impl Payload {
     }
 }
 
+/// Whether `segment` is a dot segment of a URL path (`.` or `..`, each dot possibly written
+/// `%2e`): sent as a path segment, it would step up or across the path instead of naming
+/// something, so a call with one is refused, not escaped (a server may decode `%2e` itself).
+pub(crate) fn is_dot_segment(segment: &str) -> bool {
+    let dots = segment.to_ascii_lowercase().replace("%2e", ".");
+    dots == "." || dots == ".."
+}
+
 /// One API call, replayable across attempts.
 pub(crate) struct Call {
     pub method: Method,

@@ -36,7 +36,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use super::call::{AttemptFailure, Call, RawResponse};
+use super::call::{AttemptFailure, Call, RawResponse, is_dot_segment};
 use super::client::Client;
 use super::errors::{ApiFailure, Error, ErrorContext, TransportClass};
 use super::rate_limit::pause_after_429;
@@ -214,6 +214,15 @@ impl Client {
         ctx: &ErrorContext<'_>,
         mut classifier: C,
     ) -> Result<Finished<C::End>, Error> {
+        if let Some(step) = call.segments.iter().find(|s| is_dot_segment(s)) {
+            return Err(Error::InvalidConfig {
+                detail: format!(
+                    "refusing to {}: `{step}` would be read as a step of the URL path, not as a \
+                     name",
+                    call.operation
+                ),
+            });
+        }
         let timing = self.policy();
         let mut budget = timing.budget();
         let mut retry = 0;

@@ -153,6 +153,11 @@ CASES: dict[str, Case] = {
     "balance/read-only value": Case(data("vonage_balance", "  value = 10"), "value", READ_ONLY),
     "api_secrets/api_key empty": Case(data("vonage_api_secrets", '  api_key = ""'), "api_key", EMPTY),
     "subaccount data/api_key empty": Case(data("vonage_subaccount", '  api_key = ""'), "api_key", EMPTY),
+    "api_secrets/api_key dot segment": Case(data("vonage_api_secrets", '  api_key = ".."'), "api_key",
+                                            "Not a usable name"),
+    "api_secret/api_key dot segment": Case(
+        res("vonage_api_secret", '  api_key = "."\n  secret_wo = "Abcdefgh1"\n  secret_wo_version = 1'), "api_key",
+        "Not a usable name"),
     "api_secrets/read-only secrets": Case(data("vonage_api_secrets", "  secrets = []"), "secrets", READ_ONLY),
     "subaccounts/read-only total_balance": Case(data("vonage_subaccounts", "  total_balance = 1"), "total_balance",
                                                 READ_ONLY),

@@ -228,3 +228,20 @@ async fn without_its_first_secret_a_new_subaccounts_lost_create_is_not_guessed()
         .unwrap_err();
     assert!(matches!(error, Error::UnknownOutcome { .. }), "{error:?}");
 }
+
+#[tokio::test]
+async fn a_dot_segment_is_never_sent_as_a_name() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let client = client(&sandbox);
+    for dots in [".", "..", "%2e", ".%2E"] {
+        let error = client.list_secrets(dots).await.unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidConfig { .. }),
+            "{dots}: {error:?}"
+        );
+    }
+    assert!(
+        common::calls(&sandbox, "GET", "/").await.is_empty(),
+        "nothing was sent"
+    );
+}

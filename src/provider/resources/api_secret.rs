@@ -101,6 +101,7 @@ impl Resource<ProviderData> for ApiSecret {
                     .computed()
                     .stable()
                     .non_empty()
+                    .path_segment()
                     .requires_replace()
                     .description(
                         "\

@@ -194,6 +194,7 @@ impl Resource<ProviderData> for ApiSecretRotation {
             .attribute(
                 Attribute::string("api_key")
                     .non_empty()
+                    .path_segment()
                     .required()
                     .requires_replace()
                     .description(
