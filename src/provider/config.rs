@@ -19,6 +19,7 @@ use crate::framework::schema::{Attribute, Block, Schema};
 use crate::logging;
 use crate::provider::ProviderData;
 use crate::provider::api_errors::{credentials_refused, diagnostic};
+use crate::provider::config_values::{self, Values};
 use crate::vonage::{
     self, Client, ClientConfig, DEFAULT_API_URL, DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL,
     DEFAULT_RETRY_MAX_SECONDS, DEFAULT_TIMEOUT_SECONDS, Error, MAX_RETRY_AFTER_SECONDS, Secret,
@@ -250,29 +251,12 @@ pub fn check_http_url(s: &str) -> Result<(), String> {
 pub fn validate(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let c: Config = cty::serde::from_value(config).unwrap_or_default();
-    for (name, v) in [("api_url", &c.api_url), ("rest_url", &c.rest_url)] {
-        if let Some(u) = v
-            && let Err(why) = check_http_url(u)
-        {
-            diags.push(
-                Diagnostic::error("Invalid URL", format!("`{name}` is not usable: {why}."))
-                    .at(AttrPath::attr(name)),
-            );
-        }
-    }
-    if let Some(pem) = &c.ca_cert_pem
-        && !pem.contains("-----BEGIN CERTIFICATE-----")
-    {
-        diags.push(
-            Diagnostic::error(
-                "Not a PEM certificate",
-                "\
-                `ca_cert_pem` must hold one or more certificates in PEM form (`-----BEGIN \
-                CERTIFICATE-----` …), such as `file(\"ca.pem\")`.",
-            )
-            .at(AttrPath::attr("ca_cert_pem")),
-        );
-    }
+    diags.extend(config_values::check_configured(&Values {
+        api_key: c.api_key.as_deref(),
+        api_url: c.api_url.as_deref(),
+        rest_url: c.rest_url.as_deref(),
+        ca_cert_pem: c.ca_cert_pem.as_deref(),
+    }));
     // `max_retries` and `retry_max_seconds` are int64 attributes: the framework checks they are
     // whole and in range.
     let ranges = [
@@ -336,6 +320,16 @@ pub fn configure_client(req: ConfigureRequest<'_>) -> Result<Option<ProviderData
             e.to_string(),
         ))
     })?;
+    // What the block leaves unset comes from the environment: checked here, naming the variable.
+    diags.extend(config_values::check_environment(
+        &Values {
+            api_key: c.api_key.as_deref(),
+            api_url: c.api_url.as_deref(),
+            rest_url: c.rest_url.as_deref(),
+            ca_cert_pem: c.ca_cert_pem.as_deref(),
+        },
+        |name| std::env::var(name).ok(),
+    ));
     let api_key = setting(c.api_key, "VONAGE_API_KEY");
     let api_secret = setting(c.api_secret, "VONAGE_API_SECRET");
     if api_key.is_none() {
@@ -363,20 +357,6 @@ pub fn configure_client(req: ConfigureRequest<'_>) -> Result<Option<ProviderData
     let api_url = setting(c.api_url, "VONAGE_API_URL").unwrap_or_else(|| DEFAULT_API_URL.into());
     let rest_url =
         setting(c.rest_url, "VONAGE_REST_URL").unwrap_or_else(|| DEFAULT_REST_URL.into());
-    for (name, env, u) in [
-        ("api_url", "VONAGE_API_URL", &api_url),
-        ("rest_url", "VONAGE_REST_URL", &rest_url),
-    ] {
-        if let Err(why) = check_http_url(u) {
-            diags.push(
-                Diagnostic::error(
-                    "Invalid URL",
-                    format!("`{name}` (or {env}) is not usable: {why}."),
-                )
-                .at(AttrPath::attr(name)),
-            );
-        }
-    }
     if diags.has_errors() {
         return Err(diags);
     }

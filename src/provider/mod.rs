@@ -28,6 +28,7 @@ pub mod actions;
 pub mod api_errors;
 pub mod api_key_identity;
 pub mod config;
+mod config_values;
 pub mod data_sources;
 pub mod ephemeral;
 pub mod list_resources;

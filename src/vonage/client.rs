@@ -28,7 +28,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::auth::basic_header;
 use super::call::Call;
-use super::config::{ClientConfig, ClientSettings, base_url, invalid};
+use super::config::{ClientConfig, ClientSettings, base_url, checks, invalid};
 use super::errors::{Error, ErrorContext, TransportClass, describe_transport};
 use super::rate_limit::RateLimiter;
 use super::retry::RetryPolicy;
@@ -71,14 +71,7 @@ impl fmt::Debug for Client {
 
 impl Client {
     pub fn new(config: ClientConfig) -> Result<Client, Error> {
-        if config.api_key.is_empty() {
-            return Err(invalid("api_key is empty"));
-        }
-        if config.api_key.contains(':') || config.api_key.chars().any(char::is_control) {
-            return Err(invalid(
-                "api_key must not contain ':' or control characters",
-            ));
-        }
+        checks::api_key(&config.api_key).map_err(|why| invalid(format!("api_key {why}")))?;
         if config.api_secret.expose().is_empty() {
             return Err(invalid("api_secret is empty"));
         }
@@ -102,12 +95,10 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .pool_idle_timeout(Duration::from_secs(50));
         if let Some(pem) = &config.extra_root_certificate_pem {
-            let not_pem = || invalid("extra_root_certificate_pem is not a PEM certificate");
-            let certificates =
-                reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(|_| not_pem())?;
-            if certificates.is_empty() {
-                return Err(not_pem());
-            }
+            checks::root_certificates(pem)
+                .map_err(|why| invalid(format!("extra_root_certificate_pem {why}")))?;
+            let certificates = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+                .map_err(|_| invalid("extra_root_certificate_pem is not a PEM certificate"))?;
             builder = builder.tls_certs_merge(certificates);
         } else if rest_url.scheme() == "http" && api_url.scheme() == "http" {
             // Nothing will be verified, so skip loading the system trust store: it costs a
@@ -298,6 +289,16 @@ mod tests {
             },
             ClientConfig {
                 extra_root_certificate_pem: Some("nope".into()),
+                ..ok()
+            },
+            ClientConfig {
+                extra_root_certificate_pem: Some(
+                    "-----BEGIN CERTIFICATE-----\nbm9wZQ==\n-----END CERTIFICATE-----\n".into(),
+                ),
+                ..ok()
+            },
+            ClientConfig {
+                api_key: "%2e".into(),
                 ..ok()
             },
         ];

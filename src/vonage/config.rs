@@ -121,27 +121,115 @@ pub(super) fn invalid(detail: impl Into<String>) -> Error {
 }
 
 pub(super) fn base_url(name: &str, text: &str) -> Result<Url, Error> {
-    let url = Url::parse(text).map_err(|e| invalid(format!("{name} is not a URL: {e}")))?;
+    parse_base_url(text).map_err(|why| invalid(format!("{name} {why}")))
+}
+
+/// A base URL as the client uses it, or why not (in words that follow the argument's name, and
+/// never quote the URL, which may carry credentials).
+fn parse_base_url(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text).map_err(|e| format!("is not a URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid(format!("{name} must use http or https")));
+        return Err("must use http or https".into());
+    }
+    if url.host().is_none() {
+        return Err("has no host".into());
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid(format!(
-            "{name} must not carry credentials; use api_key and api_secret"
-        )));
+        return Err("must not carry credentials; use api_key and api_secret".into());
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid(format!("{name} must not have a query or fragment")));
+        return Err("must not have a query or fragment".into());
     }
     if url.cannot_be_a_base() {
-        return Err(invalid(format!("{name} cannot be used as a base URL")));
+        return Err("cannot be used as a base URL".into());
     }
     Ok(url)
+}
+
+/// The checks `Client::new` makes of a configuration's values, for callers that check them
+/// sooner (the provider block, at validate time). Each `Err` says why in words that follow the
+/// argument's name, and never quotes the value.
+pub mod checks {
+    use super::parse_base_url;
+
+    /// `api_url` or `rest_url`: an absolute http(s) URL with a host, no credentials, no query
+    /// and no fragment.
+    pub fn base_url(text: &str) -> Result<(), String> {
+        parse_base_url(text).map(|_| ())
+    }
+
+    /// `api_key`: not empty, nothing HTTP Basic authentication cannot carry (`:`, control
+    /// characters), and not a dot segment of a URL path (it goes into the API's paths).
+    pub fn api_key(key: &str) -> Result<(), String> {
+        if key.is_empty() {
+            return Err("is empty".into());
+        }
+        if key.contains(':') || key.chars().any(char::is_control) {
+            return Err(
+                "must not contain `:` or control characters, which HTTP Basic \
+                        authentication cannot carry"
+                    .into(),
+            );
+        }
+        if crate::vonage::call::is_dot_segment(key) {
+            return Err(
+                "must not be `.` or `..` (also written `%2e`), which a URL path reads as \
+                        steps, not names"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+
+    /// `ca_cert_pem`: one or more PEM certificates, each one a certificate authority TLS can
+    /// trust (read as the client's TLS library reads them, not only as PEM).
+    pub fn root_certificates(pem: &str) -> Result<(), String> {
+        use rustls::pki_types::CertificateDer;
+        use rustls::pki_types::pem::PemObject;
+        let mut store = rustls::RootCertStore::empty();
+        for (n, item) in CertificateDer::pem_slice_iter(pem.as_bytes()).enumerate() {
+            let der = item
+                .map_err(|_| format!("holds a PEM block (number {}) that cannot be read", n + 1))?;
+            store.add(der).map_err(|_| {
+                format!(
+                    "holds a PEM block (number {}) that is not a readable certificate",
+                    n + 1
+                )
+            })?;
+        }
+        if store.is_empty() {
+            return Err("holds no PEM certificate (`-----BEGIN CERTIFICATE-----` …)".into());
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_checks_refuse_what_client_new_refuses_without_quoting_it() {
+        for bad in [
+            "https://u:p@api.nexmo.com",
+            "https://api.nexmo.com/?k=v",
+            "https://api.nexmo.com/#x",
+            "ftp://api.nexmo.com",
+            "mailto:x@example.com",
+            "not a url",
+        ] {
+            let why = checks::base_url(bad).unwrap_err();
+            assert!(!why.contains("u:p") && !why.contains("k=v"), "{why}");
+        }
+        assert!(checks::base_url("http://127.0.0.1:8080/prefix").is_ok());
+        for bad in ["", "a:b", "a\u{7}b", ".", "..", "%2e", "%2E%2e"] {
+            assert!(checks::api_key(bad).is_err(), "{bad:?}");
+        }
+        assert!(checks::api_key("abcd1234").is_ok());
+        let garbage = "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n";
+        assert!(checks::root_certificates(garbage).is_err());
+        assert!(checks::root_certificates("hello").is_err());
+    }
 
     #[test]
     fn user_agent_names_provider_terraform_and_extra() {

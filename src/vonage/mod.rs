@@ -3,7 +3,7 @@
 //! | File | Owns |
 //! | --- | --- |
 //! | `client.rs` | `Client`: what it was built with, cancellation, waits, error context |
-//! | `config.rs` | `ClientConfig`, the `DEFAULT_*` constants, `user_agent()`, `ClientSettings`, URL checks |
+//! | `config.rs` | `ClientConfig`, the `DEFAULT_*` constants, `user_agent()`, `ClientSettings`, the checks of its values (`checks`, also for the provider block) |
 //! | `call.rs` | one call as data (`Call`, `Payload`), what an attempt brings back, a success body decoded |
 //! | `attempt.rs` | one attempt at a call: URL, rate-limit slot, request, answer or `ApiFailure`, its log line |
 //! | `retry_loop.rs` | the one retry loop, and the classifiers that decide after each failed attempt |
@@ -48,7 +48,8 @@ pub use account::{Balance, Settings, SettingsUpdate};
 pub use client::Client;
 pub use config::{
     ClientConfig, ClientSettings, DEFAULT_API_URL, DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL,
-    DEFAULT_RETRY_MAX_SECONDS, DEFAULT_TIMEOUT_SECONDS, MAX_RETRY_AFTER_SECONDS, user_agent,
+    DEFAULT_RETRY_MAX_SECONDS, DEFAULT_TIMEOUT_SECONDS, MAX_RETRY_AFTER_SECONDS, checks,
+    user_agent,
 };
 pub use errors::{Error, FieldError, TransportClass};
 pub use secret::Secret;

@@ -77,6 +77,7 @@ CASES: dict[str, Case] = {
     "provider/rest_url not a URL": Case(SETTINGS_OK, "rest_url", "Invalid URL", prov('  rest_url = "example dot com"')),
     "provider/api_url empty": Case(SETTINGS_OK, "api_url", None, prov('  api_url = ""')),
     "provider/api_key empty": Case(SETTINGS_OK, "api_key", EMPTY, prov('  api_key = ""')),
+    "provider/api_key dot segment": Case(SETTINGS_OK, "api_key", "Invalid API key", prov('  api_key = "%2e"')),
     "provider/api_secret empty": Case(SETTINGS_OK, "api_secret", EMPTY, prov('  api_secret = ""')),
     "provider/ca_cert_pem not PEM": Case(SETTINGS_OK, "ca_cert_pem", "Not a PEM certificate",
                                          prov('  ca_cert_pem = "hello"')),

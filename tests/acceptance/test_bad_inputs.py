@@ -66,6 +66,42 @@ def test_bad_input_is_a_diagnostic_at_its_attribute(tf, case):
     assert "panic" not in result.stderr.lower()
 
 
+GARBAGE_PEM = "-----BEGIN CERTIFICATE-----\\nbm90IGEgY2VydGlmaWNhdGU=\\n-----END CERTIFICATE-----\\n"
+
+# What the client would refuse, checked by `terraform validate` at the attribute (it passed validate and failed at
+# configure, as "Could not set up the Vonage client").
+PROVIDER_CASES = {
+    "url_with_credentials": ('api_url = "https://user:pass@api.nexmo.com"', "Invalid URL", "api_url"),
+    "url_with_query": ('rest_url = "https://rest.nexmo.com/?debug=1"', "Invalid URL", "rest_url"),
+    "url_with_fragment": ('api_url = "https://api.nexmo.com/#top"', "Invalid URL", "api_url"),
+    "api_key_with_colon": ('api_key = "ab:cd1234"', "Invalid API key", "api_key"),
+    "api_key_dot_dot": ('api_key = ".."', "Invalid API key", "api_key"),
+    "pem_that_is_no_certificate": (f'ca_cert_pem = "{GARBAGE_PEM}"', "Not a PEM certificate", "ca_cert_pem"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PROVIDER_CASES))
+def test_provider_block_values_the_client_would_refuse_fail_validate_at_their_attribute(tf, case):
+    line, summary, attribute = PROVIDER_CASES[case]
+    tf.write("main.tf", h.PROVIDER_BLOCK + f'provider "vonage" {{\n  {line}\n}}\ndata "vonage_balance" "b" {{}}\n')
+    doc = tf.run("validate", "-json").json()
+    assert not doc["valid"], doc
+    errors = [d for d in doc["diagnostics"] if d["severity"] == "error"]
+    assert [d["summary"] for d in errors] == [summary], errors
+    assert errors[0]["snippet"]["code"].strip().startswith(attribute), errors[0]
+    assert "pass" not in errors[0]["detail"] and "debug=1" not in errors[0]["detail"], "never quoted"
+
+
+def test_provider_values_from_the_environment_are_refused_naming_the_variable(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    tf.env["VONAGE_API_URL"] = sandbox.url.replace("http://", "http://user:pass@")
+    tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {}\ndata "vonage_balance" "b" {}\n')
+    result = tf.run("plan")
+    assert result.rc == 1, result.explain()
+    assert result.says("Invalid VONAGE_API_URL") and result.says("must not carry credentials"), result.explain()
+    assert not result.says("Could not set up the Vonage client") and not result.says("user:pass"), result.explain()
+
+
 def test_missing_credentials_name_the_attribute_and_the_environment_variable(tf, sandbox):
     tf.env.update(sandbox.provider_env)
     tf.env.pop("VONAGE_API_KEY")
