@@ -137,6 +137,8 @@ impl Classifier for Repeatable {
 /// A repeatable call whose repetition can fail *because* an earlier attempt worked (a DELETE
 /// answered 404 invalid-id, a number transfer 409 already owned): retried as [`Repeatable`], and
 /// a failure `settled_by` accepts, seen after an ambiguous attempt, ends it as [`AlreadyDone`].
+/// When the budget runs out after an ambiguous attempt, the call may have happened: it ends as
+/// [`Settled::Unknown`], for the caller to check.
 pub(super) struct SettledBy {
     settled_by: fn(&ApiFailure) -> bool,
     ambiguous_before: bool,
@@ -212,7 +214,7 @@ impl Client {
         &self,
         call: &Call,
         ctx: &ErrorContext<'_>,
-        mut classifier: C,
+        classifier: &mut C,
     ) -> Result<Finished<C::End>, Error> {
         if let Some(step) = call.segments.iter().find(|s| is_dot_segment(s)) {
             return Err(Error::InvalidConfig {
@@ -283,6 +285,10 @@ pub(crate) enum Settled {
     /// An earlier ambiguous attempt evidently did the work (e.g. a DELETE retry answered 404
     /// invalid-id).
     AlreadyDone,
+    /// The retries ran out after an attempt that may have done the work (a lost answer, a
+    /// timeout, a 5xx): whether it did is for the caller to check. The error is the last
+    /// attempt's.
+    Unknown(Error),
 }
 
 impl Client {
@@ -293,7 +299,7 @@ impl Client {
         call: &Call,
         ctx: &ErrorContext<'_>,
     ) -> Result<RawResponse, Error> {
-        match self.run(call, ctx, Repeatable).await? {
+        match self.run(call, ctx, &mut Repeatable).await? {
             Finished::Answered(raw) => Ok(raw),
             Finished::Ended(never, _) => match never {},
         }
@@ -307,12 +313,14 @@ impl Client {
         ctx: &ErrorContext<'_>,
         settled_by: fn(&ApiFailure) -> bool,
     ) -> Result<Settled, Error> {
-        Ok(
-            match self.run(call, ctx, SettledBy::new(settled_by)).await? {
-                Finished::Answered(raw) => Settled::Response(raw),
-                Finished::Ended(AlreadyDone, _) => Settled::AlreadyDone,
-            },
-        )
+        let mut classifier = SettledBy::new(settled_by);
+        match self.run(call, ctx, &mut classifier).await {
+            Ok(Finished::Answered(raw)) => Ok(Settled::Response(raw)),
+            Ok(Finished::Ended(AlreadyDone, _)) => Ok(Settled::AlreadyDone),
+            Err(Error::Cancelled) => Err(Error::Cancelled),
+            Err(e) if classifier.ambiguous_before => Ok(Settled::Unknown(e)),
+            Err(e) => Err(e),
+        }
     }
 
     /// One create attempt (see [`Create`]).
@@ -321,7 +329,7 @@ impl Client {
         call: &Call,
         ctx: &ErrorContext<'_>,
     ) -> Result<Finished<Ambiguous>, Error> {
-        self.run(call, ctx, Create).await
+        self.run(call, ctx, &mut Create).await
     }
 }
 

@@ -14,7 +14,9 @@
 //! is the one made from that later second on: none means the POST provably
 //! did not happen, several that the outcome cannot be told.
 //! `revoke_secret` is retried like any DELETE; a 404 invalid-id on a retry
-//! means the earlier attempt did it.
+//! means the earlier attempt did it. When the retries run out after an attempt
+//! whose answer was lost (or a timeout, or a 5xx), the secrets are listed
+//! again: gone means the DELETE did it; still there, it did not.
 //!
 //! Must not: retry a create blindly; an unknown outcome is reconciled first.
 
@@ -29,6 +31,7 @@ use super::call::{Call, Host, Payload, decode};
 use super::client::Client;
 use super::errors::{ApiFailure, Error};
 use super::reconcile::{Probe, ProbeFuture};
+use super::retry_loop::Settled;
 use super::secret::Secret;
 use crate::wire::secrets::{CreateSecretRequest, SecretList, SecretResource};
 
@@ -269,7 +272,8 @@ impl Client {
         Ok(decode::<SecretResource>(&raw, &call.operation)?.into())
     }
 
-    /// `DELETE /accounts/{api_key}/secrets/{id}`.
+    /// `DELETE /accounts/{api_key}/secrets/{id}`: `Ok` once the secret is gone, checked by
+    /// listing the account's secrets when the DELETE's outcome is unknown.
     pub async fn revoke_secret(&self, api_key: &str, id: &str) -> Result<(), Error> {
         let call = Call::new(
             Method::DELETE,
@@ -282,9 +286,22 @@ impl Client {
             format!("API secret '{id}' of account '{api_key}'"),
             &[],
         );
-        self.idempotent_settled_by(&call, &ctx, ApiFailure::is_unknown_id)
-            .await?;
-        Ok(())
+        let failure = match self
+            .idempotent_settled_by(&call, &ctx, ApiFailure::is_unknown_id)
+            .await?
+        {
+            Settled::Response(_) | Settled::AlreadyDone => return Ok(()),
+            Settled::Unknown(failure) => failure,
+        };
+        match self.list_secrets(api_key).await {
+            Ok(listed) if listed.iter().all(|s| s.id != id) => Ok(()),
+            Ok(_) => Err(failure),
+            Err(Error::Cancelled) => Err(Error::Cancelled),
+            Err(e) => Err(Error::UnknownOutcome {
+                operation: call.operation,
+                detail: format!("{failure}; checking whether it happened failed too: {e}"),
+            }),
+        }
     }
 }
 

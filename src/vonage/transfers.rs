@@ -369,6 +369,7 @@ impl Client {
                 from: request.from.clone(),
                 to: request.to.clone(),
             }),
+            Settled::Unknown(e) => Err(e),
         }
     }
 }

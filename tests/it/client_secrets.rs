@@ -245,3 +245,42 @@ async fn a_dot_segment_is_never_sent_as_a_name() {
         "nothing was sent"
     );
 }
+
+#[tokio::test]
+async fn a_revoke_whose_answer_was_lost_is_checked_by_listing_again() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let mut config = common::client_config(&sandbox, KEY, SECRET);
+    config.max_retries = Some(0);
+    let client = tfvonage::vonage::Client::new(config).unwrap();
+    let extra = client
+        .create_secret(KEY, &Secret::from("Extra123456"))
+        .await
+        .unwrap();
+    // Vonage revokes it, and the answer is lost; no retry is left to see the 404.
+    common::fault(
+        &sandbox,
+        serde_json::json!({
+            "route": "DELETE /accounts", "kind": "drop", "after_handler": true, "count": 1,
+        }),
+    )
+    .await;
+    client.revoke_secret(KEY, &extra.id).await.unwrap();
+    assert_eq!(client.list_secrets(KEY).await.unwrap().len(), 1);
+
+    // A DELETE that failed before Vonage acted: the secret is listed still, and the failure
+    // stands.
+    let extra = client
+        .create_secret(KEY, &Secret::from("Extra654321"))
+        .await
+        .unwrap();
+    common::fault(
+        &sandbox,
+        serde_json::json!({
+            "route": "DELETE /accounts", "kind": "status", "status": 503, "count": 1,
+        }),
+    )
+    .await;
+    let error = client.revoke_secret(KEY, &extra.id).await.unwrap_err();
+    assert!(matches!(error, Error::Api { status: 503, .. }), "{error:?}");
+    assert_eq!(client.list_secrets(KEY).await.unwrap().len(), 2);
+}
