@@ -144,6 +144,36 @@ mod tests {
         }
     }
 
+    /// A whole-number argument is never described as taking "any number" (the docs said so of
+    /// `secret_wo_version`, and 1.5 was refused).
+    #[test]
+    fn whole_number_arguments_say_so() {
+        fn check(block: &Block, at: &str) {
+            for a in &block.attributes {
+                let text = a.description.to_ascii_lowercase();
+                assert!(
+                    a.integer.is_none() || !text.contains("any number"),
+                    "{at}.{} takes whole numbers only: {}",
+                    a.name,
+                    a.description
+                );
+            }
+            for nb in &block.blocks {
+                check(&nb.block, &format!("{at}.{}", nb.name));
+            }
+        }
+        check(&config::schema().block, "provider");
+        for r in VonageProvider.resources() {
+            check(&r.schema().block, r.type_name());
+        }
+        for d in VonageProvider.data_sources() {
+            check(&d.schema().block, d.type_name());
+        }
+        for e in VonageProvider.ephemeral_resources() {
+            check(&e.schema().block, e.type_name());
+        }
+    }
+
     /// Terraform refuses computed or sensitive attributes in an action's schema.
     #[test]
     fn action_schemas_have_only_configurable_attributes() {

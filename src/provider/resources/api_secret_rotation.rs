@@ -223,8 +223,8 @@ impl Resource<ProviderData> for ApiSecretRotation {
                     .optional()
                     .description(
                         "\
-                Any number that you change to rotate: a new value plans a rotation. Setting it \
-                for the first time (after an import) or removing it only records that.",
+                Any whole number that you change to rotate: a new value plans a rotation. Setting \
+                it for the first time (after an import) or removing it only records that.",
                     ),
             )
             .attribute(Attribute::string("rotate_after").optional().description(
