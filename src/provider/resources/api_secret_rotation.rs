@@ -21,8 +21,6 @@
 //!
 //! Must not: store or print a secret's value; revoke a secret the plan did not announce.
 
-use std::time::Duration;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -35,7 +33,7 @@ use crate::framework::resource::{
     ValidateRequest,
 };
 use crate::framework::schema::{Attribute, Block, IdentitySchema, Schema, timeouts_block};
-use crate::framework::timeouts::parse_duration;
+use crate::framework::timeouts::{DurationError, parse_duration, parse_go_duration};
 use crate::vonage::{ApiSecret as RemoteSecret, Error, Secret};
 
 use crate::provider::ProviderData;
@@ -92,6 +90,27 @@ fn rotation_due(prior: &Model, planned: &Model, now: OffsetDateTime) -> Option<R
     let since = prior.rotated_at.as_deref().and_then(parse_time)?;
     let elapsed = now - since;
     (elapsed >= after).then_some(Rotation::Schedule)
+}
+
+/// What is wrong with `rotate_after = text`, said as it is: not a duration at all, one Go's
+/// durations cannot hold (longer than about 292 years), or one that is not positive.
+fn rotate_after_problem(text: &str) -> Option<String> {
+    let hint = "Use a number followed by a unit, such as `720h` (30 days) or `90m`.";
+    match parse_go_duration(text) {
+        Ok(n) if n > 0 => None,
+        Ok(_) => Some(format!(
+            "`{text}` is not longer than zero: a rotation would be due at every plan. {hint}"
+        )),
+        Err(DurationError::Overflow) => Some(format!(
+            "\
+            `{text}` is longer than Terraform's durations can hold (about 2562047h, 292 years). \
+            For a rotation that never falls due, leave `rotate_after` unset: \
+            `secret_wo_version` alone then rotates."
+        )),
+        Err(e) => Some(format!(
+            "`{text}` cannot be read as a duration: {e}. {hint}"
+        )),
+    }
 }
 
 fn own_account_refused(api_key: &str) -> Diagnostics {
@@ -283,21 +302,10 @@ impl Resource<ProviderData> for ApiSecretRotation {
         {
             diags.push(weak_secret_diagnostic("secret_wo", &why));
         }
-        if let Some(d) = &c.rotate_after {
-            match parse_duration(d) {
-                Some(x) if x > Duration::ZERO => {}
-                _ => diags.push(
-                    Diagnostic::error(
-                        "Invalid rotate_after",
-                        format!(
-                            "\
-                            `{d}` is not a positive duration. Use a number followed by a unit, \
-                            such as `720h` (30 days) or `90m`."
-                        ),
-                    )
-                    .at(AttrPath::attr("rotate_after")),
-                ),
-            }
+        if let Some(why) = c.rotate_after.as_deref().and_then(rotate_after_problem) {
+            diags.push(
+                Diagnostic::error("Invalid rotate_after", why).at(AttrPath::attr("rotate_after")),
+            );
         }
         diags
     }
@@ -687,6 +695,7 @@ mod tests {
             ("1h30m", true),
             ("0s", false),
             ("30 days", false),
+            ("999999999h", false),
         ] {
             let config = state(Some(1), Some(value));
             let diags = ApiSecretRotation.validate(ValidateRequest {
@@ -695,6 +704,13 @@ mod tests {
             });
             assert_eq!(diags.is_empty(), ok, "{value}: {diags}");
         }
+        // Each refusal says what is wrong: too long is not "not positive".
+        let said = |v: &str| rotate_after_problem(v).unwrap();
+        assert!(said("999999999h").contains("longer than Terraform's durations can hold"));
+        assert!(!said("999999999h").contains("not longer than zero"));
+        assert!(said("0s").contains("not longer than zero"));
+        assert!(said("-5m").contains("not longer than zero"));
+        assert!(said("30 days").contains("cannot be read as a duration"));
     }
 
     #[tokio::test]
