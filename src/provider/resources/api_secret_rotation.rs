@@ -344,22 +344,18 @@ impl Resource<ProviderData> for ApiSecretRotation {
             if req.config.secret_wo.is_none() && !value_unknown {
                 return Err(no_value("Creating the resource"));
             }
-            // The free slot is checked now, so a plan that cannot apply says so. Not when a
-            // secret in the way is one this run refreshed: Terraform plans the replacement of a
-            // tainted object (or one under `-replace`) as a plain create, telling the provider
-            // nothing of the object it replaces, and that object's destroy, which runs first,
-            // revokes its previous secret. `create` checks again before its POST.
+            // The free slot is checked now, counting what a replacement's destroy frees first;
+            // a full account that may be a tainted object's replacement warns (see
+            // `secret_slots::check_at_plan`). `create` checks again before its POST.
             if let (Some(key), Some(data)) = (&api_key, ctx.data) {
-                let existing = secret_slots::list(data, key).await?;
-                let managed = existing
-                    .iter()
-                    .any(|s| data.recovery.was_refreshed(key, &s.id));
-                if existing.len() >= MAX_SECRETS && !managed {
-                    return Err(slots_taken(key, &existing));
-                }
+                let type_name = "vonage_api_secret_rotation";
+                secret_slots::check_at_plan(data, ctx.private, ctx.warnings, key, type_name)
+                    .await?;
             }
             return Ok(planned);
         };
+        // Should Terraform replace this object, its destroy revokes the previous secret first.
+        secret_slots::note_freed_by_replacement(ctx.private, prior.previous_id.as_deref());
         let Some(why) = rotation_due(prior, &planned, OffsetDateTime::now_utc()) else {
             return Ok(planned);
         };
