@@ -11,12 +11,14 @@
 //! `sandbox` (the local emulator behind the `vonage-sandbox` binary) sits beside the chain and
 //! shares only `wire` (the API's request and response bodies) with `vonage`.
 //!
-//! Beside the chain: `logging` (hclog lines on stderr), `user_state` (the per-user folder in
-//! which the provider's processes on one machine share state) and `process_liveness` (which
-//! process of this machine did something, and whether it still runs).
+//! Beside the chain: `logging` (hclog lines on stderr), `deadline` (the time limit of the
+//! operation a task serves, set by `framework` and read by `vonage`'s retries), `user_state`
+//! (the per-user folder in which the provider's processes on one machine share state) and
+//! `process_liveness` (which process of this machine did something, and whether it still runs).
 //!
 //! Must not: hold logic; it only names the modules.
 
+pub mod deadline;
 pub mod framework;
 pub mod logging;
 pub mod plugin;

@@ -32,7 +32,7 @@ provider "vonage" {
   api_secret = var.vonage_api_secret
 
   # Optional tuning; the values shown are the defaults.
-  max_retries             = 4
+  retry_max_seconds       = 90
   request_timeout_seconds = 30
   rate_limit_per_second   = 30
 }

@@ -5,7 +5,10 @@
 //!   Read-Only Attribute"): Terraform leaves this check to providers. Nested attributes and
 //!   nested blocks included;
 //! - an `int64` attribute must hold a whole number within its range;
-//! - a `non_empty` attribute must not be `""`.
+//! - a `non_empty` attribute must not be `""`;
+//! - a `path_segment` attribute must not be `.` or `..` (nor `%2e`, `.%2e`, `%2e.`, `%2e%2e`):
+//!   a URL path reads them as steps, so the value would drop out of the path instead of naming
+//!   something. They are refused, not escaped, since a server may decode `%2e` itself.
 //!
 //! Values not yet known are left alone here; the engine runs these checks again at plan and
 //! apply time, when more is known.
@@ -90,6 +93,9 @@ fn check_attribute(a: &Attribute, v: &Value, path: &AttrPath, diags: &mut Diagno
         (AttrType::Primitive(_), Value::String(s)) if a.non_empty && s.is_empty() => {
             diags.push(empty(a, path));
         }
+        (AttrType::Primitive(_), Value::String(s)) if a.path_segment && is_dot_segment(s) => {
+            diags.push(dot_segment(path));
+        }
         (AttrType::Primitive(_), Value::Number(n)) => {
             if let Some(range) = a.integer {
                 let shown = if a.sensitive || a.write_only {
@@ -142,6 +148,27 @@ fn read_only(path: &AttrPath) -> Diagnostic {
     .at(path.clone())
 }
 
+/// Whether `segment` is a dot segment of a URL path: `.` or `..`, each dot possibly written
+/// `%2e` (either case), as the URL standard reads them.
+pub fn is_dot_segment(segment: &str) -> bool {
+    let lower = segment.to_ascii_lowercase();
+    let dots = lower.replace("%2e", ".");
+    dots == "." || dots == ".."
+}
+
+fn dot_segment(path: &AttrPath) -> Diagnostic {
+    Diagnostic::error(
+        "Not a usable name",
+        format!(
+            "\
+            `{path}` goes into the API's URL paths, where `.` and `..` (also written `%2e`) are \
+            steps up or across the path, not names: the request would reach another address. \
+            Give the real value, such as an API key like `abcd1234`."
+        ),
+    )
+    .at(path.clone())
+}
+
 fn empty(a: &Attribute, path: &AttrPath) -> Diagnostic {
     let or_leave_out = if a.optional {
         ", or leave the argument out"
@@ -167,6 +194,7 @@ mod tests {
             .attribute(Attribute::string("id").computed())
             .attribute(Attribute::string("name").required().non_empty())
             .attribute(Attribute::string("label").optional().computed().non_empty())
+            .attribute(Attribute::string("key").optional().path_segment())
             .attribute(Attribute::int64("length").optional().between(8, 25))
             .attribute(Attribute::int64("version").optional())
             .attribute(Attribute::int64("pin").optional().sensitive())
@@ -210,6 +238,21 @@ mod tests {
             ),
         ]);
         assert_eq!(paths(ok), []);
+    }
+
+    #[test]
+    fn a_path_segment_is_never_a_dot_segment_however_written() {
+        for dots in [".", "..", "%2e", "%2E", ".%2e", "%2e.", "%2E%2e"] {
+            let config = object([("name", Value::string("a")), ("key", Value::string(dots))]);
+            assert_eq!(
+                paths(config),
+                [("key".to_string(), "Not a usable name".to_string())],
+                "{dots}"
+            );
+        }
+        for fine in ["abcd1234", "...", ".a", "%2", "a.b", "%2e%2e%2e"] {
+            assert!(!is_dot_segment(fine), "{fine}");
+        }
     }
 
     #[test]

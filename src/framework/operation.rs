@@ -90,13 +90,16 @@ pub(crate) fn validate_config<M: DeserializeOwned>(
     diags
 }
 
-/// Run `fut` until it finishes, `limit` passes, or Terraform asks the provider to stop.
+/// Run `fut` until it finishes, `limit` passes, or Terraform asks the provider to stop. Within
+/// it, `deadline::current()` is when `limit` passes, so the API client starts no retry wait
+/// that would end after it.
 pub(crate) async fn with_limits<T>(
     ctx_cancel: &CancellationToken,
     limit: Option<Duration>,
     what: String,
     fut: impl std::future::Future<Output = T>,
 ) -> Result<T, Diagnostics> {
+    let fut = crate::deadline::within(limit, fut);
     let timed = async {
         match limit {
             Some(d) => tokio::time::timeout(d, fut).await.map_err(|_| {

@@ -68,6 +68,9 @@ pub struct Attribute {
     pub integer: Option<IntRange>,
     /// Refuse an empty string: for attributes where `""` means nothing.
     pub non_empty: bool,
+    /// The value goes into an API's URL path as one segment: refuse `.` and `..` (also written
+    /// `%2e`), which a URL path reads as steps, not names.
+    pub path_segment: bool,
 }
 
 /// The whole numbers an `int64` attribute accepts, both ends included.
@@ -96,6 +99,7 @@ impl Attribute {
             write_only_fallback: String::new(),
             integer: None,
             non_empty: false,
+            path_segment: false,
         }
     }
     pub fn string(name: &str) -> Attribute {
@@ -182,6 +186,12 @@ impl Attribute {
     /// Refuse `""` at validate time, for attributes where an empty string means nothing.
     pub fn non_empty(mut self) -> Self {
         self.non_empty = true;
+        self
+    }
+    /// Refuse `.` and `..` (in any mix of `.` and `%2e`) at validate time, for a value that goes
+    /// into a URL path as one segment, where those are steps rather than names.
+    pub fn path_segment(mut self) -> Self {
+        self.path_segment = true;
         self
     }
     /// Only a change to one of `attributes` can move this computed value; every other update
@@ -313,9 +323,10 @@ pub fn timeouts_block() -> NestedBlock {
         Nesting::Single,
         Block::new(
             "\
-            Overall time limits for each operation, retries included. Left unset, an operation is \
-            bounded only by the provider's `request_timeout_seconds` per request and its \
-            `max_retries`.",
+            Overall time limits for each operation, retries included: no retry wait that would \
+            end after the limit is started. Left unset, an operation is bounded only by the \
+            provider's `request_timeout_seconds` per request and its `retry_max_seconds` (and \
+            `max_retries`, when set) per request's retries.",
         )
         .attribute(field("create", "a create"))
         .attribute(field("read", "a read"))

@@ -76,10 +76,18 @@ pub fn diagnostic_for_fields(
                 "\
                 {url} gave no response within {}s, after the provider's retries. Vonage may be \
                 slow or unreachable from here: check its status page, raise \
-                `request_timeout_seconds` or `max_retries` in the provider block, and run \
+                `request_timeout_seconds` or `retry_max_seconds` in the provider block, and run \
                 Terraform again.",
                 after.as_secs_f64()
             ),
+        ),
+        Error::Unauthorized { detail } => {
+            let d = credentials_refused(data, detail, Some(doing));
+            (d.summary, d.detail)
+        }
+        Error::NoSuchPath { url, setting } => (
+            format!("Vonage's API is not at `{setting}`"),
+            no_such_path_advice(url, setting),
         ),
         Error::Cancelled => (
             format!("Cancelled while {doing}"),
@@ -98,6 +106,57 @@ pub fn diagnostic_for_fields(
         Some(p) => d.at(p),
         None => d,
     }
+}
+
+/// The one diagnostic for credentials Vonage refused (401), whichever call met them: at
+/// configuration (`doing` is `None`), or while `doing` something later in the run.
+pub fn credentials_refused(data: &ProviderData, detail: &str, doing: Option<&str>) -> Diagnostic {
+    let said = detail.trim().trim_end_matches('.');
+    let summary = match doing {
+        None => "Vonage refused the provider's credentials".to_owned(),
+        Some(doing) => format!("Vonage refused the provider's credentials while {doing}"),
+    };
+    let key = &data.api_key;
+    let revoked = data.revoked.lock().map(|r| r.clone()).unwrap_or_default();
+    let detail = if revoked.is_empty() {
+        format!(
+            "\
+            Vonage answered 401 ({said}) to API key {key} with the configured secret. Check \
+            `api_key` and `api_secret` in the provider block, or the VONAGE_API_KEY and \
+            VONAGE_API_SECRET environment variables. If this provider is an alias whose secret \
+            this configuration creates or rotates, take its `api_key` from that resource (such \
+            as `api_key = vonage_api_secret.NAME.api_key`), so that Terraform configures the \
+            alias only once the secret exists; if that secret has been revoked since, give the \
+            alias one that still exists."
+        )
+    } else {
+        format!(
+            "\
+            Vonage answered 401 ({said}) to API key {key} after this run revoked API secret(s) \
+            {}. If one of them was the secret the provider itself authenticates with, this run \
+            has locked itself out: Vonage cannot tell which secret a credential is, so Terraform \
+            could not prevent it. Set the provider's `api_secret` (or VONAGE_API_SECRET) to a \
+            secret that still exists and run `terraform apply` again. Manage the provider's own \
+            secret outside the configuration that rotates it.",
+            revoked.join(", ")
+        )
+    };
+    Diagnostic::error(summary, detail)
+}
+
+/// The advice for an address that is not one of Vonage's API paths (a wrong base URL).
+pub fn no_such_path_advice(url: &str, setting: &str) -> String {
+    let (env, example) = match setting {
+        "rest_url" => ("VONAGE_REST_URL", crate::vonage::DEFAULT_REST_URL),
+        _ => ("VONAGE_API_URL", crate::vonage::DEFAULT_API_URL),
+    };
+    format!(
+        "\
+        {url} answered 404 Not Found without naming a missing account, secret or number, so it \
+        is not one of Vonage's API paths. `{setting}` (or the {env} environment variable) must be \
+        the base URL of the host, such as {example}, without a path of its own such as `/v2`. \
+        Nothing was changed."
+    )
 }
 
 /// The advice for one class of transport failure, naming the URL tried.
@@ -132,8 +191,8 @@ fn transport_advice(url: &str, class: TransportClass, detail: &str) -> String {
         TransportClass::Other => format!(
             "\
             The request to {url} failed: {detail}. Check the network path to Vonage and run \
-            Terraform again; `max_retries` and `request_timeout_seconds` tune how hard the \
-            provider tries."
+            Terraform again; `retry_max_seconds` and `request_timeout_seconds` tune how hard \
+            the provider tries."
         ),
     }
 }
@@ -141,32 +200,7 @@ fn transport_advice(url: &str, class: TransportClass, detail: &str) -> String {
 /// The advice for an answer Vonage gave.
 fn api_advice(data: &ProviderData, err: &Error) -> String {
     match err {
-        Error::Unauthorized { detail } => {
-            let revoked = data.revoked.lock().map(|r| r.clone()).unwrap_or_default();
-            if revoked.is_empty() {
-                format!(
-                    "\
-                    Vonage refused the provider's credentials (401: {detail}). Check `api_key` \
-                    and `api_secret` in the provider block, or VONAGE_API_KEY and \
-                    VONAGE_API_SECRET. When this provider is an alias configured with a \
-                    subaccount's secret that has since been rotated or revoked, give it a secret \
-                    that still exists; until then, `terraform plan -refresh=false` (or `-target` \
-                    on the resources of other providers) plans without reading through it."
-                )
-            } else {
-                format!(
-                    "\
-                    Vonage refused the provider's credentials (401: {detail}) after this run \
-                    revoked API secret(s) {}. If one of them was the secret the provider itself \
-                    authenticates with, this run has locked itself out: Vonage cannot tell which \
-                    secret a credential is, so Terraform could not prevent it. Set the \
-                    provider's `api_secret` (or VONAGE_API_SECRET) to a secret that still exists \
-                    and run `terraform apply` again. Manage the provider's own secret outside \
-                    the configuration that rotates it.",
-                    revoked.join(", ")
-                )
-            }
-        }
+        Error::Unauthorized { detail } => credentials_refused(data, detail, None).detail,
         Error::Forbidden { title, detail } => {
             let said = if title.is_empty() || title.eq_ignore_ascii_case(detail) {
                 detail.clone()
@@ -222,8 +256,8 @@ fn api_advice(data: &ProviderData, err: &Error) -> String {
         Error::RateLimited { retry_after } => format!(
             "\
             Vonage kept answering 429 Too Many Requests after the provider's retries{}. Lower \
-            `rate_limit_per_second` (other tools may share the key), raise `max_retries`, or run \
-            Terraform with a lower -parallelism.",
+            `rate_limit_per_second` (other tools may share the key), or raise \
+            `retry_max_seconds`.",
             retry_after
                 .map(|d| format!(" (it asked to wait {}s)", d.as_secs()))
                 .unwrap_or_default()

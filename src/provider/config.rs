@@ -2,7 +2,8 @@
 //!
 //! Every argument falls back to an environment variable (`VONAGE_API_KEY`,
 //! `VONAGE_API_SECRET`, `VONAGE_API_URL`, `VONAGE_REST_URL`), so CI can configure the
-//! provider without putting a secret in configuration. Configuration is cheap: nothing here
+//! provider without putting a secret in configuration. The client paces through the per-user
+//! folder of `user_state`, shared by every provider process on the machine that uses the key. Configuration is cheap: nothing here
 //! calls the API, because Terraform starts the provider several times per command.
 //!
 //! Must not: log or echo `api_secret`.
@@ -17,11 +18,11 @@ use crate::framework::provider::ConfigureRequest;
 use crate::framework::schema::{Attribute, Block, Schema};
 use crate::logging;
 use crate::provider::ProviderData;
-use crate::provider::api_errors::diagnostic;
+use crate::provider::api_errors::{credentials_refused, diagnostic};
+use crate::provider::config_values::{self, Values};
 use crate::vonage::{
-    self, Client, ClientConfig, DEFAULT_API_URL, DEFAULT_MAX_RETRIES,
-    DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS, Error,
-    MAX_RETRY_AFTER_SECONDS, Secret,
+    self, Client, ClientConfig, DEFAULT_API_URL, DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL,
+    DEFAULT_RETRY_MAX_SECONDS, DEFAULT_TIMEOUT_SECONDS, Error, MAX_RETRY_AFTER_SECONDS, Secret,
 };
 
 /// The accepted range of a number argument, checked at plan time and stated in its docs.
@@ -40,7 +41,12 @@ impl Range {
 const MAX_RETRIES: Range = Range {
     name: "max_retries",
     min: 0.0,
-    max: 10.0,
+    max: 100.0,
+};
+const RETRY_MAX_SECONDS: Range = Range {
+    name: "retry_max_seconds",
+    min: 0.0,
+    max: 3600.0,
 };
 const REQUEST_TIMEOUT_SECONDS: Range = Range {
     name: "request_timeout_seconds",
@@ -56,10 +62,12 @@ const RATE_LIMIT_PER_SECOND: Range = Range {
 /// The credential check, here beside [`check_credentials`] (which reports through
 /// `api_errors`, a reader of `ProviderData`).
 impl ProviderData {
-    /// Checks the credentials once per process, for the plans that would otherwise make no API
-    /// call: a create. Every other RPC calls the API and meets a refused credential there, so
-    /// `ConfigureProvider` makes no call of its own, and a process that reads or writes anyway
-    /// sends one request fewer (and waits one pacing interval less).
+    /// Checks the credentials once per provider configuration: [`configure`] asks first, so that
+    /// refused credentials are one error for the provider block rather than one per resource;
+    /// a create's plan asks again, at no cost once answered. Only a definite answer is kept (the
+    /// credentials accepted or refused, or a base URL that is not Vonage's API): a failure that
+    /// may pass (an outage, a lost connection) is returned but not kept, so the next plan that
+    /// needs the check asks again.
     ///
     /// Skipped once this process has revoked a secret: its credentials were accepted then, and
     /// Terraform plans a replacement's create half again after its destroy half ran, when a 401
@@ -68,10 +76,25 @@ impl ProviderData {
         if self.revoked.lock().is_ok_and(|r| !r.is_empty()) {
             return Ok(());
         }
-        self.credentials
-            .get_or_init(|| check_credentials(self))
-            .await
-            .clone()
+        let settled = self
+            .credentials
+            .get_or_try_init(|| async {
+                match check_credentials(self).await {
+                    Checked::Accepted => Ok(Ok(())),
+                    Checked::Refused(d) => Ok(Err(d)),
+                    Checked::Unsure(d) => Err(d),
+                }
+            })
+            .await;
+        match settled {
+            Ok(outcome) => outcome.clone(),
+            Err(unsure) => Err(unsure),
+        }
+    }
+
+    /// Whether the credential check has a definite answer.
+    fn credentials_settled(&self) -> bool {
+        self.credentials.initialized()
     }
 }
 
@@ -149,16 +172,36 @@ pub fn schema() -> Schema {
                     environment variable, pointing at a bundle, works too.",
         ))
         .attribute(
+            Attribute::int64("retry_max_seconds")
+                .optional()
+                .between(RETRY_MAX_SECONDS.min as i64, RETRY_MAX_SECONDS.max as i64)
+                .description(&format!(
+                    "\
+            How long, in seconds, one request is retried after a rate limit (429), a server error \
+            (5xx), a timeout or a lost connection, when retrying is safe: {}. Defaults to \
+            {DEFAULT_RETRY_MAX_SECONDS}, long enough to ride out a minute-long outage; 0 disables \
+            retries. It counts from the request's first attempt, and no wait that would end \
+            later is started. A retry waits an exponential backoff with full jitter (up to 8 s), \
+            or after a 429 the `Retry-After` Vonage asks for (at most {MAX_RETRY_AFTER_SECONDS} \
+            s) when that is longer. A resource's `timeouts` bound it further; data sources, \
+            ephemeral resources, actions, list resources and plan-time checks have no \
+            `timeouts` and use this alone. A refused connection, a host name that does not \
+            resolve and an untrusted certificate are not retried. Creates are never retried \
+            blindly: after an unknown outcome the provider first checks whether the object was \
+            made.",
+                    RETRY_MAX_SECONDS.range_text()
+                )),
+        )
+        .attribute(
             Attribute::int64("max_retries")
                 .optional()
                 .between(MAX_RETRIES.min as i64, MAX_RETRIES.max as i64)
                 .description(&format!(
                     "\
-            How many times a request is retried after a rate limit (429), a server error, a \
-            timeout or a dropped connection, when retrying is safe: {}. Defaults to \
-            {DEFAULT_MAX_RETRIES}; 0 disables retries. A retry waits the `Retry-After` Vonage \
-            asks for (at most {MAX_RETRY_AFTER_SECONDS} s), else an exponential backoff. Creates \
-            are never retried blindly: the provider first checks whether the object was made.",
+            An optional cap on the number of retries of one request, {}: retrying stops at \
+            whichever comes first, `max_retries` retries or `retry_max_seconds`. 0 disables \
+            retries. Unset (the default), the count is not capped and only time bounds \
+            retrying.",
                     MAX_RETRIES.range_text()
                 )),
         )
@@ -176,10 +219,15 @@ pub fn schema() -> Schema {
                 .optional()
                 .description(&format!(
                     "\
-                    The most requests per second the provider sends for one API key, spread \
-                    evenly from its first request, with no burst: {}. Defaults to \
-                    {DEFAULT_RATE_LIMIT_PER_SECOND}, Vonage's documented limit per key. Lower it \
-                    when other tools share the key.",
+                    The most requests per second the provider sends for one API key from this \
+                    machine, spread evenly, with no burst: {}. Defaults to \
+                    {DEFAULT_RATE_LIMIT_PER_SECOND}, Vonage's documented limit per key. Every \
+                    provider process on the machine that uses the key (each provider block, and \
+                    runs in other folders) shares one budget, through a file in the provider's \
+                    per-user folder; where they set different rates, the lowest applies. After a \
+                    429 all of them pause for its `Retry-After`, then go slower for a while. \
+                    The guarantee covers one machine: lower the rate when other machines or \
+                    tools share the key.",
                     RATE_LIMIT_PER_SECOND.range_text()
                 )),
         ),
@@ -194,6 +242,7 @@ struct Config {
     api_url: Option<String>,
     rest_url: Option<String>,
     ca_cert_pem: Option<String>,
+    retry_max_seconds: Option<Number>,
     max_retries: Option<Number>,
     request_timeout_seconds: Option<Number>,
     rate_limit_per_second: Option<Number>,
@@ -216,30 +265,14 @@ pub fn check_http_url(s: &str) -> Result<(), String> {
 pub fn validate(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let c: Config = cty::serde::from_value(config).unwrap_or_default();
-    for (name, v) in [("api_url", &c.api_url), ("rest_url", &c.rest_url)] {
-        if let Some(u) = v
-            && let Err(why) = check_http_url(u)
-        {
-            diags.push(
-                Diagnostic::error("Invalid URL", format!("`{name}` is not usable: {why}."))
-                    .at(AttrPath::attr(name)),
-            );
-        }
-    }
-    if let Some(pem) = &c.ca_cert_pem
-        && !pem.contains("-----BEGIN CERTIFICATE-----")
-    {
-        diags.push(
-            Diagnostic::error(
-                "Not a PEM certificate",
-                "\
-                `ca_cert_pem` must hold one or more certificates in PEM form (`-----BEGIN \
-                CERTIFICATE-----` …), such as `file(\"ca.pem\")`.",
-            )
-            .at(AttrPath::attr("ca_cert_pem")),
-        );
-    }
-    // `max_retries` is an int64 attribute: the framework checks it is whole and in range.
+    diags.extend(config_values::check_configured(&Values {
+        api_key: c.api_key.as_deref(),
+        api_url: c.api_url.as_deref(),
+        rest_url: c.rest_url.as_deref(),
+        ca_cert_pem: c.ca_cert_pem.as_deref(),
+    }));
+    // `max_retries` and `retry_max_seconds` are int64 attributes: the framework checks they are
+    // whole and in range.
     let ranges = [
         (&REQUEST_TIMEOUT_SECONDS, &c.request_timeout_seconds),
         (&RATE_LIMIT_PER_SECOND, &c.rate_limit_per_second),
@@ -271,7 +304,25 @@ fn setting(config: Option<String>, env: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diagnostics> {
+/// `ConfigureProvider`: the client from the provider block ([`configure_client`]), then the one
+/// API call configuration makes, the credential check: refused credentials (or a base URL that
+/// is not Vonage's API) fail the provider block once, here, instead of every resource. The call
+/// is the primary's subaccount list, which becomes the process's first snapshot (see
+/// `snapshots`): a plan of subaccounts reads it anyway, so for them it costs nothing. A check
+/// that fails for a reason that may pass (an outage) does not fail configuration: each
+/// operation then meets it in its own requests.
+pub async fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diagnostics> {
+    let Some(data) = configure_client(req)? else {
+        return Ok(None);
+    };
+    match data.credentials_checked().await {
+        Err(refused) if data.credentials_settled() => Err(refused),
+        _ => Ok(Some(data)),
+    }
+}
+
+/// The provider's data from the provider block, with no API call.
+pub fn configure_client(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diagnostics> {
     // A value that depends on a resource not yet created: wait; operations will say so.
     if !req.config.is_wholly_known() {
         return Ok(None);
@@ -283,6 +334,16 @@ pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diag
             e.to_string(),
         ))
     })?;
+    // What the block leaves unset comes from the environment: checked here, naming the variable.
+    diags.extend(config_values::check_environment(
+        &Values {
+            api_key: c.api_key.as_deref(),
+            api_url: c.api_url.as_deref(),
+            rest_url: c.rest_url.as_deref(),
+            ca_cert_pem: c.ca_cert_pem.as_deref(),
+        },
+        |name| std::env::var(name).ok(),
+    ));
     let api_key = setting(c.api_key, "VONAGE_API_KEY");
     let api_secret = setting(c.api_secret, "VONAGE_API_SECRET");
     if api_key.is_none() {
@@ -310,20 +371,6 @@ pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diag
     let api_url = setting(c.api_url, "VONAGE_API_URL").unwrap_or_else(|| DEFAULT_API_URL.into());
     let rest_url =
         setting(c.rest_url, "VONAGE_REST_URL").unwrap_or_else(|| DEFAULT_REST_URL.into());
-    for (name, env, u) in [
-        ("api_url", "VONAGE_API_URL", &api_url),
-        ("rest_url", "VONAGE_REST_URL", &rest_url),
-    ] {
-        if let Err(why) = check_http_url(u) {
-            diags.push(
-                Diagnostic::error(
-                    "Invalid URL",
-                    format!("`{name}` (or {env}) is not usable: {why}."),
-                )
-                .at(AttrPath::attr(name)),
-            );
-        }
-    }
     if diags.has_errors() {
         return Err(diags);
     }
@@ -336,7 +383,10 @@ pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diag
     cfg.extra_root_certificate_pem = c.ca_cert_pem;
     cfg.user_agent = vonage::user_agent(Some(req.terraform_version).filter(|v| !v.is_empty()));
     if let Some(n) = c.max_retries.and_then(|n| n.as_i64()) {
-        cfg.max_retries = n as u32;
+        cfg.max_retries = Some(n as u32);
+    }
+    if let Some(n) = c.retry_max_seconds.and_then(|n| n.as_i64()) {
+        cfg.retry_max_elapsed = Duration::from_secs(n as u64);
     }
     if let Some(n) = c.request_timeout_seconds {
         cfg.timeout = Duration::from_secs_f64(n.as_f64());
@@ -344,6 +394,7 @@ pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diag
     if let Some(n) = c.rate_limit_per_second {
         cfg.rate_limit_per_second = n.as_f64();
     }
+    cfg.pacing_dir = shared_pacing_dir();
     let client = Client::new(cfg).map_err(|e| {
         Diagnostics::from(Diagnostic::error(
             "Could not set up the Vonage client",
@@ -354,6 +405,19 @@ pub fn configure(req: ConfigureRequest<'_>) -> Result<Option<ProviderData>, Diag
     let mut data = ProviderData::new(client, api_key);
     data.api_secret_id = setting(c.api_secret_id, "VONAGE_API_SECRET_ID");
     Ok(Some(data))
+}
+
+/// The per-user folder in which the provider's processes on this machine share one pacing per
+/// API key; `None` (pacing within this process, with a warning in the log) when there is none.
+fn shared_pacing_dir() -> Option<std::path::PathBuf> {
+    crate::user_state::state_dir()
+        .map_err(|e| {
+            logging::warn(
+                "Vonage request pacing is not shared with other processes",
+                &[("error", &e.to_string())],
+            );
+        })
+        .ok()
 }
 
 /// One debug line with the settings the client runs with, defaults included: what an operator
@@ -370,47 +434,69 @@ fn log_settings_in_effect(client: &Client) {
                 "request_timeout_seconds",
                 &used.timeout.as_secs_f64().to_string(),
             ),
-            ("max_retries", &used.max_retries.to_string()),
+            (
+                "retry_max_seconds",
+                &used.retry_max_elapsed.as_secs().to_string(),
+            ),
+            (
+                "max_retries",
+                &used
+                    .max_retries
+                    .map_or_else(|| "none".to_owned(), |n| n.to_string()),
+            ),
             (
                 "rate_limit_per_second",
                 &used.rate_limit_per_second.to_string(),
+            ),
+            (
+                "rate_budget",
+                if used.pacing_shared {
+                    "machine"
+                } else {
+                    "process"
+                },
             ),
         ],
     );
 }
 
+/// What the credential check found.
+enum Checked {
+    /// Vonage accepted them.
+    Accepted,
+    /// A definite answer against them (or against the base URL): kept.
+    Refused(Diagnostics),
+    /// No answer either way (an outage, a lost connection): not kept.
+    Unsure(Diagnostics),
+}
+
 /// The one API call configuration makes: the primary's subaccount list, which proves the
 /// credentials before a plan promises anything and becomes the process's first snapshot of the
-/// subaccounts (see `snapshots`), so it is one of the budgeted calls. Only a refusal of the credentials fails: a 403 (a suspended account,
-/// whose plan must go on; an account without the Subaccounts API; a subaccount's own
-/// credentials) proves them accepted.
-async fn check_credentials(data: &ProviderData) -> Result<(), Diagnostics> {
-    // The subaccount list: the snapshot a plan of subaccounts reads anyway, so for them the
-    // check costs no call of its own.
+/// subaccounts (see `snapshots`), so it is one of the budgeted calls. Only a refusal of the
+/// credentials fails: a 403 (a suspended account, whose plan must go on; an account without the
+/// Subaccounts API; a subaccount's own credentials) proves them accepted.
+async fn check_credentials(data: &ProviderData) -> Checked {
     match data.snapshots.subaccounts(&data.client).await {
-        Ok(_) => Ok(()),
-        Err(Error::Forbidden { .. }) => Ok(()),
-        Err(e @ Error::Unauthorized { .. }) => Err(Diagnostic::error(
-            "Vonage refused the provider's credentials",
-            format!(
-                "\
-                Vonage refused the API key {} with the configured secret ({e}). Check `api_key` \
-                and `api_secret` in the provider block, or VONAGE_API_KEY and VONAGE_API_SECRET. \
-                Nothing was planned or changed. If this provider is an alias whose secret this \
-                configuration creates, take its `api_key` from that `vonage_api_secret` \
-                (`api_key = vonage_api_secret.NAME.api_key`): Terraform then configures the alias \
-                only once the secret exists.",
-                data.api_key
-            ),
-        )
-        // Asked from a resource's plan, where the provider block has no path.
-        .into()),
-        Err(e) => Err(diagnostic(
-            data,
-            &format!("checking the credentials of account {}", data.api_key),
-            &e,
-        )
-        .into()),
+        Ok(_) | Err(Error::Forbidden { .. }) => Checked::Accepted,
+        Err(Error::Unauthorized { detail }) => {
+            Checked::Refused(credentials_refused(data, &detail, None).into())
+        }
+        Err(e @ Error::NoSuchPath { .. }) => Checked::Refused(
+            diagnostic(
+                data,
+                &format!("checking the credentials of account {}", data.api_key),
+                &e,
+            )
+            .into(),
+        ),
+        Err(e) => Checked::Unsure(
+            diagnostic(
+                data,
+                &format!("checking the credentials of account {}", data.api_key),
+                &e,
+            )
+            .into(),
+        ),
     }
 }
 
@@ -463,7 +549,7 @@ mod tests {
             // The URLs would come from the environment instead; check the numbers only.
             eprintln!("VONAGE_API_URL or VONAGE_REST_URL is set: URL defaults not checked");
         }
-        let data = configure(ConfigureRequest {
+        let data = configure_client(ConfigureRequest {
             config: &config,
             terraform_version: "1.15.5",
             write_only_allowed: true,
@@ -473,9 +559,19 @@ mod tests {
         .expect("a configuration with credentials configures");
         let used = data.client.settings();
         assert_eq!(
-            documented_default("max_retries"),
-            used.max_retries.to_string()
+            documented_default("retry_max_seconds"),
+            used.retry_max_elapsed.as_secs().to_string()
         );
+        // No default count: only time bounds retrying unless `max_retries` is set.
+        assert_eq!(used.max_retries, None);
+        let schema = schema();
+        let max_retries = &schema
+            .block
+            .attribute_named("max_retries")
+            .unwrap()
+            .description;
+        assert!(!max_retries.contains("Defaults to"), "{max_retries}");
+        assert!(max_retries.contains("Unset (the default"), "{max_retries}");
         assert_eq!(
             documented_default("request_timeout_seconds"),
             used.timeout.as_secs().to_string()
@@ -515,7 +611,7 @@ mod tests {
         }
         assert_eq!(
             seen, 3,
-            "max_retries, request_timeout_seconds, rate_limit_per_second"
+            "retry_max_seconds, request_timeout_seconds, rate_limit_per_second"
         );
     }
 
@@ -523,7 +619,7 @@ mod tests {
     fn validation_points_at_the_offending_attribute() {
         let cfg = object([
             ("api_url", Value::string("nope")),
-            ("max_retries", Value::Number(99.into())),
+            ("max_retries", Value::Number(101.into())),
         ])
         .conform(&schema().value_type())
         .unwrap();

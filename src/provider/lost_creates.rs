@@ -48,6 +48,10 @@ pub struct PendingCreate {
     /// Objects the account already had (secret ids); none of them can be the lost create's.
     #[serde(default)]
     pub known: Vec<String>,
+    /// For a secret in a subaccount the failed run made (whose first secret's id it never
+    /// listed): secrets created before this (RFC 3339) cannot be the lost create's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newer_than: Option<String>,
 }
 
 impl PendingCreate {
@@ -61,7 +65,14 @@ impl PendingCreate {
                 .format(&Rfc3339)
                 .unwrap_or_default(),
             known,
+            newer_than: None,
         }
+    }
+
+    /// Only objects created at or after `from` can be the lost create's (see `newer_than`).
+    pub fn newer_than(mut self, from: Option<OffsetDateTime>) -> PendingCreate {
+        self.newer_than = from.and_then(|t| t.format(&Rfc3339).ok());
+        self
     }
 
     /// True when an object created at `created_at` (RFC 3339) can be the lost create's.
@@ -72,7 +83,16 @@ impl PendingCreate {
         ) else {
             return false;
         };
-        made >= sent - SKEW && !self.known.iter().any(|k| k == id)
+        let newer = match self
+            .newer_than
+            .as_deref()
+            .map(|t| OffsetDateTime::parse(t, &Rfc3339))
+        {
+            None => true,
+            Some(Ok(from)) => made >= from,
+            Some(Err(_)) => false,
+        };
+        made >= sent - SKEW && newer && !self.known.iter().any(|k| k == id)
     }
 
     /// When the request was sent, as a person reads it.
@@ -220,6 +240,7 @@ mod tests {
             name: Some("team".into()),
             sent_after: "2026-11-30T10:00:00Z".into(),
             known: vec!["old".into()],
+            newer_than: None,
         };
         assert!(pending.could_have_made("new", "2026-11-30T10:00:01.327Z"));
         assert!(
@@ -229,6 +250,17 @@ mod tests {
         assert!(!pending.could_have_made("new", "2026-11-30T09:58:00Z"));
         assert!(!pending.could_have_made("old", "2026-11-30T10:00:05Z"));
         assert!(!pending.could_have_made("new", "not a time"));
+        // In a subaccount the failed run made, its first secret (made in an earlier second) is
+        // never taken for the lost one, though its id was never listed.
+        let fresh = PendingCreate {
+            known: Vec::new(),
+            ..pending
+        }
+        .newer_than(Some(
+            OffsetDateTime::parse("2026-11-30T10:00:01Z", &Rfc3339).unwrap(),
+        ));
+        assert!(!fresh.could_have_made("first", "2026-11-30T10:00:00Z"));
+        assert!(fresh.could_have_made("lost", "2026-11-30T10:00:01Z"));
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub mod api_errors;
 pub mod api_key_identity;
 pub mod clock;
 pub mod config;
+mod config_values;
 pub mod data_sources;
 pub mod ephemeral;
 pub mod last_secret;
@@ -93,9 +94,9 @@ impl Provider for VonageProvider {
         &self,
         req: ConfigureRequest<'_>,
     ) -> Result<Option<ProviderData>, Diagnostics> {
-        // The credentials are checked by the first plan of a create
-        // (`ProviderData::credentials_checked`); every other RPC meets a refusal in its own calls.
-        config::configure(req)
+        // Checks the credentials with one call (the subaccount list the plan of subaccounts
+        // reads anyway): refused ones are one error for the provider block.
+        config::configure(req).await
     }
     fn resources(&self) -> Vec<Arc<dyn DynResource<ProviderData>>> {
         vec![
@@ -142,7 +143,7 @@ impl Provider for VonageProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::schema::Block;
+    use crate::framework::schema::{Block, Schema};
 
     fn engine_defaults(block: &Block, at: &str, found: &mut Vec<(String, String, String)>) {
         for a in &block.attributes {
@@ -158,6 +159,82 @@ mod tests {
         }
         for nb in &block.blocks {
             engine_defaults(&nb.block, &format!("{at}.{}", nb.name), found);
+        }
+    }
+
+    /// A whole-number argument is never described as taking "any number" (the docs said so of
+    /// `secret_wo_version`, and 1.5 was refused).
+    #[test]
+    fn whole_number_arguments_say_so() {
+        fn check(block: &Block, at: &str) {
+            for a in &block.attributes {
+                let text = a.description.to_ascii_lowercase();
+                assert!(
+                    a.integer.is_none() || !text.contains("any number"),
+                    "{at}.{} takes whole numbers only: {}",
+                    a.name,
+                    a.description
+                );
+            }
+            for nb in &block.blocks {
+                check(&nb.block, &format!("{at}.{}", nb.name));
+            }
+        }
+        check(&config::schema().block, "provider");
+        for r in VonageProvider.resources() {
+            check(&r.schema().block, r.type_name());
+        }
+        for d in VonageProvider.data_sources() {
+            check(&d.schema().block, d.type_name());
+        }
+        for e in VonageProvider.ephemeral_resources() {
+            check(&e.schema().block, e.type_name());
+        }
+    }
+
+    /// Every argument that names an account by its API key goes into a URL path or a Basic auth
+    /// user, so `.` and `..` are refused at validate time wherever one can be set.
+    #[test]
+    fn every_api_key_argument_is_a_path_segment() {
+        let mut schemas: Vec<(String, Schema)> = Vec::new();
+        for r in VonageProvider.resources() {
+            schemas.push((r.type_name().into(), r.schema()));
+        }
+        for d in VonageProvider.data_sources() {
+            schemas.push((d.type_name().into(), d.schema()));
+        }
+        for e in VonageProvider.ephemeral_resources() {
+            schemas.push((e.type_name().into(), e.schema()));
+        }
+        for l in VonageProvider.list_resources() {
+            schemas.push((l.type_name().into(), l.schema()));
+        }
+        let mut checked = 0;
+        for (type_name, schema) in &schemas {
+            for a in &schema.block.attributes {
+                if a.name == "api_key" && (a.required || a.optional) {
+                    assert!(
+                        a.path_segment,
+                        "{type_name}.api_key must refuse dot segments"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 8, "only {checked} api_key arguments found");
+        let numbers = VonageProvider
+            .actions()
+            .into_iter()
+            .find(|a| a.type_name() == "vonage_number_transfer")
+            .expect("the number transfer action");
+        for a in &numbers.schema().block.attributes {
+            if a.name == "from" || a.name == "to" {
+                assert!(
+                    a.path_segment,
+                    "vonage_number_transfer.{} must refuse dot segments",
+                    a.name
+                );
+            }
         }
     }
 

@@ -33,8 +33,8 @@ pub struct ProviderData {
     pub snapshots: Snapshots,
     /// This process's read-through lists of each account's numbers.
     pub numbers: NumberSnapshots,
-    /// The outcome of this process's credential check, made once (see `credentials_checked`, in
-    /// `config`).
+    /// The outcome of this process's credential check, once definite (see
+    /// `credentials_checked`, in `config`).
     pub(super) credentials: tokio::sync::OnceCell<Result<(), Diagnostics>>,
 }
 

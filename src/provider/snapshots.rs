@@ -10,8 +10,9 @@
 //! - concurrent readers share one request (single-flight): the first fetches, the others wait
 //!   for its answer;
 //! - every write in the process invalidates what it changes; the next read fetches again;
-//! - the credential check of a create's plan (`ProviderData::credentials_checked`) reads the
-//!   subaccount snapshot, so it costs nothing more.
+//! - the credential check made when the provider is configured
+//!   (`ProviderData::credentials_checked`) reads the subaccount snapshot, so a plan of
+//!   subaccounts pays nothing more for it.
 //!
 //! A subaccount missing from the snapshot is fetched by key before it is called gone, so an
 //! object made in this process after the snapshot is never lost.
@@ -19,6 +20,11 @@
 //! Every subaccount a list showed is also kept by key, with the ones this process made or
 //! changed set apart: the check that a create makes no duplicate name
 //! ([`Snapshots::same_name_active`]) reads that, so the creates of one apply cost no list each.
+//!
+//! A subaccount this process made holds exactly the secret made with it until a write in it:
+//! [`Snapshots::known_secrets`] says so ([`KnownSecrets::FirstOnly`]) without listing, so that a
+//! secret planned and created in it costs no list (an apply of N subaccounts with a secret each
+//! makes 2N + 2 calls).
 //!
 //! Must not: serve a write's "before" view from anything but what this process saw (the
 //! reconciliation of a lost create depends on it), or cache failures.
@@ -28,7 +34,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::Mutex as AsyncMutex;
 
-use crate::vonage::{ApiSecret, Client, Error, Subaccount, SubaccountList};
+use crate::vonage::{ApiSecret, Client, Error, FirstSecretOnly, Subaccount, SubaccountList};
 
 type Slot<T> = Arc<AsyncMutex<Option<Arc<T>>>>;
 
@@ -44,6 +50,16 @@ pub struct Snapshots {
     /// Subaccounts this process made or changed since they were listed.
     written: Mutex<HashSet<String>>,
     secrets: Mutex<HashMap<String, Slot<Vec<ApiSecret>>>>,
+    /// Subaccounts this process made, which hold only their first secret until a write in them.
+    first_secret_only: Mutex<HashMap<String, FirstSecretOnly>>,
+}
+
+/// What this process knows of an account's secrets.
+pub enum KnownSecrets {
+    /// As listed (a snapshot).
+    Listed(Arc<Vec<ApiSecret>>),
+    /// Only the secret made with the account, which this process made: not listed.
+    FirstOnly(FirstSecretOnly),
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -155,6 +171,28 @@ impl Snapshots {
 
     /// A secret of `account` was made or revoked: later reads fetch again.
     pub async fn secrets_changed(&self, account: &str) {
+        lock(&self.first_secret_only).remove(account);
         *self.secrets_slot(account).lock().await = None;
+    }
+
+    /// This process made subaccount `key`, with exactly one secret (`first`, when its create's
+    /// answer said when).
+    pub fn made_with_one_secret(&self, key: &str, first: Option<FirstSecretOnly>) {
+        if let Some(first) = first {
+            lock(&self.first_secret_only).insert(key.to_owned(), first);
+        }
+    }
+
+    /// `account`'s secrets: only its first one, when this process made it and wrote nothing in
+    /// it since (no call), else the snapshot.
+    pub async fn known_secrets(
+        &self,
+        client: &Client,
+        account: &str,
+    ) -> Result<KnownSecrets, Error> {
+        if let Some(first) = lock(&self.first_secret_only).get(account).cloned() {
+            return Ok(KnownSecrets::FirstOnly(first));
+        }
+        Ok(KnownSecrets::Listed(self.secrets(client, account).await?))
     }
 }

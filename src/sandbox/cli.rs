@@ -92,7 +92,8 @@ loopback clients only (403 otherwise) unless --admin-from-anywhere:
           \"kind\": \"status\"|\"latency\"|\"drop\"|\"truncate\",
           \"status\": 429|500|503|..., \"retry_after\": SECS,
           \"latency_ms\": N, \"count\": N, \"ratio\": 0.0-1.0 (both: drawn, N times at
-          most; neither: until cleared),
+          most; neither: until cleared), \"for_ms\": N (active for N ms from now,
+          then gone: an outage of a set length),
           \"after_handler\": true (apply the real change, then fail/delay the response),
           \"keep_bytes\": N (truncate: body bytes sent; default half)}
          status: answer it with a problem body (429: Retry-After, default 1);

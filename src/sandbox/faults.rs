@@ -20,6 +20,9 @@
 //! * `count`: the next N matching requests; `ratio`: each matching request
 //!   with that probability; both: drawn with that probability, N times at
 //!   most; neither: every matching request until cleared.
+//! * `for_ms`: the fault is active for that many milliseconds from when it is
+//!   installed, then removed (an outage of a set length, with or without a
+//!   count or ratio).
 //!   Ratio draws come from one generator per sandbox, seeded with
 //!   `--fault-seed` when given: the same seed and the same sequence of
 //!   matching requests give the same faults. The generator restarts from
@@ -33,6 +36,8 @@
 //! Owns: validating a fault, matching it to a request and counting it down.
 //! Must not: import anything from the sandbox, build responses (the
 //! `middleware` module applies a fault) or change the world.
+
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::http::Method;
 use rand::rngs::StdRng;
@@ -63,6 +68,8 @@ pub struct FaultSpec {
     pub after_handler: bool,
     /// `truncate`: body bytes sent before the connection closes.
     pub keep_bytes: Option<usize>,
+    /// Active for this long from installation, then removed.
+    pub for_ms: Option<u64>,
 }
 
 /// An installed fault, as listed by `GET /_sandbox/faults`.
@@ -80,6 +87,9 @@ pub struct Fault {
     pub after_handler: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keep_bytes: Option<usize>,
+    /// When it stops matching (Unix milliseconds), for a fault installed with `for_ms`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until_ms: Option<i64>,
     /// Requests this fault has been applied to.
     pub hits: u64,
 }
@@ -137,6 +147,11 @@ impl FaultBook {
 
     /// Validates and installs a fault. `Err` is a human-readable reason.
     pub fn add(&mut self, spec: FaultSpec) -> Result<Fault, String> {
+        self.add_at(spec, now_ms())
+    }
+
+    /// [`add`](Self::add) at `now` (Unix milliseconds).
+    pub fn add_at(&mut self, spec: FaultSpec, now: i64) -> Result<Fault, String> {
         match spec.kind {
             FaultKind::Status => match spec.status {
                 Some(s) if (400..=599).contains(&s) => {}
@@ -166,6 +181,9 @@ impl FaultBook {
             ratio: spec.ratio,
             after_handler: spec.after_handler || spec.kind == FaultKind::Truncate,
             keep_bytes: spec.keep_bytes,
+            until_ms: spec
+                .for_ms
+                .map(|ms| now.saturating_add(i64::try_from(ms).unwrap_or(i64::MAX))),
             hits: 0,
         };
         self.faults.push(fault.clone());
@@ -184,6 +202,14 @@ impl FaultBook {
 
     /// The fault to apply to this request, if any (counts it as a hit).
     pub fn take(&mut self, method: &Method, path: &str) -> Option<Fault> {
+        self.take_at(method, path, now_ms())
+    }
+
+    /// [`take`](Self::take) at `now` (Unix milliseconds): faults whose time is up are removed
+    /// first.
+    pub fn take_at(&mut self, method: &Method, path: &str, now: i64) -> Option<Fault> {
+        self.faults
+            .retain(|f| f.until_ms.is_none_or(|until| now < until));
         let rng = &mut self.rng;
         let index = self.faults.iter().position(|f| {
             f.remaining != Some(0)
@@ -203,6 +229,12 @@ impl FaultBook {
         }
         Some(applied)
     }
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// `[METHOD ]PATH` matching; see the module docs.
@@ -283,7 +315,22 @@ mod tests {
             ratio: None,
             after_handler: false,
             keep_bytes: None,
+            for_ms: None,
         }
+    }
+
+    #[test]
+    fn a_timed_fault_matches_until_its_time_is_up() {
+        let mut book = FaultBook::default();
+        let mut outage = spec(None);
+        outage.for_ms = Some(20_000);
+        let fault = book.add_at(outage, 1_000).unwrap();
+        assert_eq!(fault.until_ms, Some(21_000));
+        let get = Method::GET;
+        assert!(book.take_at(&get, "/account/get-balance", 1_000).is_some());
+        assert!(book.take_at(&get, "/account/get-balance", 20_999).is_some());
+        assert!(book.take_at(&get, "/account/get-balance", 21_000).is_none());
+        assert!(book.list().is_empty(), "removed once its time is up");
     }
 
     #[test]

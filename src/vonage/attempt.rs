@@ -41,7 +41,7 @@ impl Client {
         ctx: &ErrorContext<'_>,
         abortable: bool,
     ) -> Result<Result<RawResponse, AttemptFailure>, Error> {
-        self.cancellable(self.shared.limiter.acquire()).await?;
+        self.cancellable(self.shared.pacer.acquire()).await?;
         let url = self.url(call);
         let started = Instant::now();
         let outcome = if abortable {

@@ -19,6 +19,16 @@ pub(crate) enum Host {
     Api,
 }
 
+impl Host {
+    /// The provider argument that sets this host's base URL.
+    pub fn setting(self) -> &'static str {
+        match self {
+            Host::Rest => "rest_url",
+            Host::Api => "api_url",
+        }
+    }
+}
+
 /// A request body.
 #[derive(Clone)]
 pub(crate) enum Payload {
@@ -52,6 +62,14 @@ impl Payload {
         }
         Payload::Form(form.finish())
     }
+}
+
+/// Whether `segment` is a dot segment of a URL path (`.` or `..`, each dot possibly written
+/// `%2e`): sent as a path segment, it would step up or across the path instead of naming
+/// something, so a call with one is refused, not escaped (a server may decode `%2e` itself).
+pub(crate) fn is_dot_segment(segment: &str) -> bool {
+    let dots = segment.to_ascii_lowercase().replace("%2e", ".");
+    dots == "." || dots == ".."
 }
 
 /// One API call, replayable across attempts.

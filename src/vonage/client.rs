@@ -9,8 +9,9 @@
 //! * `reconcile.rs`: a create whose outcome is unknown, looked for before it is sent again;
 //! * `request_log.rs`: the debug line of every attempt and the redacted error bodies.
 //!
-//! Every attempt first takes a slot from the rate limiter; every wait and every request
-//! observes the client's cancellation token. Credentials go only into the (sensitive)
+//! Every attempt first takes a slot from the pacer (this process's, or the one every process on
+//! the machine shares for the key, `shared_pacing.rs`); every wait and every request observes the
+//! client's cancellation token. Credentials go only into the (sensitive)
 //! `Authorization` header.
 //!
 //! Must not: know endpoint paths or bodies (the operation modules do), print the secret
@@ -27,11 +28,12 @@ use tokio_util::sync::CancellationToken;
 
 use super::auth::basic_header;
 use super::call::Call;
-use super::config::{ClientConfig, ClientSettings, base_url, invalid};
+use super::config::{ClientConfig, ClientSettings, base_url, checks, invalid};
 use super::errors::{Error, ErrorContext, TransportClass, describe_transport};
 use super::rate_limit::RateLimiter;
 use super::retry::RetryPolicy;
 use super::secret::Secret;
+use super::shared_pacing::{Pacer, SharedPacer};
 
 /// A Vonage API client. Cheap to clone; clones share connections, the rate
 /// limiter and (unless replaced with [`Client::with_cancel`]) the
@@ -53,7 +55,7 @@ pub(super) struct Shared {
     pub(super) timeout: Duration,
     pub(super) rate_limit_per_second: f64,
     pub(super) policy: RetryPolicy,
-    pub(super) limiter: RateLimiter,
+    pub(super) pacer: Pacer,
 }
 
 impl fmt::Debug for Client {
@@ -69,14 +71,7 @@ impl fmt::Debug for Client {
 
 impl Client {
     pub fn new(config: ClientConfig) -> Result<Client, Error> {
-        if config.api_key.is_empty() {
-            return Err(invalid("api_key is empty"));
-        }
-        if config.api_key.contains(':') || config.api_key.chars().any(char::is_control) {
-            return Err(invalid(
-                "api_key must not contain ':' or control characters",
-            ));
-        }
+        checks::api_key(&config.api_key).map_err(|why| invalid(format!("api_key {why}")))?;
         if config.api_secret.expose().is_empty() {
             return Err(invalid("api_secret is empty"));
         }
@@ -100,12 +95,10 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .pool_idle_timeout(Duration::from_secs(50));
         if let Some(pem) = &config.extra_root_certificate_pem {
-            let not_pem = || invalid("extra_root_certificate_pem is not a PEM certificate");
-            let certificates =
-                reqwest::Certificate::from_pem_bundle(pem.as_bytes()).map_err(|_| not_pem())?;
-            if certificates.is_empty() {
-                return Err(not_pem());
-            }
+            checks::root_certificates(pem)
+                .map_err(|why| invalid(format!("extra_root_certificate_pem {why}")))?;
+            let certificates = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+                .map_err(|_| invalid("extra_root_certificate_pem is not a PEM certificate"))?;
             builder = builder.tls_certs_merge(certificates);
         } else if rest_url.scheme() == "http" && api_url.scheme() == "http" {
             // Nothing will be verified, so skip loading the system trust store: it costs a
@@ -113,6 +106,13 @@ impl Client {
             // and Terraform starts several processes per command (local sandbox runs).
             builder = builder.tls_certs_only(std::iter::empty());
         }
+        let pacer = match config.pacing_dir {
+            Some(dir) => {
+                let host = api_url.origin().ascii_serialization();
+                Pacer::Machine(SharedPacer::new(dir, &host, &config.api_key, rate))
+            }
+            None => Pacer::Process(RateLimiter::new(rate)),
+        };
         let http = builder.build().map_err(|e| {
             invalid(format!(
                 "cannot build the HTTP client: {}",
@@ -131,11 +131,12 @@ impl Client {
                 rate_limit_per_second: rate,
                 policy: RetryPolicy {
                     max_retries: config.max_retries,
+                    max_elapsed: config.retry_max_elapsed,
                     base_delay: config.retry_base_delay,
                     max_delay: config.retry_max_delay,
                     max_retry_after: config.max_retry_after,
                 },
-                limiter: RateLimiter::new(rate),
+                pacer,
             }),
             cancel: CancellationToken::new(),
         })
@@ -167,7 +168,9 @@ impl Client {
             api_url: self.shared.api_url.as_str(),
             timeout: self.shared.timeout,
             max_retries: self.shared.policy.max_retries,
+            retry_max_elapsed: self.shared.policy.max_elapsed,
             rate_limit_per_second: self.shared.rate_limit_per_second,
+            pacing_shared: matches!(self.shared.pacer, Pacer::Machine(_)),
         }
     }
 
@@ -286,6 +289,16 @@ mod tests {
             },
             ClientConfig {
                 extra_root_certificate_pem: Some("nope".into()),
+                ..ok()
+            },
+            ClientConfig {
+                extra_root_certificate_pem: Some(
+                    "-----BEGIN CERTIFICATE-----\nbm9wZQ==\n-----END CERTIFICATE-----\n".into(),
+                ),
+                ..ok()
+            },
+            ClientConfig {
+                api_key: "%2e".into(),
                 ..ok()
             },
         ];

@@ -131,6 +131,9 @@ pub enum Error {
     },
     /// A success response whose body is not what the API documents.
     InvalidResponse { operation: String, detail: String },
+    /// A 404 that names no missing account, secret or number: the address is not one of
+    /// Vonage's API paths, so the base URL (`setting`: `api_url` or `rest_url`) is wrong.
+    NoSuchPath { url: String, setting: &'static str },
     /// The client configuration is unusable.
     InvalidConfig { detail: String },
 }
@@ -210,6 +213,11 @@ impl fmt::Display for Error {
                 write!(f, "unexpected response to {operation}: {detail}")
             }
             Error::InvalidConfig { detail } => write!(f, "invalid client configuration: {detail}"),
+            Error::NoSuchPath { url, setting } => write!(
+                f,
+                "{url} answered 404 Not Found without naming a missing account, secret or \
+                 number, so it is not one of Vonage's API paths: check `{setting}`"
+            ),
         }
     }
 }
@@ -298,6 +306,19 @@ impl ApiFailure {
                 .fields
                 .iter()
                 .any(|f| f.reason.to_ascii_lowercase().contains(&word))
+    }
+
+    /// A 404 that says what is missing: an account (`invalid-api-key`), a secret
+    /// (`invalid-id`) or a number (`missing-number-transfer`), as Vonage's 404s do. Any other
+    /// 404 comes from an address that is not one of Vonage's API paths.
+    pub fn names_a_missing_object(&self) -> bool {
+        [
+            "#invalid-api-key",
+            "#invalid-id",
+            "#missing-number-transfer",
+        ]
+        .iter()
+        .any(|t| self.type_has(t))
     }
 
     /// A 404 for an unknown secret id (not an unknown account).

@@ -3,7 +3,7 @@
 //! | File | Owns |
 //! | --- | --- |
 //! | `client.rs` | `Client`: what it was built with, cancellation, waits, error context |
-//! | `config.rs` | `ClientConfig`, the `DEFAULT_*` constants, `user_agent()`, `ClientSettings`, URL checks |
+//! | `config.rs` | `ClientConfig`, the `DEFAULT_*` constants, `user_agent()`, `ClientSettings`, the checks of its values (`checks`, also for the provider block) |
 //! | `call.rs` | one call as data (`Call`, `Payload`), what an attempt brings back, a success body decoded |
 //! | `attempt.rs` | one attempt at a call: URL, rate-limit slot, request, answer or `ApiFailure`, its log line |
 //! | `retry_loop.rs` | the one retry loop, and the classifiers that decide after each failed attempt |
@@ -16,7 +16,8 @@
 //! | `numbers.rs` | the Numbers API's list of an account's numbers, for the primary or a subaccount |
 //! | `errors.rs` | `Error`, and parsing Vonage error bodies into it |
 //! | `retry.rs` | backoff with full jitter, `Retry-After`, what a call may spend on retries |
-//! | `rate_limit.rs` | client-side pacing (30/s per key by default) |
+//! | `rate_limit.rs` | client-side pacing (30/s per key by default), slower after a 429 |
+//! | `shared_pacing.rs` | one pacing per API key for every provider process on the machine, through a locked file |
 //! | `auth.rs` | the Basic `Authorization` header (the only place credentials go) |
 //! | `secret.rs` | `Secret`, which never prints |
 //! | `response_parsers.rs` | the parsers above, callable on their own (fuzz targets, regression tests) |
@@ -41,22 +42,23 @@ mod retry;
 mod retry_loop;
 mod secret;
 mod secrets;
+mod shared_pacing;
 mod subaccounts;
 mod transfers;
 
 pub use account::{Balance, Settings, SettingsUpdate};
 pub use client::Client;
 pub use config::{
-    ClientConfig, ClientSettings, DEFAULT_API_URL, DEFAULT_MAX_RETRIES,
-    DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL, DEFAULT_TIMEOUT_SECONDS,
-    MAX_RETRY_AFTER_SECONDS, user_agent,
+    ClientConfig, ClientSettings, DEFAULT_API_URL, DEFAULT_RATE_LIMIT_PER_SECOND, DEFAULT_REST_URL,
+    DEFAULT_RETRY_MAX_SECONDS, DEFAULT_TIMEOUT_SECONDS, MAX_RETRY_AFTER_SECONDS, checks,
+    user_agent,
 };
 pub use errors::{Error, FieldError, TransportClass};
 pub use numbers::{NUMBERS_PAGE_SIZE, NumberFilter, OwnedNumber, SearchPattern};
 pub use secret::Secret;
-pub use secrets::ApiSecret;
+pub use secrets::{ApiSecret, FirstSecretOnly};
 pub use subaccounts::{
-    CreateSubaccount, ModifySubaccount, PrimaryAccount, Subaccount, SubaccountList,
+    CreateSubaccount, ModifySubaccount, NewSubaccount, PrimaryAccount, Subaccount, SubaccountList,
 };
 pub use tokio_util::sync::CancellationToken;
 pub use transfers::{

@@ -7,6 +7,7 @@
 //! Must not: send a create again unless the probe proved it absent.
 
 use std::future::Future;
+use std::time::Duration;
 
 use super::call::{Call, RawResponse};
 use super::client::Client;
@@ -51,7 +52,8 @@ impl Client {
 
     /// Runs a create. After an ambiguous attempt, `probe` decides: adopt
     /// what it found, create again when provably absent (within the retry
-    /// budget), or report `UnknownOutcome` saying what was seen.
+    /// budget of the whole create, which its rounds share), or report
+    /// `UnknownOutcome` saying what was seen.
     pub(crate) async fn create_reconciled<'p, T>(
         &self,
         call: &Call,
@@ -60,6 +62,7 @@ impl Client {
         probe: impl Fn() -> ProbeFuture<'p, T>,
     ) -> Result<T, Error> {
         let policy = self.policy();
+        let mut rounds = policy.budget();
         let mut round = 0;
         loop {
             let failure = match self.create_once(call, ctx).await? {
@@ -83,7 +86,7 @@ impl Client {
             self.sleep(wait).await?;
             match probe().await {
                 Ok(Probe::Found(found)) => return Ok(found),
-                Ok(Probe::Absent) if round < policy.max_retries => round += 1,
+                Ok(Probe::Absent) if rounds.spend(Duration::ZERO) => round += 1,
                 Ok(Probe::Absent) => return Err(failure),
                 Ok(Probe::Unclear(seen)) => {
                     return Err(unknown(format!("{failure}; afterwards {seen}")));

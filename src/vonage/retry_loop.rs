@@ -3,14 +3,17 @@
 //! [`Client::run`] makes attempts at a call until one is answered with a 2xx or its
 //! [`Classifier`] stops it. Every attempt takes a rate-limiter slot and is logged (see `call.rs`
 //! and `request_log.rs`); every wait is logged, observes cancellation, and is spent from the
-//! call's [`RetryBudget`](super::retry::RetryBudget) (today a number of retries; a time budget
-//! would be one more input there, not another loop). For each failure the classifier returns a
+//! call's [`RetryBudget`](super::retry::RetryBudget): `retry_max_seconds` from the first
+//! attempt, the deadline of the operation the call serves, and `max_retries` when set. For each failure the classifier returns a
 //! [`Verdict`]: try again after a [`Wait`], stop with this attempt's error, or end the call with
 //! the classifier's own outcome, which only some kinds of call have:
 //!
 //! * [`Repeatable`] ([`Client::idempotent`]) — reads, the settings POST, the subaccount PATCH:
-//!   retried on 429 (after `Retry-After`), 5xx, timeouts and transport errors, with backoff and
-//!   full jitter. It has no outcome of its own, so it returns a 2xx answer or an error.
+//!   retried on 429 (after `Retry-After`), 5xx, timeouts and connections lost or never made,
+//!   with backoff and full jitter, until the call's budget of time runs out. A refused
+//!   connection, a name that does not resolve and an untrusted certificate are not transient:
+//!   they stop at once, naming the URL. It has no outcome of its own, so it returns a 2xx answer
+//!   or an error.
 //! * [`SettledBy`] ([`Client::idempotent_settled_by`]) — DELETE and number transfer: retried
 //!   the same way, and a failure the caller names (404 invalid-id, 409 already owned), seen
 //!   after an ambiguous attempt, ends it as [`AlreadyDone`].
@@ -33,9 +36,10 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
-use super::call::{AttemptFailure, Call, RawResponse};
+use super::call::{AttemptFailure, Call, RawResponse, is_dot_segment};
 use super::client::Client;
-use super::errors::{ApiFailure, Error, ErrorContext};
+use super::errors::{ApiFailure, Error, ErrorContext, TransportClass};
+use super::rate_limit::pause_after_429;
 use super::request_log::log_retry;
 use super::retry::RetryPolicy;
 
@@ -45,7 +49,7 @@ pub(super) enum Failure<'a> {
     /// An answer outside 2xx.
     Answer(&'a ApiFailure),
     /// Never connected: the request did not reach the server.
-    NotSent,
+    NotSent(TransportClass),
     /// Sent, but no complete answer within the timeout.
     Timeout,
     /// Sent, then the connection failed.
@@ -58,10 +62,20 @@ impl Failure<'_> {
     pub fn is_ambiguous(self) -> bool {
         match self {
             Failure::Answer(f) => f.status >= 500,
-            Failure::NotSent => false,
+            Failure::NotSent(_) => false,
             Failure::Timeout | Failure::Lost => true,
         }
     }
+}
+
+/// Whether a connection that was never made is worth another try: a refused connection (nothing
+/// listens there), a name that does not resolve and an untrusted certificate point at the
+/// configuration, and another attempt would meet the same.
+fn transient(class: TransportClass) -> bool {
+    !matches!(
+        class,
+        TransportClass::Refused | TransportClass::Dns | TransportClass::Tls
+    )
 }
 
 /// Which wait comes before the next attempt; the loop turns it into a duration.
@@ -113,7 +127,7 @@ impl Classifier for Repeatable {
     fn classify(&mut self, failure: Failure<'_>) -> Verdict<Infallible> {
         match failure {
             Failure::Answer(f) if f.status == 429 => Verdict::Retry(Wait::Throttled(f.retry_after)),
-            Failure::NotSent => Verdict::Retry(Wait::Backoff),
+            Failure::NotSent(class) if transient(class) => Verdict::Retry(Wait::Backoff),
             _ if failure.is_ambiguous() => Verdict::Retry(Wait::Backoff),
             _ => Verdict::Stop,
         }
@@ -123,6 +137,8 @@ impl Classifier for Repeatable {
 /// A repeatable call whose repetition can fail *because* an earlier attempt worked (a DELETE
 /// answered 404 invalid-id, a number transfer 409 already owned): retried as [`Repeatable`], and
 /// a failure `settled_by` accepts, seen after an ambiguous attempt, ends it as [`AlreadyDone`].
+/// When the budget runs out after an ambiguous attempt, the call may have happened: it ends as
+/// [`Settled::Unknown`], for the caller to check.
 pub(super) struct SettledBy {
     settled_by: fn(&ApiFailure) -> bool,
     ambiguous_before: bool,
@@ -177,7 +193,7 @@ impl Classifier for Create {
     fn classify(&mut self, failure: Failure<'_>) -> Verdict<Ambiguous> {
         match failure {
             Failure::Answer(f) if f.status == 429 => Verdict::Retry(Wait::Throttled(f.retry_after)),
-            Failure::NotSent => Verdict::Retry(Wait::Backoff),
+            Failure::NotSent(class) if transient(class) => Verdict::Retry(Wait::Backoff),
             _ if failure.is_ambiguous() => Verdict::End(Ambiguous),
             _ => Verdict::Stop,
         }
@@ -198,8 +214,17 @@ impl Client {
         &self,
         call: &Call,
         ctx: &ErrorContext<'_>,
-        mut classifier: C,
+        classifier: &mut C,
     ) -> Result<Finished<C::End>, Error> {
+        if let Some(step) = call.segments.iter().find(|s| is_dot_segment(s)) {
+            return Err(Error::InvalidConfig {
+                detail: format!(
+                    "refusing to {}: `{step}` would be read as a step of the URL path, not as a \
+                     name",
+                    call.operation
+                ),
+            });
+        }
         let timing = self.policy();
         let mut budget = timing.budget();
         let mut retry = 0;
@@ -211,11 +236,23 @@ impl Client {
                 }
                 Ok(raw) => {
                     let failure = Self::failure(&raw);
+                    if failure.status == 429 {
+                        let pause = pause_after_429(failure.retry_after, timing.max_retry_after);
+                        self.shared.pacer.throttled(pause);
+                    }
                     let verdict = classifier.classify(Failure::Answer(&failure));
-                    (verdict, failure.into_error(ctx))
+                    let error = if failure.status == 404 && !failure.names_a_missing_object() {
+                        Error::NoSuchPath {
+                            url: self.shown_url(call),
+                            setting: call.host.setting(),
+                        }
+                    } else {
+                        failure.into_error(ctx)
+                    };
+                    (verdict, error)
                 }
                 Err(AttemptFailure::NotSent(class, detail)) => (
-                    classifier.classify(Failure::NotSent),
+                    classifier.classify(Failure::NotSent(class)),
                     self.transport_error(call, class, detail),
                 ),
                 Err(AttemptFailure::Timeout) => (
@@ -250,6 +287,10 @@ pub(crate) enum Settled {
     /// An earlier ambiguous attempt evidently did the work (e.g. a DELETE retry answered 404
     /// invalid-id).
     AlreadyDone,
+    /// The retries ran out after an attempt that may have done the work (a lost answer, a
+    /// timeout, a 5xx): whether it did is for the caller to check. The error is the last
+    /// attempt's.
+    Unknown(Error),
 }
 
 impl Client {
@@ -260,7 +301,7 @@ impl Client {
         call: &Call,
         ctx: &ErrorContext<'_>,
     ) -> Result<RawResponse, Error> {
-        match self.run(call, ctx, Repeatable).await? {
+        match self.run(call, ctx, &mut Repeatable).await? {
             Finished::Answered(raw) => Ok(raw),
             Finished::Ended(never, _) => match never {},
         }
@@ -274,12 +315,14 @@ impl Client {
         ctx: &ErrorContext<'_>,
         settled_by: fn(&ApiFailure) -> bool,
     ) -> Result<Settled, Error> {
-        Ok(
-            match self.run(call, ctx, SettledBy::new(settled_by)).await? {
-                Finished::Answered(raw) => Settled::Response(raw),
-                Finished::Ended(AlreadyDone, _) => Settled::AlreadyDone,
-            },
-        )
+        let mut classifier = SettledBy::new(settled_by);
+        match self.run(call, ctx, &mut classifier).await {
+            Ok(Finished::Answered(raw)) => Ok(Settled::Response(raw)),
+            Ok(Finished::Ended(AlreadyDone, _)) => Ok(Settled::AlreadyDone),
+            Err(Error::Cancelled) => Err(Error::Cancelled),
+            Err(e) if classifier.ambiguous_before => Ok(Settled::Unknown(e)),
+            Err(e) => Err(e),
+        }
     }
 
     /// One create attempt (see [`Create`]).
@@ -288,7 +331,7 @@ impl Client {
         call: &Call,
         ctx: &ErrorContext<'_>,
     ) -> Result<Finished<Ambiguous>, Error> {
-        self.run(call, ctx, Create).await
+        self.run(call, ctx, &mut Create).await
     }
 }
 
@@ -320,8 +363,18 @@ mod tests {
                 Verdict::Retry(Wait::Backoff)
             );
         }
-        for failure in [Failure::NotSent, Failure::Timeout, Failure::Lost] {
+        let not_sent = Failure::NotSent(TransportClass::Dropped);
+        for failure in [not_sent, Failure::Timeout, Failure::Lost] {
             assert_eq!(c.classify(failure), Verdict::Retry(Wait::Backoff));
+        }
+        // What points at the configuration is not retried: it would fail the same way.
+        for class in [
+            TransportClass::Refused,
+            TransportClass::Dns,
+            TransportClass::Tls,
+        ] {
+            assert_eq!(c.classify(Failure::NotSent(class)), Verdict::Stop);
+            assert_eq!(Create.classify(Failure::NotSent(class)), Verdict::Stop);
         }
         // An unknown id after an ambiguous attempt is a plain refusal for a repeatable call.
         c.classify(Failure::Timeout);
@@ -343,7 +396,7 @@ mod tests {
         let throttled = ApiFailure::parse(429, b"", None);
         let failures = [
             Failure::Answer(&throttled),
-            Failure::NotSent,
+            Failure::NotSent(TransportClass::Other),
             Failure::Timeout,
             Failure::Lost,
             Failure::Answer(&gone),
@@ -363,7 +416,7 @@ mod tests {
         assert_eq!(c.classify(Failure::Answer(&gone)), Verdict::Stop);
         // Neither a connection never made nor a 429 is ambiguous.
         let mut c = SettledBy::new(settled_by);
-        c.classify(Failure::NotSent);
+        c.classify(Failure::NotSent(TransportClass::Other));
         c.classify(Failure::Answer(&throttled));
         assert_eq!(c.classify(Failure::Answer(&gone)), Verdict::Stop);
         let unavailable = answer(503);
@@ -391,7 +444,10 @@ mod tests {
             c.classify(Failure::Answer(&throttled)),
             Verdict::Retry(Wait::Throttled(None))
         );
-        assert_eq!(c.classify(Failure::NotSent), Verdict::Retry(Wait::Backoff));
+        assert_eq!(
+            c.classify(Failure::NotSent(TransportClass::Other)),
+            Verdict::Retry(Wait::Backoff)
+        );
         for failure in [
             Failure::Timeout,
             Failure::Lost,
@@ -406,7 +462,8 @@ mod tests {
     #[test]
     fn waits_follow_the_timing() {
         let timing = RetryPolicy {
-            max_retries: 3,
+            max_retries: Some(3),
+            max_elapsed: Duration::from_secs(90),
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(1),
             max_retry_after: Duration::from_secs(30),

@@ -107,3 +107,68 @@ def check_converged(tf: h.Terraform, sandbox: h.Sandbox, n: int) -> None:
     assert primary["settings"]["mo_callback_url"] == "https://example.com/inbound"
     plan = tf.run("plan", "-detailed-exitcode")
     assert plan.rc == 0, plan.explain()
+
+
+# One request in four fails, as the proxy of issue 20 failed them: a 429 with Retry-After: 1, a 503, or an answer lost
+# after the change was made. The fault book draws installed faults in turn, so ratios of 1/12, 1/11 and 1/10 give
+# each kind 1/12 of all requests, and a quarter in all.
+ONE_IN_FOUR = [("429", 1 / 12), ("503", 1 / 11), ("lost-after-change", 1 / 10)]
+
+
+def install_mix(sandbox: h.Sandbox, mix: list[tuple[str, float]]) -> None:
+    for kind, ratio in mix:
+        resp = sandbox._request("POST", "/_sandbox/faults", dict(FAULT_KINDS[kind], ratio=ratio))
+        assert resp.status in (200, 201), (kind, resp)
+
+
+def api_calls(sandbox: h.Sandbox) -> list[dict]:
+    return [c for c in sandbox.calls() if not c["path"].startswith("/_sandbox")]
+
+
+def apply_under_mix(tf: h.Terraform, sandbox: h.Sandbox, n: int, mix: list[tuple[str, float]]) -> Outcome:
+    """The estate of `n` applied once while the `mix` of faults (kind, ratio drawn in turn) is installed."""
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", estate_config(n))
+    sandbox.clear_calls()
+    install_mix(sandbox, mix)
+    started = time.monotonic()
+    result = tf.run("apply", "-auto-approve")
+    seconds = time.monotonic() - started
+    calls = api_calls(sandbox)
+    sandbox._request("DELETE", "/_sandbox/faults")
+    return Outcome(result, seconds, calls)
+
+
+def apply_through_outage(tf: h.Terraform, sandbox: h.Sandbox, n: int, outage_seconds: float,
+                         after_posts: int) -> Outcome:
+    """The estate of `n` applied once, with every request answered 503 for `outage_seconds` from the moment the
+    apply has sent `after_posts` creates (a timed fault: nothing here waits the outage out)."""
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", estate_config(n))
+    sandbox.clear_calls()
+    started = time.monotonic()
+    running = tf.start("apply", "-auto-approve")
+    while len([c for c in api_calls(sandbox) if c["method"] == "POST"]) < after_posts:
+        assert running.proc.poll() is None, f"the apply ended before it sent {after_posts} creates"
+        time.sleep(0.05)  # polling the call log for the condition, not waiting out a time
+    resp = sandbox._request("POST", "/_sandbox/faults",
+                            {"kind": "status", "status": 503, "for_ms": int(outage_seconds * 1000)})
+    assert resp.status in (200, 201), resp
+    result = running.wait()
+    seconds = time.monotonic() - started
+    return Outcome(result, seconds, api_calls(sandbox))
+
+
+def outage_ridden(outcome: Outcome) -> float:
+    """Seconds from the outage's first 503 to the first answer that succeeded after it: at least the outage's length
+    when the whole outage fell inside the apply (no request succeeds during it) and the apply went on after it."""
+    from datetime import datetime
+
+    def at(c: dict) -> float:
+        return datetime.fromisoformat(c["time"].replace("Z", "+00:00")).timestamp()
+
+    failed = [at(c) for c in outcome.calls if c.get("fault") == "status 503"]
+    assert failed, "no request met the outage"
+    later = [at(c) for c in outcome.calls if c["status"] and c["status"] < 400 and at(c) > min(failed)]
+    assert later, "no request succeeded after the outage began"
+    return min(later) - min(failed)

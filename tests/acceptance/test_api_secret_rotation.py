@@ -133,16 +133,23 @@ def test_the_providers_own_account_is_refused_at_plan_time(tf, sandbox):
     assert writes(sandbox, sandbox.api_key) == [] and sandbox_secrets(sandbox, sandbox.api_key) == before
 
 
-def test_a_full_account_is_refused_at_plan_time_listing_its_secrets(tf, sandbox):
+def test_a_full_account_warns_at_plan_listing_its_secrets_and_the_apply_changes_nothing(tf, sandbox):
+    """At plan time a new object on a full account cannot be told from the replacement of a tainted one planned
+    with -refresh=false (Terraform gives both no prior state): the plan warns, naming the secrets, and the apply
+    stops before creating anything."""
     tf.env.update(sandbox.provider_env)
     sub, _ = new_subaccount(sandbox)
     assert sandbox.api("POST", f"/accounts/{sub}/secrets", json={"secret": h.strong_secret()}).status == 201
     ids = sandbox_secrets(sandbox, sub)
     tf.write("main.tf", rotation_config(sub, 1))
-    result = tf.run("plan", env={"TF_VAR_next_secret": h.strong_secret()})
-    assert result.rc == 1 and result.says("Both API secret slots are taken"), result.explain()
-    assert all(result.says(i) for i in ids) and result.says("created 20"), result.explain()
-    assert result.says(f"terraform import vonage_api_secret_rotation.NAME {sub}"), result.explain()
+    plan = tf.run("plan", env={"TF_VAR_next_secret": h.strong_secret()})
+    assert plan.rc == 0 and plan.says("Warning: Both API secret slots are taken"), plan.explain()
+    assert all(plan.says(i) for i in ids) and plan.says("created 20"), plan.explain()
+    assert plan.says(f"terraform import vonage_api_secret_rotation.NAME {sub}"), plan.explain()
+    sandbox.clear_calls()
+    apply = tf.run("apply", "-auto-approve", env={"TF_VAR_next_secret": h.strong_secret()})
+    assert apply.rc == 1 and apply.says("Error: Both API secret slots are taken"), apply.explain()
+    assert writes(sandbox, sub) == [] and sandbox_secrets(sandbox, sub) == ids
 
 
 def test_a_missing_value_is_refused_at_plan_time(tf, sandbox):
@@ -332,10 +339,14 @@ import {{
     assert tf.run("plan", "-detailed-exitcode").rc == 0
 
 
+@pytest.mark.parametrize("refresh", [True, False], ids=["refresh", "no_refresh"])
 @pytest.mark.parametrize("how", ["replace", "taint"])
-def test_a_replacement_fits_in_the_slots_its_destroy_frees(how, tf, sandbox):
+def test_a_replacement_fits_in_the_slots_its_destroy_frees(how, refresh, tf, sandbox):
     """Terraform plans a replacement's create as a plain create, with both slots taken by the object it replaces:
-    the plan must not refuse it as a full account, and the destroy that runs first makes the room."""
+    the plan must not refuse it as a full account, and the destroy that runs first makes the room. With
+    -refresh=false a -replace still knows what its destroy frees (from the first plan's private state); a tainted
+    object is planned with no prior state at all, so its plan warns and the apply checks again after the
+    destroy."""
     tf.env.update(sandbox.provider_env)
     sub, _ = new_subaccount(sandbox)
     first = h.strong_secret()
@@ -346,10 +357,13 @@ def test_a_replacement_fits_in_the_slots_its_destroy_frees(how, tf, sandbox):
     if how == "taint":
         tf.run("taint", "vonage_api_secret_rotation.sub").ok()
     args = ["-replace=vonage_api_secret_rotation.sub"] if how == "replace" else []
+    if not refresh:
+        args.append("-refresh=false")
     second = h.strong_secret()
     plan = tf.run("plan", *args, env={"TF_VAR_next_secret": second}).ok()
     assert plan.says("1 to add") and plan.says("1 to destroy"), plan.explain()
-    assert not plan.says("Both API secret slots are taken"), plan.explain()
+    warned = how == "taint" and not refresh
+    assert plan.says("Warning: Both API secret slots are taken") == warned, plan.explain()
     sandbox.clear_calls()
     tf.run("apply", "-auto-approve", *args, env={"TF_VAR_next_secret": second}).ok()
     replaced = state_of(tf)

@@ -61,10 +61,12 @@ OUT_OF_RANGE = "Value out of range"
 CASES: dict[str, Case] = {
     # The provider block.
     "provider/max_retries wrong type": Case(SETTINGS_OK, "max_retries", TYPE_ERROR, prov('  max_retries = "three"')),
-    "provider/max_retries out of range": Case(SETTINGS_OK, "max_retries", OUT_OF_RANGE, prov("  max_retries = 11")),
+    "provider/max_retries out of range": Case(SETTINGS_OK, "max_retries", OUT_OF_RANGE, prov("  max_retries = 101")),
     "provider/max_retries negative": Case(SETTINGS_OK, "max_retries", OUT_OF_RANGE, prov("  max_retries = -1")),
     "provider/max_retries fractional": Case(SETTINGS_OK, "max_retries", WHOLE, prov("  max_retries = 2.5")),
     "provider/max_retries infinite": Case(SETTINGS_OK, "max_retries", None, prov("  max_retries = 1/0")),
+    "provider/retry_max_seconds negative": Case(SETTINGS_OK, "retry_max_seconds", OUT_OF_RANGE,
+                                                prov("  retry_max_seconds = -1")),
     "provider/request_timeout_seconds zero": Case(SETTINGS_OK, "request_timeout_seconds", OUT_OF_RANGE,
                                                   prov("  request_timeout_seconds = 0")),
     "provider/request_timeout_seconds huge": Case(SETTINGS_OK, "request_timeout_seconds", OUT_OF_RANGE,
@@ -75,11 +77,12 @@ CASES: dict[str, Case] = {
     "provider/rest_url not a URL": Case(SETTINGS_OK, "rest_url", "Invalid URL", prov('  rest_url = "example dot com"')),
     "provider/api_url empty": Case(SETTINGS_OK, "api_url", None, prov('  api_url = ""')),
     "provider/api_key empty": Case(SETTINGS_OK, "api_key", EMPTY, prov('  api_key = ""')),
+    "provider/api_key dot segment": Case(SETTINGS_OK, "api_key", "Invalid API key", prov('  api_key = "%2e"')),
     "provider/api_secret empty": Case(SETTINGS_OK, "api_secret", EMPTY, prov('  api_secret = ""')),
     "provider/ca_cert_pem not PEM": Case(SETTINGS_OK, "ca_cert_pem", "Not a PEM certificate",
                                          prov('  ca_cert_pem = "hello"')),
     "provider/max_retries unknown then out of range": Case(
-        SETTINGS_OK + LATER % "11", "max_retries", OUT_OF_RANGE,
+        SETTINGS_OK + LATER % "101", "max_retries", OUT_OF_RANGE,
         prov("  max_retries = terraform_data.later.output"), phase="apply"),
     # vonage_account_settings
     "account_settings/mo_callback_url not a URL": Case(
@@ -151,6 +154,14 @@ CASES: dict[str, Case] = {
     "balance/read-only value": Case(data("vonage_balance", "  value = 10"), "value", READ_ONLY),
     "api_secrets/api_key empty": Case(data("vonage_api_secrets", '  api_key = ""'), "api_key", EMPTY),
     "subaccount data/api_key empty": Case(data("vonage_subaccount", '  api_key = ""'), "api_key", EMPTY),
+    "api_secrets/api_key dot segment": Case(data("vonage_api_secrets", '  api_key = ".."'), "api_key",
+                                            "Not a usable name"),
+    "api_secret/api_key dot segment": Case(
+        res("vonage_api_secret", '  api_key = "."\n  secret_wo = "Abcdefgh1"\n  secret_wo_version = 1'), "api_key",
+        "Not a usable name"),
+    "subaccount_number/api_key dot segment": Case(
+        res("vonage_subaccount_number", '  api_key = ".."\n  number = "447700900001"\n  country = "GB"'), "api_key",
+        "Not a usable name"),
     "api_secrets/read-only secrets": Case(data("vonage_api_secrets", "  secrets = []"), "secrets", READ_ONLY),
     "subaccounts/read-only total_balance": Case(data("vonage_subaccounts", "  total_balance = 1"), "total_balance",
                                                 READ_ONLY),

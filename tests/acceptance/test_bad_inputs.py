@@ -66,6 +66,42 @@ def test_bad_input_is_a_diagnostic_at_its_attribute(tf, case):
     assert "panic" not in result.stderr.lower()
 
 
+GARBAGE_PEM = "-----BEGIN CERTIFICATE-----\\nbm90IGEgY2VydGlmaWNhdGU=\\n-----END CERTIFICATE-----\\n"
+
+# What the client would refuse, checked by `terraform validate` at the attribute (it passed validate and failed at
+# configure, as "Could not set up the Vonage client").
+PROVIDER_CASES = {
+    "url_with_credentials": ('api_url = "https://user:pass@api.nexmo.com"', "Invalid URL", "api_url"),
+    "url_with_query": ('rest_url = "https://rest.nexmo.com/?debug=1"', "Invalid URL", "rest_url"),
+    "url_with_fragment": ('api_url = "https://api.nexmo.com/#top"', "Invalid URL", "api_url"),
+    "api_key_with_colon": ('api_key = "ab:cd1234"', "Invalid API key", "api_key"),
+    "api_key_dot_dot": ('api_key = ".."', "Invalid API key", "api_key"),
+    "pem_that_is_no_certificate": (f'ca_cert_pem = "{GARBAGE_PEM}"', "Not a PEM certificate", "ca_cert_pem"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PROVIDER_CASES))
+def test_provider_block_values_the_client_would_refuse_fail_validate_at_their_attribute(tf, case):
+    line, summary, attribute = PROVIDER_CASES[case]
+    tf.write("main.tf", h.PROVIDER_BLOCK + f'provider "vonage" {{\n  {line}\n}}\ndata "vonage_balance" "b" {{}}\n')
+    doc = tf.run("validate", "-json").json()
+    assert not doc["valid"], doc
+    errors = [d for d in doc["diagnostics"] if d["severity"] == "error"]
+    assert [d["summary"] for d in errors] == [summary], errors
+    assert errors[0]["snippet"]["code"].strip().startswith(attribute), errors[0]
+    assert "pass" not in errors[0]["detail"] and "debug=1" not in errors[0]["detail"], "never quoted"
+
+
+def test_provider_values_from_the_environment_are_refused_naming_the_variable(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    tf.env["VONAGE_API_URL"] = sandbox.url.replace("http://", "http://user:pass@")
+    tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {}\ndata "vonage_balance" "b" {}\n')
+    result = tf.run("plan")
+    assert result.rc == 1, result.explain()
+    assert result.says("Invalid VONAGE_API_URL") and result.says("must not carry credentials"), result.explain()
+    assert not result.says("Could not set up the Vonage client") and not result.says("user:pass"), result.explain()
+
+
 def test_missing_credentials_name_the_attribute_and_the_environment_variable(tf, sandbox):
     tf.env.update(sandbox.provider_env)
     tf.env.pop("VONAGE_API_KEY")
@@ -78,14 +114,54 @@ def test_missing_credentials_name_the_attribute_and_the_environment_variable(tf,
     assert "panic" not in result.stderr.lower()
 
 
-def test_wrong_credentials_are_explained(tf, sandbox):
+def test_wrong_credentials_are_one_error_for_the_provider_block(tf, sandbox):
+    """Refused credentials are one error, worded once, whatever the configuration holds: they are checked when the
+    provider is configured, not met by every resource in its own way."""
     tf.env.update(sandbox.provider_env)
     tf.env["VONAGE_API_SECRET"] = "Wrong0Secret"
-    tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {}\ndata "vonage_balance" "b" {}\n')
-    result = tf.run("plan")
-    assert result.rc == 1
-    assert result.says("refused the provider's credentials"), result.explain()
+    tf.write("main.tf", h.PROVIDER_BLOCK + """provider "vonage" {}
+data "vonage_balance" "b" {}
+data "vonage_api_secrets" "s" {}
+resource "vonage_subaccount" "team" {
+  count = 2
+  name  = "team-${count.index}"
+}
+resource "vonage_account_settings" "this" {
+  mo_callback_url = "https://example.com/mo"
+}
+""")
+    result = tf.run("plan", "-json")
+    assert result.rc == 1, result.explain()
+    errors = [line["diagnostic"] for line in result.json_lines()
+              if line.get("type") == "diagnostic" and line["diagnostic"]["severity"] == "error"]
+    assert len(errors) == 1, [e["summary"] for e in errors]
+    d = errors[0]
+    assert d["summary"] == "Vonage refused the provider's credentials", d
+    assert ".." not in d["detail"] and d["detail"].count("Check `api_key`") == 1, d["detail"]
+    assert "(You did not provide correct credentials)" in d["detail"], d["detail"]
     assert "Wrong0Secret" not in result.stderr + result.stdout
+
+
+def test_a_transient_failure_of_the_credential_check_is_not_kept(tf, sandbox):
+    """The check at configure meets a 503 (no retries here): configuration goes on, and the plans that need the
+    check ask again instead of failing every create with the kept failure."""
+    tf.env.update(sandbox.provider_env)
+    resp = sandbox._request("POST", "/_sandbox/faults", {"route": "GET /accounts/*/subaccounts", "kind": "status",
+                                                         "status": 503, "count": 1})
+    assert resp.status in (200, 201), resp
+    tf.write("main.tf", h.PROVIDER_BLOCK + """provider "vonage" {
+  retry_max_seconds = 0
+}
+resource "vonage_subaccount" "team" {
+  count = 3
+  name  = "team-${count.index}"
+}
+""")
+    sandbox.clear_calls()
+    plan = tf.run("plan")
+    assert plan.rc == 0 and plan.says("3 to add"), plan.explain()
+    statuses = [c["status"] for c in sandbox.calls() if c["path"].endswith("/subaccounts")]
+    assert statuses[:2] == [503, 200], statuses
 
 
 def test_a_new_secret_needs_a_value(tf, sandbox):
@@ -103,3 +179,14 @@ def test_giving_up_an_own_balance_is_refused_at_plan_time(tf, sandbox):
     tf.write("main.tf", config % "true")
     result = tf.run("plan")
     assert result.rc == 1 and result.says("cannot be given up"), result.explain()
+
+
+def test_a_path_in_api_url_points_at_api_url_not_at_a_missing_account(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    tf.env["VONAGE_API_URL"] = sandbox.url + "/v2"
+    tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {}\ndata "vonage_api_secrets" "s" {}\n')
+    result = tf.run("plan")
+    assert result.rc == 1, result.explain()
+    assert result.says("Vonage's API is not at `api_url`") and result.says("VONAGE_API_URL"), result.explain()
+    assert result.says("without a path of its own such as `/v2`"), result.explain()
+    assert not result.says("removed outside Terraform"), result.explain()

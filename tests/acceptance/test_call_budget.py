@@ -3,6 +3,8 @@
 Vonage allows about 30 requests per second per key, so on a real estate the calls, not the CPU, set the floor:
 - creating N subaccounts costs at most N + 2 calls per `terraform apply` (the plan's credential check, which is the
   primary's subaccount list, the apply's "before" list, then one POST per subaccount);
+- creating N subaccounts with a `vonage_api_secret` each costs at most 2N + 2: a subaccount the apply has just made
+  holds only the secret made with it, so its new secret needs no list first;
 - refreshing N subaccounts costs at most 2 calls per `terraform plan` (one shared list);
 - secrets are read with one list per account, not one GET per secret;
 - a plan of N number assignments (`vonage_subaccount_number`) makes at most one call per 100 numbers of each account
@@ -68,6 +70,21 @@ def test_creating_n_subaccounts_costs_at_most_n_plus_2_calls(pinned_tf, sandbox)
     assert len(calls) <= N + 2, [f"{c['method']} {c['path']}" for c in calls if c["method"] != "POST"]
 
 
+def test_creating_n_subaccounts_with_a_secret_each_costs_at_most_2n_plus_2_calls(pinned_tf, sandbox):
+    tf = pinned_tf
+    tf.env.update(sandbox.provider_env)
+    tf.write("main.tf", estate(N, secrets=True))
+    sandbox.clear_calls()
+    tf.run("apply", "-auto-approve").ok()
+    calls = api_calls(sandbox)
+    posts = [c for c in calls if c["method"] == "POST"]
+    assert len(posts) == 2 * N
+    assert len(calls) <= 2 * N + 2, [f"{c['method']} {c['path']}" for c in calls if c["method"] != "POST"]
+    # Each subaccount holds its first secret and the managed one.
+    subs = [a for a in sandbox.state()["subaccounts"] if a["primary_account_api_key"] == sandbox.api_key]
+    assert len(subs) == N and all(len(s["secrets"]) == 2 for s in subs)
+
+
 def test_refreshing_n_subaccounts_costs_at_most_2_calls(pinned_tf, sandbox):
     tf = pinned_tf
     tf.env.update(sandbox.provider_env)
@@ -109,11 +126,13 @@ def test_drift_between_two_commands_is_always_seen(pinned_tf, sandbox):
     assert tf.run("plan", "-detailed-exitcode").rc == 0
 
 
-def test_configuring_the_provider_makes_no_call_of_its_own(pinned_tf, sandbox):
-    """The credential check runs only in a plan that creates (which would otherwise call nothing): a refresh, an
-    update and a destroy meet a refused credential in their own requests, and pay no extra call or pacing wait."""
+def test_configuring_the_provider_makes_one_call_the_plan_of_subaccounts_makes_anyway(pinned_tf, sandbox):
+    """Configuring the provider checks the credentials with one call, the primary's subaccount list, so that refused
+    credentials are one error for the provider block. The list is the process's snapshot: a plan of subaccounts
+    reads it anyway (the budgets above hold), and a plan of other resources pays that one call."""
     tf = pinned_tf
     tf.env.update(sandbox.provider_env)
+    subaccounts = f"/accounts/{sandbox.api_key}/subaccounts"
     settings = h.PROVIDER_BLOCK + """
 provider "vonage" {}
 
@@ -124,22 +143,23 @@ resource "vonage_account_settings" "this" {
     tf.write("main.tf", settings % sandbox.callback_url("mo"))
     sandbox.clear_calls()
     tf.run("apply", "-auto-approve").ok()
-    # The credential check (the subaccount list) in the plan, and again where the apply plans the create once more,
-    # then the settings write.
+    # The check when the plan's provider is configured, and again in the apply's, then the settings write.
     assert [c["method"] for c in api_calls(sandbox)] == ["GET", "GET", "POST"], api_calls(sandbox)
 
     sandbox.clear_calls()
     tf.run("plan", "-detailed-exitcode").ok()
-    assert [c["path"] for c in api_calls(sandbox)] == ["/account/settings"], "one read, no check"
+    assert [c["path"] for c in api_calls(sandbox)] == [subaccounts, "/account/settings"], "the check, then one read"
 
     tf.write("main.tf", settings % sandbox.callback_url("mo2"))
     sandbox.clear_calls()
     tf.run("apply", "-auto-approve").ok()
-    assert [c["path"] for c in api_calls(sandbox)] == ["/account/settings"] * 2, "a read, then the update"
+    assert [c["path"] for c in api_calls(sandbox)] == [subaccounts, "/account/settings"] * 2, \
+        "the check and a read, then the check and the update"
 
     sandbox.clear_calls()
     tf.run("destroy", "-auto-approve").ok()
-    assert [c["path"] for c in api_calls(sandbox)] == ["/account/settings"] * 2, "a read, then the unset"
+    assert [c["path"] for c in api_calls(sandbox)] == [subaccounts, "/account/settings"] * 2, \
+        "the check and a read, then the check and the unset"
 
 
 def numbers_budget(holders: dict[str, int]) -> int:
@@ -178,6 +198,7 @@ resource "vonage_subaccount_number" "n{n}" {{
         calls = api_calls(box)
         budget = numbers_budget({keys[0]: 3, keys[1]: 2})
         assert len(calls) <= budget, [f"{c['method']} {c['path']} {c.get('query')}" for c in calls]
-        assert {c["path"] for c in calls} == {"/account/numbers"}, calls
+        # Besides the numbers, only the credential check (the primary's subaccount list) when the provider is configured.
+        assert {c["path"] for c in calls} == {"/account/numbers", f"/accounts/{box.api_key}/subaccounts"}, calls
     finally:
         box.stop()

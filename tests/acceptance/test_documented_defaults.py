@@ -58,16 +58,6 @@ def add_fault(sandbox, **spec) -> None:
 # One observation per documented default. Each gets (tf, sandbox, documented text).
 
 
-def provider_max_retries(tf, sandbox, documented):
-    add_fault(sandbox, route="GET /account/get-balance", kind="status", status=503)
-    tf.write("main.tf", h.PROVIDER_BLOCK + PROVIDER + 'data "vonage_balance" "b" {}\n')
-    sandbox.clear_calls()
-    result = tf.run("plan")
-    assert result.rc == 1, result.explain()
-    attempts = [c for c in sandbox.calls() if c["path"] == "/account/get-balance"]
-    assert len(attempts) == 1 + int(documented), attempts
-
-
 def settings_in_effect(tf, tmp_path_name: str) -> dict[str, str]:
     """The client settings the provider logged at configure (`TF_LOG_PROVIDER=debug`) during a plan."""
     log = tf.workdir / tmp_path_name
@@ -77,6 +67,24 @@ def settings_in_effect(tf, tmp_path_name: str) -> dict[str, str]:
     return dict(re.findall(r"(\w+)=(\S+)", lines[-1].split("Vonage client configured", 1)[1]))
 
 
+def provider_retry_max_seconds(tf, sandbox, documented):
+    # The default is the budget the client runs with (read from its logged settings: waiting it out would cost
+    # 90 s), with no cap on the count ...
+    tf.write("main.tf", h.PROVIDER_BLOCK + PROVIDER + 'data "vonage_balance" "b" {}\n')
+    used = settings_in_effect(tf, "default.log")
+    assert used["retry_max_seconds"] == documented and used["max_retries"] == "none", used
+    # ... and the setting bounds real retrying: an outage outlasting it fails after about that long, having tried
+    # more than once.
+    add_fault(sandbox, route="GET /account/get-balance", kind="status", status=503)
+    tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {\n  retry_max_seconds = 1\n}\n'
+             + 'data "vonage_balance" "b" {}\n')
+    sandbox.clear_calls()
+    result = tf.run("plan")
+    assert result.rc == 1 and result.says("503"), result.explain()
+    attempts = [_seconds(c["time"]) for c in sandbox.calls() if c["path"] == "/account/get-balance"]
+    assert len(attempts) >= 2 and attempts[-1] - attempts[0] <= 1.0, attempts
+
+
 def provider_request_timeout_seconds(tf, sandbox, documented):
     # The default is the timeout the client runs with (read from its logged settings, not waited out: waiting
     # would cost the whole default per run) ...
@@ -84,7 +92,7 @@ def provider_request_timeout_seconds(tf, sandbox, documented):
     assert settings_in_effect(tf, "default.log")["request_timeout_seconds"] == documented
     # ... and the setting bounds a real request: one attempt (no retries) against an answer held longer.
     add_fault(sandbox, route="GET /account/get-balance", kind="latency", latency_ms=5000)
-    tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {\n  max_retries = 0\n  request_timeout_seconds = 1\n}\n'
+    tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {\n  retry_max_seconds = 0\n  request_timeout_seconds = 1\n}\n'
              + 'data "vonage_balance" "b" {}\n')
     result = tf.run("plan")
     assert result.rc == 1, result.explain()
@@ -214,7 +222,7 @@ def list_api_secret_api_key(tf, sandbox, documented):
 LIST_KIND_SINCE = (1, 14)
 
 DEFAULTS = {
-    ("provider", "vonage", "max_retries"): provider_max_retries,
+    ("provider", "vonage", "retry_max_seconds"): provider_retry_max_seconds,
     ("provider", "vonage", "request_timeout_seconds"): provider_request_timeout_seconds,
     ("provider", "vonage", "rate_limit_per_second"): provider_rate_limit_per_second,
     ("resource", "vonage_api_secret", "api_key"): api_secret_api_key,

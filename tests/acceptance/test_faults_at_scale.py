@@ -5,10 +5,11 @@ plan. `scripts/bench_faults.py` runs the same at 50 subaccounts.
 Runs on the pinned Terraform only: the provider's behaviour under faults does not depend on Terraform's version,
 and each case applies a whole estate.
 
-The provider retries a failed request 4 times by default (5 attempts). One kind alone is capped at 4 hits, so no
-request can exhaust the retries however the draws fall: the case is deterministic in outcome. The mixed case draws
-every kind at once, 1.5% each (about 10% of requests fail, one way or another), which leaves a request's five
-attempts all failing at about 1 in 100,000.
+The provider retries a failed request until `retry_max_seconds` (90 s by default) have passed, however many attempts
+that takes. One kind alone is capped at 4 hits; the mixed case draws every kind at once, 1.5% each (about 10% of
+requests fail, one way or another). The last two cases are the small versions of .ci/run's soak runs
+(tests/soak/test_soak.py): one request in four failing (a 429, a 503 or an answer lost after the change), and an
+outage in the middle of the apply, every request answered 503 for a few seconds.
 """
 
 from __future__ import annotations
@@ -52,3 +53,19 @@ def test_every_kind_mixed(pinned_tf, seeded_sandbox):
     assert outcome.apply.rc == 0, outcome.apply.explain()
     assert len(outcome.faults_injected()) >= 2, outcome.faults_injected()
     fe.check_converged(pinned_tf, seeded_sandbox, N)
+
+
+def test_one_request_in_four_failing(pinned_tf, seeded_sandbox):
+    outcome = fe.apply_under_mix(pinned_tf, seeded_sandbox, 5, fe.ONE_IN_FOUR)
+    assert outcome.apply.rc == 0, outcome.apply.explain()
+    failed = sum(outcome.faults_injected().values())
+    assert failed >= len(outcome.calls) / 8, (failed, len(outcome.calls))
+    fe.check_converged(pinned_tf, seeded_sandbox, 5)
+
+
+def test_an_outage_in_the_middle_of_an_apply_is_ridden_out(pinned_tf, seeded_sandbox):
+    # Five seconds of 503s: longer than the five attempts the provider used to make, and than all their waits.
+    outcome = fe.apply_through_outage(pinned_tf, seeded_sandbox, 5, outage_seconds=5, after_posts=2)
+    assert outcome.apply.rc == 0, outcome.apply.explain()
+    assert fe.outage_ridden(outcome) >= 4, outcome.faults_injected()
+    fe.check_converged(pinned_tf, seeded_sandbox, 5)

@@ -71,7 +71,8 @@ def test_a_closed_port_is_named_with_its_url(tf, sandbox):
     tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {\n  max_retries = 0\n}\ndata "vonage_balance" "b" {}\n')
     result = tf.run("plan")
     assert result.rc == 1, result.explain()
-    # The data source's read is the first call to reach for it (configuring the provider makes none).
+    # The data source's read names the URL it tried (configuring the provider tried too, and a refused connection
+    # is not retried, nor does it fail configuration: it may be an outage).
     assert result.says(f"http://127.0.0.1:{port}/account/get-balance"), result.explain()
     assert result.says("connection refused"), result.explain()
     assert not result.says("wait and run Terraform again"), result.explain()

@@ -52,6 +52,7 @@ EXPECTED = {
             "api_url": ("string", {"optional"}),
             "rest_url": ("string", {"optional"}),
             "max_retries": ("number", {"optional"}),
+            "retry_max_seconds": ("number", {"optional"}),
             "request_timeout_seconds": ("number", {"optional"}),
             "rate_limit_per_second": ("number", {"optional"}),
         },

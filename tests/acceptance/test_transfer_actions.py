@@ -152,3 +152,14 @@ def test_the_primary_can_give_its_balance_plus_its_unspent_credit_line(tf, credi
     tf.run("apply", "-auto-approve", "-invoke=action.vonage_balance_transfer.big").ok()
     assert box.api("GET", "/account/get-balance").body["value"] == -50
     assert [t["amount"] for t in transfers(box, "balance")] == [150]
+
+
+def test_a_transfer_to_a_suspended_subaccount_warns_at_plan(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    key = own_balance_subaccount(sandbox, "asleep")
+    assert sandbox.api("PATCH", f"/accounts/{sandbox.api_key}/subaccounts/{key}", json={"suspended": True}).status == 200
+    tf.write("main.tf", h.PROVIDER_BLOCK + 'provider "vonage" {}\n'
+             + action("balance", "fund", f'"{sandbox.api_key}"', f'"{key}"', "1"))
+    plan = tf.run("plan", "-invoke=action.vonage_balance_transfer.fund").ok()
+    assert plan.says(f"Warning: Subaccount {key} is suspended") and plan.says("suspended = false"), plan.explain()
+    assert not posts(sandbox, "balance"), "a plan moves nothing"

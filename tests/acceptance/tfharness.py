@@ -7,7 +7,7 @@ What lives here (the fixtures that wire it into pytest are in conftest.py):
   differs. Tests parametrize over them with ids like `tf1.15.5`.
 - `Terraform`: one CLI bound to one fresh working directory. Every run gets a scrubbed environment (no inherited
   TF_* or VONAGE_* variables, so nothing can reach the real Vonage API or a shared plugin cache), a per-test
-  TMPDIR and HOME, stdin at /dev/null (a forgotten -auto-approve fails instead of hanging) and a generated CLI
+  TMPDIR and HOME (and so a per-test folder for the provider's shared rate budget), stdin at /dev/null (a forgotten -auto-approve fails instead of hanging) and a generated CLI
   config: dev_overrides pointing `registry.terraform.io/vonage/vonage` at the built provider, or /dev/null.
 - `Sandbox`: a running `vonage-sandbox` process with helpers to read its state and call log, to call its API and to
   move its clock forward (`advance_clock`, instead of sleeping).
@@ -187,7 +187,10 @@ class Terraform:
         home = self.scratch / "home"
         tmp.mkdir(parents=True, exist_ok=True)
         home.mkdir(parents=True, exist_ok=True)
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("TF_", "VONAGE_", "CHECKPOINT_"))}
+        # XDG_STATE_HOME too: the provider's per-user folder (where its processes share one rate budget per API key)
+        # follows the per-test HOME, so tests share no budget unless they mean to.
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("TF_", "VONAGE_", "CHECKPOINT_")) and k != "XDG_STATE_HOME"}
         for keep in ("TF_LOG", "TF_LOG_PATH", "TF_LOG_PROVIDER"):  # opt-in debugging survives
             if keep in os.environ:
                 env[keep] = os.environ[keep]

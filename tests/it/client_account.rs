@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use common::{KEY, SandboxProcess, client, client_as};
+use common::{KEY, SECRET, SandboxProcess, client, client_as};
 use serde_json::json;
 use tfvonage::vonage::{Error, SettingsUpdate};
 
@@ -147,4 +147,29 @@ async fn settings_with_callback_checks() {
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Validation { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_path_in_a_base_url_is_named_as_the_mistake_not_as_a_missing_account() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let mut config = common::client_config(&sandbox, KEY, SECRET);
+    config.api_url = format!("{}/v2", sandbox.base_url);
+    let error = tfvonage::vonage::Client::new(config)
+        .unwrap()
+        .list_secrets(KEY)
+        .await
+        .unwrap_err();
+    match &error {
+        Error::NoSuchPath { url, setting } => {
+            assert_eq!(*setting, "api_url");
+            assert!(url.ends_with("/v2/accounts/abcd1234/secrets"), "{url}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A real missing object is still one.
+    let missing = common::client(&sandbox).list_secrets("nobody12").await;
+    assert!(
+        matches!(missing, Err(Error::NotFound { .. })),
+        "{missing:?}"
+    );
 }

@@ -604,7 +604,7 @@ async fn transport_failures_are_classified_with_the_url_tried() {
     let mut config = tfvonage::vonage::ClientConfig::new(KEY, Secret::from(SECRET));
     config.rest_url = "http://vonage-sandbox.invalid:8080".into();
     config.api_url = config.rest_url.clone();
-    config.max_retries = 0;
+    config.max_retries = Some(0);
     let dns = Client::new(config)
         .unwrap()
         .get_balance()
@@ -622,7 +622,7 @@ async fn transport_failures_are_classified_with_the_url_tried() {
     let cert_arg = cert.to_str().unwrap();
     let sandbox = SandboxProcess::spawn(&["--tls", "--tls-cert-out", cert_arg]);
     let mut config = client_config(&sandbox, KEY, SECRET);
-    config.max_retries = 0;
+    config.max_retries = Some(0);
     let untrusted = Client::new(config.clone())
         .unwrap()
         .get_balance()
@@ -669,7 +669,7 @@ async fn client_pacing_stays_under_the_sandbox_limit() {
     let sandbox = SandboxProcess::spawn(&["--rate-limit", "10"]);
     let mut config = client_config(&sandbox, KEY, SECRET);
     config.rate_limit_per_second = 8.0;
-    config.max_retries = 0;
+    config.max_retries = Some(0);
     let client = Client::new(config).unwrap();
     for _ in 0..12 {
         client.get_balance().await.unwrap();

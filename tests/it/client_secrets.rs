@@ -121,3 +121,166 @@ async fn primary_manages_subaccount_secrets_and_subaccounts_only_their_own() {
     );
     let _ = SECRET;
 }
+
+// ------------------------------------------------------------ a secret in a new subaccount
+
+/// A new subaccount and what tells its first secret apart, as the provider's apply has them.
+async fn made_subaccount(
+    client: &tfvonage::vonage::Client,
+    name: &str,
+) -> (String, tfvonage::vonage::FirstSecretOnly) {
+    let made = client
+        .create_subaccount_after(&new_subaccount(name, None, None), &Default::default())
+        .await
+        .unwrap();
+    let first = made
+        .first_secret
+        .expect("the create's answer times it to the millisecond");
+    (made.subaccount.api_key, first)
+}
+
+#[tokio::test]
+async fn a_secret_in_a_new_subaccount_needs_no_list_and_a_lost_answer_is_still_reconciled() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let client = client(&sandbox);
+    // Answered: one POST, no list.
+    let (sub, first) = made_subaccount(&client, "plain").await;
+    common::admin_send(
+        &sandbox,
+        reqwest::Method::DELETE,
+        "/_sandbox/calls",
+        serde_json::json!({}),
+    )
+    .await;
+    let made = client
+        .create_secret_in_new_account(&sub, &Secret::from("NewOne12345"), &first)
+        .await
+        .unwrap();
+    let log = common::calls(&sandbox, "GET", "/accounts").await;
+    assert!(log.is_empty(), "listed before the POST: {log:?}");
+    assert!(client.list_secrets(&sub).await.unwrap().contains(&made));
+
+    // The answer lost after Vonage made it (or a 5xx after), and a 503 before it did: the
+    // secret made since the subaccount's second is adopted, or the POST sent again; never two.
+    for (name, fault) in [
+        (
+            "lost",
+            serde_json::json!({"kind": "drop", "after_handler": true}),
+        ),
+        (
+            "failed",
+            serde_json::json!({"kind": "status", "status": 500, "after_handler": true}),
+        ),
+        (
+            "refused",
+            serde_json::json!({"kind": "status", "status": 503}),
+        ),
+    ] {
+        let (sub, first) = made_subaccount(&client, name).await;
+        let mut spec = fault;
+        spec["route"] = serde_json::json!(format!("POST /accounts/{sub}/secrets"));
+        spec["count"] = serde_json::json!(1);
+        common::fault(&sandbox, spec).await;
+        let made = client
+            .create_secret_in_new_account(&sub, &Secret::from("Recon12345ab"), &first)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let secrets = client.list_secrets(&sub).await.unwrap();
+        assert_eq!(secrets.len(), 2, "{name}: {secrets:?}");
+        assert!(secrets.contains(&made), "{name}");
+        client_as(&sandbox, &sub, "Recon12345ab")
+            .list_secrets(&sub)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: the adopted secret is ours: {e}"));
+    }
+}
+
+#[tokio::test]
+async fn without_its_first_secret_a_new_subaccounts_lost_create_is_not_guessed() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let client = client(&sandbox);
+    let (sub, first) = made_subaccount(&client, "odd").await;
+    // Someone adds a secret (after the subaccount's second, as ours will be), then revokes the
+    // first one: which of the two newer secrets is ours cannot be told.
+    let other = client
+        .create_secret_in_new_account(&sub, &Secret::from("Other123456"), &first)
+        .await
+        .unwrap();
+    let initial: Vec<_> = client
+        .list_secrets(&sub)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.id != other.id)
+        .collect();
+    client.revoke_secret(&sub, &initial[0].id).await.unwrap();
+    common::fault(
+        &sandbox,
+        serde_json::json!({
+            "route": format!("POST /accounts/{sub}/secrets"), "kind": "drop",
+            "after_handler": true, "count": 1,
+        }),
+    )
+    .await;
+    let error = client
+        .create_secret_in_new_account(&sub, &Secret::from("Mine1234567"), &first)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::UnknownOutcome { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_dot_segment_is_never_sent_as_a_name() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let client = client(&sandbox);
+    for dots in [".", "..", "%2e", ".%2E"] {
+        let error = client.list_secrets(dots).await.unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidConfig { .. }),
+            "{dots}: {error:?}"
+        );
+    }
+    assert!(
+        common::calls(&sandbox, "GET", "/").await.is_empty(),
+        "nothing was sent"
+    );
+}
+
+#[tokio::test]
+async fn a_revoke_whose_answer_was_lost_is_checked_by_listing_again() {
+    let sandbox = SandboxProcess::spawn(&[]);
+    let mut config = common::client_config(&sandbox, KEY, SECRET);
+    config.max_retries = Some(0);
+    let client = tfvonage::vonage::Client::new(config).unwrap();
+    let extra = client
+        .create_secret(KEY, &Secret::from("Extra123456"))
+        .await
+        .unwrap();
+    // Vonage revokes it, and the answer is lost; no retry is left to see the 404.
+    common::fault(
+        &sandbox,
+        serde_json::json!({
+            "route": "DELETE /accounts", "kind": "drop", "after_handler": true, "count": 1,
+        }),
+    )
+    .await;
+    client.revoke_secret(KEY, &extra.id).await.unwrap();
+    assert_eq!(client.list_secrets(KEY).await.unwrap().len(), 1);
+
+    // A DELETE that failed before Vonage acted: the secret is listed still, and the failure
+    // stands.
+    let extra = client
+        .create_secret(KEY, &Secret::from("Extra654321"))
+        .await
+        .unwrap();
+    common::fault(
+        &sandbox,
+        serde_json::json!({
+            "route": "DELETE /accounts", "kind": "status", "status": 503, "count": 1,
+        }),
+    )
+    .await;
+    let error = client.revoke_secret(KEY, &extra.id).await.unwrap_err();
+    assert!(matches!(error, Error::Api { status: 503, .. }), "{error:?}");
+    assert_eq!(client.list_secrets(KEY).await.unwrap().len(), 2);
+}

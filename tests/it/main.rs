@@ -14,9 +14,11 @@ mod sandbox_harness;
 
 mod client_account;
 mod client_numbers;
+mod client_pacing;
 mod client_reliability;
 mod client_secrets;
 mod client_subaccounts;
+mod client_time_budget;
 mod client_transfers;
 mod client_wire;
 mod fuzz_regressions;

@@ -146,7 +146,7 @@ where
     Fut: std::future::Future<Output = Result<M, ApplyFailure<M>>>,
 {
     let signal = ctx.cancel.child_token();
-    let deadline = limit.map(|d| {
+    let timer = limit.map(|d| {
         let signal = signal.clone();
         tokio::spawn(async move {
             tokio::time::sleep(d).await;
@@ -159,8 +159,8 @@ where
         private: ctx.private,
         warnings: ctx.warnings,
     };
-    let result = create(own).await;
-    if let Some(timer) = deadline {
+    let result = crate::deadline::within(limit, create(own)).await;
+    if let Some(timer) = timer {
         timer.abort();
     }
     match result {

@@ -55,12 +55,12 @@ impl Action<ProviderData> for NumberTransfer {
                 the number. To keep a number with a subaccount, declare it with \
                 `vonage_subaccount_number` instead.",
             )
-            .attribute(Attribute::string("from").required().description(
+            .attribute(Attribute::string("from").required().path_segment().description(
                 "\
                 The API key of the account that holds the number: the primary's or a \
                 subaccount's.",
             ))
-            .attribute(Attribute::string("to").required().description(
+            .attribute(Attribute::string("to").required().path_segment().description(
                 "The API key of the account the number goes to: the primary's or a subaccount's.",
             ))
             .attribute(Attribute::string("number").required().description(

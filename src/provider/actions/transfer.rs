@@ -248,6 +248,22 @@ impl Action<ProviderData> for Transfer {
     }
 }
 
+/// The warning for a transfer into a suspended subaccount: Vonage moves it, but the subaccount
+/// cannot spend it while its own credentials are refused.
+fn suspended_recipient(key: &str, kind: &str) -> Diagnostic {
+    Diagnostic::warning(
+        format!("Subaccount {key} is suspended"),
+        format!(
+            "\
+            Vonage moves the {kind} into subaccount {key}, but a suspended subaccount's own \
+            credentials are refused, so nothing can use it until the subaccount is reactivated: \
+            set `suspended = false` on its `vonage_subaccount` (or reactivate it in the Vonage \
+            dashboard), or transfer to another subaccount."
+        ),
+    )
+    .at(AttrPath::attr("to"))
+}
+
 impl Transfer {
     fn type_name_of(&self) -> &'static str {
         Action::type_name(self)
@@ -294,6 +310,12 @@ impl Transfer {
                     .at(AttrPath::attr(side.path)),
                 );
             }
+        }
+        if let Some(to) = &sides[1]
+            && let Some(sub) = family.subaccounts.iter().find(|s| s.api_key == to.key)
+            && sub.suspended
+        {
+            diags.push(suspended_recipient(sub.api_key.as_str(), self.kind.word()));
         }
         if let [Some(from), Some(to)] = &sides
             && from.key != primary

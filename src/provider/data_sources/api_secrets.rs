@@ -50,6 +50,7 @@ impl DataSource<ProviderData> for ApiSecrets {
                     .optional()
                     .computed()
                     .non_empty()
+                    .path_segment()
                     .description(
                         "\
                         The account to list. Defaults to the provider's `api_key`; a subaccount's \

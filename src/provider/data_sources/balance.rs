@@ -52,6 +52,7 @@ impl DataSource<ProviderData> for Balance {
                     .optional()
                     .computed()
                     .non_empty()
+                    .path_segment()
                     .description(
                         "\
                         The account to read. Defaults to the provider's `api_key`; a subaccount's \

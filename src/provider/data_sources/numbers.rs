@@ -95,6 +95,7 @@ impl DataSource<ProviderData> for Numbers {
                     .optional()
                     .computed()
                     .non_empty()
+                    .path_segment()
                     .description(
                         "\
                         The account whose numbers to list: the provider's account or one of its \

@@ -54,6 +54,7 @@ impl DataSource<ProviderData> for Subaccount {
             .attribute(
                 Attribute::string("api_key")
                     .non_empty()
+                    .path_segment()
                     .required()
                     .description("The subaccount's API key."),
             )

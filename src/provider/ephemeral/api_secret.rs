@@ -175,6 +175,7 @@ impl EphemeralResource<ProviderData> for EphemeralApiSecret {
             .attribute(
                 Attribute::string("api_key")
                     .non_empty()
+                    .path_segment()
                     .optional()
                     .computed()
                     .description(

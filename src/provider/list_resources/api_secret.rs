@@ -49,6 +49,7 @@ impl ListResource<ProviderData> for ApiSecretList {
             .attribute(
                 Attribute::string("api_key")
                     .non_empty()
+                    .path_segment()
                     .optional()
                     .description(
                         "\

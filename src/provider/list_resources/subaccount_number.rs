@@ -49,6 +49,7 @@ impl ListResource<ProviderData> for SubaccountNumberList {
                 Attribute::string("api_key")
                     .optional()
                     .non_empty()
+                    .path_segment()
                     .description(
                         "Only the numbers of this subaccount. Unset lists every subaccount's.",
                     ),

@@ -106,6 +106,7 @@ impl Resource<ProviderData> for ApiSecret {
                     .computed()
                     .stable()
                     .non_empty()
+                    .path_segment()
                     .requires_replace()
                     .description(
                         "\
@@ -300,7 +301,8 @@ impl Resource<ProviderData> for ApiSecret {
         if let Err(why) = secret_strength(value) {
             return Err(weak_secret_diagnostic(attr, &why).into());
         }
-        let existing = secret_slots::shared(data, &client, &api_key).await?;
+        // A subaccount this run made holds only its first secret: nothing listed, one slot free.
+        let (existing, first) = secret_slots::for_create(data, &client, &api_key).await?;
         if existing.len() >= MAX_SECRETS {
             let replacing = ctx.private.get::<String>(REPLACES);
             let held = existing.as_slice();
@@ -310,11 +312,18 @@ impl Resource<ProviderData> for ApiSecret {
             &api_key,
             None,
             existing.iter().map(|s| s.id.clone()).collect(),
-        );
+        )
+        .newer_than(first.as_ref().map(|f| f.newer_from));
         let before = existing.iter().map(|s| s.id.clone()).collect();
-        let made = client
-            .create_secret_after(&api_key, &Secret::new(value.clone()), &before)
-            .await;
+        let secret = Secret::new(value.clone());
+        let made = match &first {
+            Some(first) => {
+                client
+                    .create_secret_in_new_account(&api_key, &secret, first)
+                    .await
+            }
+            None => client.create_secret_after(&api_key, &secret, &before).await,
+        };
         data.snapshots.secrets_changed(&api_key).await;
         let created = match made {
             Ok(created) => created,
@@ -520,7 +529,7 @@ async fn plan_free_slot(
     freed: Option<&str>,
 ) -> Result<(), Diagnostics> {
     let client = data.client_for(&ctx.cancel);
-    let existing = match data.snapshots.secrets(&client, account).await {
+    let existing = match secret_slots::holders(data, &client, account).await {
         Ok(list) => list,
         Err(e @ (Error::NotFound { .. } | Error::Forbidden { .. })) => {
             return Err(Diagnostic::error(

@@ -120,6 +120,7 @@ impl Resource<ProviderData> for SubaccountNumber {
             Attribute::string("api_key")
                 .required()
                 .non_empty()
+                .path_segment()
                 .requires_replace()
                 .description(
                     "\

@@ -173,7 +173,7 @@ pub fn client_config(
     config.rest_url = sandbox.base_url.clone();
     config.api_url = sandbox.base_url.clone();
     config.timeout = Duration::from_secs(2);
-    config.max_retries = 3;
+    config.max_retries = Some(3);
     config.retry_base_delay = Duration::from_millis(20);
     config.retry_max_delay = Duration::from_millis(200);
     config.rate_limit_per_second = 1000.0;

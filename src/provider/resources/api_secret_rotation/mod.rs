@@ -23,8 +23,6 @@
 //!
 //! Must not: store or print a secret's value; revoke a secret the plan did not announce.
 
-use std::time::Duration;
-
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
@@ -36,7 +34,7 @@ use crate::framework::resource::{
     ValidateRequest,
 };
 use crate::framework::schema::{Attribute, Block, IdentitySchema, Schema, timeouts_block};
-use crate::framework::timeouts::parse_duration;
+use crate::framework::timeouts::{DurationError, parse_go_duration};
 use crate::vonage::{ApiSecret as RemoteSecret, Error, Secret};
 
 use crate::provider::ProviderData;
@@ -90,6 +88,27 @@ fn rotation_due(prior: &Model, planned: &Model, private: &PrivateState) -> Optio
     }
     let (since, after) = (prior.rotated_at.as_deref(), planned.rotate_after.as_deref());
     rotation_schedule::due(private, since, after).then_some(Rotation::Schedule)
+}
+
+/// What is wrong with `rotate_after = text`, said as it is: not a duration at all, one Go's
+/// durations cannot hold (longer than about 292 years), or one that is not positive.
+fn rotate_after_problem(text: &str) -> Option<String> {
+    let hint = "Use a number followed by a unit, such as `720h` (30 days) or `90m`.";
+    match parse_go_duration(text) {
+        Ok(n) if n > 0 => None,
+        Ok(_) => Some(format!(
+            "`{text}` is not longer than zero: a rotation would be due at every plan. {hint}"
+        )),
+        Err(DurationError::Overflow) => Some(format!(
+            "\
+            `{text}` is longer than Terraform's durations can hold (about 2562047h, 292 years). \
+            For a rotation that never falls due, leave `rotate_after` unset: \
+            `secret_wo_version` alone then rotates."
+        )),
+        Err(e) => Some(format!(
+            "`{text}` cannot be read as a duration: {e}. {hint}"
+        )),
+    }
 }
 
 fn own_account_refused(api_key: &str) -> Diagnostics {
@@ -192,6 +211,7 @@ impl Resource<ProviderData> for ApiSecretRotation {
             .attribute(
                 Attribute::string("api_key")
                     .non_empty()
+                    .path_segment()
                     .required()
                     .requires_replace()
                     .description(
@@ -220,8 +240,8 @@ impl Resource<ProviderData> for ApiSecretRotation {
                     .optional()
                     .description(
                         "\
-                Any number that you change to rotate: a new value plans a rotation. Setting it \
-                for the first time (after an import) or removing it only records that.",
+                Any whole number that you change to rotate: a new value plans a rotation. Setting \
+                it for the first time (after an import) or removing it only records that.",
                     ),
             )
             .attribute(Attribute::string("rotate_after").optional().description(
@@ -283,21 +303,10 @@ impl Resource<ProviderData> for ApiSecretRotation {
         {
             diags.push(weak_secret_diagnostic("secret_wo", &why));
         }
-        if let Some(d) = &c.rotate_after {
-            match parse_duration(d) {
-                Some(x) if x > Duration::ZERO => {}
-                _ => diags.push(
-                    Diagnostic::error(
-                        "Invalid rotate_after",
-                        format!(
-                            "\
-                            `{d}` is not a positive duration. Use a number followed by a unit, \
-                            such as `720h` (30 days) or `90m`."
-                        ),
-                    )
-                    .at(AttrPath::attr("rotate_after")),
-                ),
-            }
+        if let Some(why) = c.rotate_after.as_deref().and_then(rotate_after_problem) {
+            diags.push(
+                Diagnostic::error("Invalid rotate_after", why).at(AttrPath::attr("rotate_after")),
+            );
         }
         diags
     }
@@ -339,22 +348,18 @@ impl Resource<ProviderData> for ApiSecretRotation {
             if req.config.secret_wo.is_none() && !value_unknown {
                 return Err(no_value("Creating the resource"));
             }
-            // The free slot is checked now, so a plan that cannot apply says so. Not when a
-            // secret in the way is one this run refreshed: Terraform plans the replacement of a
-            // tainted object (or one under `-replace`) as a plain create, telling the provider
-            // nothing of the object it replaces, and that object's destroy, which runs first,
-            // revokes its previous secret. `create` checks again before its POST.
+            // The free slot is checked now, counting what a replacement's destroy frees first;
+            // a full account that may be a tainted object's replacement warns (see
+            // `secret_slots::check_at_plan`). `create` checks again before its POST.
             if let (Some(key), Some(data)) = (&api_key, ctx.data) {
-                let existing = secret_slots::list(data, key).await?;
-                let managed = existing
-                    .iter()
-                    .any(|s| data.recovery.was_refreshed(key, &s.id));
-                if existing.len() >= MAX_SECRETS && !managed {
-                    return Err(slots_taken(key, &existing));
-                }
+                let type_name = "vonage_api_secret_rotation";
+                secret_slots::check_at_plan(data, ctx.private, ctx.warnings, key, type_name)
+                    .await?;
             }
             return Ok(planned);
         };
+        // Should Terraform replace this object, its destroy revokes the previous secret first.
+        secret_slots::note_freed_by_replacement(ctx.private, prior.previous_id.as_deref());
         let Some(why) = rotation_due(prior, &planned, ctx.private) else {
             return Ok(planned);
         };

@@ -68,6 +68,7 @@ fn rotate_after_must_be_a_positive_duration() {
         ("1h30m", true),
         ("0s", false),
         ("30 days", false),
+        ("999999999h", false),
     ] {
         let config = state(Some(1), Some(value));
         let diags = ApiSecretRotation.validate(ValidateRequest {
@@ -76,6 +77,13 @@ fn rotate_after_must_be_a_positive_duration() {
         });
         assert_eq!(diags.is_empty(), ok, "{value}: {diags}");
     }
+    // Each refusal says what is wrong: too long is not "not positive".
+    let said = |v: &str| rotate_after_problem(v).unwrap();
+    assert!(said("999999999h").contains("longer than Terraform's durations can hold"));
+    assert!(!said("999999999h").contains("not longer than zero"));
+    assert!(said("0s").contains("not longer than zero"));
+    assert!(said("-5m").contains("not longer than zero"));
+    assert!(said("30 days").contains("cannot be read as a duration"));
 }
 
 #[tokio::test]

@@ -354,10 +354,14 @@ impl Resource<ProviderData> for Subaccount {
             .await
             .map_err(|e| listing_failed(data, &e))?;
         let created = match client.create_subaccount_after(&create, &before).await {
-            Ok((created, _generated_secret)) => {
+            Ok(made) => {
+                let created = made.subaccount;
                 data.snapshots
                     .subaccounts_changed(Some(&created.api_key))
                     .await;
+                // Its one secret, made with it: a secret created in it next needs no list.
+                data.snapshots
+                    .made_with_one_secret(&created.api_key, made.first_secret);
                 created
             }
             Err(e) if outcome_unknown(&e) => {
