@@ -27,7 +27,7 @@ use reqwest::Method;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::call::{Call, Host, Payload, decode};
+use super::call::{Call, Host, Payload, RawResponse, decode};
 use super::client::Client;
 use super::errors::{ApiFailure, Error};
 use super::reconcile::{Probe, ProbeFuture};
@@ -103,6 +103,25 @@ impl FirstSecretOnly {
     }
 }
 
+/// `POST /accounts/{api_key}/secrets` with `secret`, as data (both ways of creating one send it).
+fn create_secret_call(api_key: &str, secret: &Secret) -> Call {
+    Call::new(
+        Method::POST,
+        Host::Api,
+        &["accounts", api_key, "secrets"],
+        format!("create an API secret for account '{api_key}'"),
+    )
+    .with_payload(Payload::json(&CreateSecretRequest {
+        secret: secret.expose().to_string(),
+    }))
+}
+
+/// The secret a create answered with.
+fn parse_created_secret(raw: RawResponse, call: &Call) -> Result<ApiSecret, Error> {
+    let created: SecretResource = decode(&raw, &call.operation)?;
+    Ok(ApiSecret::from(created))
+}
+
 impl Client {
     /// `GET /accounts/{api_key}/secrets`.
     pub async fn list_secrets(&self, api_key: &str) -> Result<Vec<ApiSecret>, Error> {
@@ -142,20 +161,9 @@ impl Client {
         secret: &Secret,
         before: &HashSet<String>,
     ) -> Result<ApiSecret, Error> {
-        let call = Call::new(
-            Method::POST,
-            Host::Api,
-            &["accounts", api_key, "secrets"],
-            format!("create an API secret for account '{api_key}'"),
-        )
-        .with_payload(Payload::json(&CreateSecretRequest {
-            secret: secret.expose().to_string(),
-        }));
+        let call = create_secret_call(api_key, secret);
         let ctx = self.context(api_key, format!("account '{api_key}'"), &[secret.expose()]);
-        let parse = |raw| {
-            let created: SecretResource = decode(&raw, &call.operation)?;
-            Ok(ApiSecret::from(created))
-        };
+        let parse = |raw| parse_created_secret(raw, &call);
         let probe = || -> ProbeFuture<'_, ApiSecret> {
             Box::pin(async move {
                 let after = self.list_secrets(api_key).await?;
@@ -195,20 +203,9 @@ impl Client {
         if !wait.is_zero() {
             self.sleep(wait).await?;
         }
-        let call = Call::new(
-            Method::POST,
-            Host::Api,
-            &["accounts", api_key, "secrets"],
-            format!("create an API secret for account '{api_key}'"),
-        )
-        .with_payload(Payload::json(&CreateSecretRequest {
-            secret: secret.expose().to_string(),
-        }));
+        let call = create_secret_call(api_key, secret);
         let ctx = self.context(api_key, format!("account '{api_key}'"), &[secret.expose()]);
-        let parse = |raw| {
-            let created: SecretResource = decode(&raw, &call.operation)?;
-            Ok(ApiSecret::from(created))
-        };
+        let parse = |raw| parse_created_secret(raw, &call);
         let probe = || -> ProbeFuture<'_, ApiSecret> {
             Box::pin(async move {
                 let after = self.list_secrets(api_key).await?;
