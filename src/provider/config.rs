@@ -481,12 +481,15 @@ async fn check_credentials(data: &ProviderData) -> Checked {
         Err(Error::Unauthorized { detail }) => {
             Checked::Refused(credentials_refused(data, &detail, None).into())
         }
-        Err(e @ Error::NoSuchPath { .. }) => Checked::Refused(
+        // At the provider block's `api_url` or `rest_url`: this check runs in ConfigureProvider,
+        // whose paths are the provider block's, and a refusal stops every operation there.
+        Err(e @ Error::NoSuchPath { setting, .. }) => Checked::Refused(
             diagnostic(
                 data,
                 &format!("checking the credentials of account {}", data.api_key),
                 &e,
             )
+            .at(AttrPath::attr(setting))
             .into(),
         ),
         Err(e) => Checked::Unsure(

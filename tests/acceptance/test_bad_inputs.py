@@ -190,3 +190,17 @@ def test_a_path_in_api_url_points_at_api_url_not_at_a_missing_account(tf, sandbo
     assert result.says("Vonage's API is not at `api_url`") and result.says("VONAGE_API_URL"), result.explain()
     assert result.says("without a path of its own such as `/v2`"), result.explain()
     assert not result.says("removed outside Terraform"), result.explain()
+
+
+def test_a_path_in_the_blocks_api_url_is_reported_at_that_attribute(tf, sandbox):
+    tf.env.update(sandbox.provider_env)
+    del tf.env["VONAGE_API_URL"]
+    tf.write("main.tf", h.PROVIDER_BLOCK + f'provider "vonage" {{\n  api_url = "{sandbox.url}/v2"\n}}\n'
+             'data "vonage_api_secrets" "s" {}\n')
+    result = tf.run("plan", "-json")
+    assert result.rc == 1, result.explain()
+    errors = [line["diagnostic"] for line in result.json_lines()
+              if line.get("type") == "diagnostic" and line["diagnostic"].get("severity") == "error"]
+    assert [e["summary"] for e in errors] == ["Vonage's API is not at `api_url`"], errors
+    # Terraform shows the attribute's own line, which it finds only from the diagnostic's attribute path.
+    assert "api_url" in errors[0]["snippet"]["code"], errors[0]
