@@ -275,7 +275,8 @@ fn api_advice(data: &ProviderData, err: &Error) -> String {
         } if *status >= 500 => format!(
             "\
             Vonage answered {status} ({title}: {detail}) after the provider's retries. The API \
-            is having trouble: wait and run Terraform again."
+            is having trouble: wait and run Terraform again, or raise `retry_max_seconds` in the \
+            provider block to ride out a longer outage."
         ),
         Error::InvalidResponse { operation, detail } => format!(
             "\
