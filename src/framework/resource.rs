@@ -227,26 +227,40 @@ pub trait Resource<D: Send + Sync>: Send + Sync + 'static {
     /// rest. Refuse a malformed ID with a diagnostic that shows the expected form.
     async fn import(&self, ctx: &Ctx<'_, D>, id: &str) -> Result<Self::Model, Diagnostics>;
     /// `ImportResourceState` with an identity (import blocks with `identity = {...}`,
-    /// Terraform 1.12+): a partial model, as `import` returns. By default an identity of a
-    /// single attribute is the import ID; resources with more override this.
+    /// Terraform 1.12+): a partial model, as `import` returns. By default the identity's
+    /// attributes, in schema order and joined by `/`, are the import ID (`api_key`, or
+    /// `api_key/id`); a resource whose import ID has another form overrides this.
     async fn import_identity(
         &self,
         ctx: &Ctx<'_, D>,
         identity: &Value,
     ) -> Result<Self::Model, Diagnostics> {
-        let schema = self.identity_schema();
-        let Some([only]) = schema.as_ref().map(|s| s.attributes.as_slice()) else {
+        let Some(schema) = self.identity_schema().filter(|s| !s.attributes.is_empty()) else {
             return Err(Diagnostic::error(
                 "Import by identity is not supported",
                 format!("Import `{}` by its import ID instead.", self.type_name()),
             )
             .into());
         };
-        match identity.attr(&only.name).as_str() {
-            Some(id) => self.import(ctx, id).await,
-            None => Err(Diagnostic::error(
-                format!("Missing {} in identity", only.name),
-                format!("Give `{}` in the import block's identity.", only.name),
+        let names: Vec<&str> = schema.attributes.iter().map(|a| a.name.as_str()).collect();
+        let parts: Option<Vec<&str>> = names.iter().map(|n| identity.attr(n).as_str()).collect();
+        match (parts, names.as_slice()) {
+            (Some(parts), _) => self.import(ctx, &parts.join("/")).await,
+            (None, [only]) => Err(Diagnostic::error(
+                format!("Missing {only} in identity"),
+                format!("Give `{only}` in the import block's identity."),
+            )
+            .into()),
+            (None, _) => Err(Diagnostic::error(
+                "Incomplete identity",
+                format!(
+                    "Give both {} in the import block's identity.",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ),
             )
             .into()),
         }

@@ -495,24 +495,6 @@ impl Resource<ProviderData> for ApiSecret {
             ..Model::default()
         })
     }
-
-    async fn import_identity(
-        &self,
-        ctx: &Ctx<'_, ProviderData>,
-        identity: &Value,
-    ) -> Result<Model, Diagnostics> {
-        match (
-            identity.attr("api_key").as_str(),
-            identity.attr("id").as_str(),
-        ) {
-            (Some(k), Some(i)) => self.import(ctx, &format!("{k}/{i}")).await,
-            _ => Err(Diagnostic::error(
-                "Incomplete identity",
-                "Give both `api_key` and `id` in the import block's identity.",
-            )
-            .into()),
-        }
-    }
 }
 
 /// The private-state key of the secret a replacement revokes before its create.

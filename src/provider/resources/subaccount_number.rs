@@ -432,24 +432,6 @@ impl Resource<ProviderData> for SubaccountNumber {
             ..Model::default()
         })
     }
-
-    async fn import_identity(
-        &self,
-        ctx: &Ctx<'_, ProviderData>,
-        identity: &Value,
-    ) -> Result<Model, Diagnostics> {
-        match (
-            identity.attr("api_key").as_str(),
-            identity.attr("number").as_str(),
-        ) {
-            (Some(key), Some(number)) => self.import(ctx, &format!("{key}/{number}")).await,
-            _ => Err(Diagnostic::error(
-                "Incomplete identity",
-                "Give both `api_key` and `number` in the import block's identity.",
-            )
-            .into()),
-        }
-    }
 }
 
 /// The subaccount key, digits and country of a planned assignment (known at apply).
