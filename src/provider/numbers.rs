@@ -72,6 +72,19 @@ pub fn invalid_country(path: &str) -> Diagnostic {
     .at(AttrPath::attr(path))
 }
 
+/// What is wrong with the `number` and `country` arguments (the values known so far), each at
+/// its attribute: shared by every kind that names one number.
+pub fn number_and_country_problems(number: Option<&str>, country: Option<&str>) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    if number.is_some_and(|n| normalized(n).is_none()) {
+        found.push(invalid_number("number"));
+    }
+    if country.is_some_and(|c| !valid_country(c)) {
+        found.push(invalid_country("country"));
+    }
+    found
+}
+
 /// Where a number is now.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Location {

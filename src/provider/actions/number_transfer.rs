@@ -19,9 +19,7 @@ use crate::vonage::{NumberTransfer as Move, SubaccountList};
 
 use crate::provider::ProviderData;
 use crate::provider::api_errors::diagnostic;
-use crate::provider::numbers::{
-    invalid_country, invalid_number, normalized, numbers_diagnostic, valid_country,
-};
+use crate::provider::numbers::{normalized, number_and_country_problems, numbers_diagnostic};
 
 pub struct NumberTransfer;
 
@@ -104,15 +102,10 @@ impl Action<ProviderData> for NumberTransfer {
                 .at(AttrPath::attr("to")),
             );
         }
-        if config
-            .number
-            .as_deref()
-            .is_some_and(|n| normalized(n).is_none())
+        for problem in
+            number_and_country_problems(config.number.as_deref(), config.country.as_deref())
         {
-            diags.push(invalid_number("number"));
-        }
-        if config.country.as_deref().is_some_and(|c| !valid_country(c)) {
-            diags.push(invalid_country("country"));
+            diags.push(problem);
         }
         diags
     }

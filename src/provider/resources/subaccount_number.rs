@@ -34,8 +34,7 @@ use crate::vonage::{Client, Error, NumberTransfer, OwnedNumber};
 use crate::provider::ProviderData;
 use crate::provider::api_errors::diagnostic;
 use crate::provider::numbers::{
-    Details, Location, invalid_country, invalid_number, locate, normalized, numbers_diagnostic,
-    valid_country,
+    Details, Location, locate, normalized, number_and_country_problems, numbers_diagnostic,
 };
 
 pub struct SubaccountNumber;
@@ -194,15 +193,10 @@ impl Resource<ProviderData> for SubaccountNumber {
                 .at(AttrPath::attr("api_key")),
             );
         }
-        if config
-            .number
-            .as_deref()
-            .is_some_and(|n| normalized(n).is_none())
+        for problem in
+            number_and_country_problems(config.number.as_deref(), config.country.as_deref())
         {
-            diags.push(invalid_number("number"));
-        }
-        if config.country.as_deref().is_some_and(|c| !valid_country(c)) {
-            diags.push(invalid_country("country"));
+            diags.push(problem);
         }
         diags
     }
